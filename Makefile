@@ -1,0 +1,53 @@
+# fixlog — two commands on a fresh Debian 12 machine:
+#   make demo   build (release) and run fixlog on the bundled fixture project
+#   make test   run the whole test suite
+# Each first installs what is missing (apt-get, as root).
+
+SHELL := /bin/bash
+SWIFT ?= swift
+DEMO_DIR ?= fixtures/projects/voice-backend
+FIXLOG_RELEASE := .build/release/fixlog
+APT_PACKAGES := libcmark-dev pkg-config
+
+.PHONY: all deps demo test build release clean record docs
+
+all: build
+
+# Install system packages that are missing. Never edits anything outside apt's reach.
+deps:
+	@missing=""; \
+	pkg-config --exists libcmark 2>/dev/null || missing="$$missing libcmark-dev"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "fixlog: installing$$missing with apt-get"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "fixlog: missing system packages:$$missing"; \
+	    echo "fixlog: run 'sudo apt-get install -y$$missing' (or run make as root) and try again"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product fixlog
+
+demo: release
+	@echo "== fixlog parse $(DEMO_DIR)/DOCKERFILE_FIXES.md"
+	@$(FIXLOG_RELEASE) parse $(DEMO_DIR)/DOCKERFILE_FIXES.md; status=$$?; \
+	  echo; echo "(fixlog parse exited $$status)"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Re-record every golden file from the current output (review the diff afterwards).
+record: deps
+	FIXLOG_RECORD=1 $(SWIFT) test || true
+
+clean:
+	rm -rf .build

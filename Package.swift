@@ -1,0 +1,51 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "fixlog",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fixlog", targets: ["fixlog"]),
+        .library(name: "FixlogCore", targets: ["FixlogCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The cmark C library (Debian: libcmark-dev). Only Markdown/CMarkConverter.swift imports it.
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        // All of fixlog's logic: ingest, Dockerfile model, linking, verification, rendering, site.
+        .target(
+            name: "FixlogCore",
+            dependencies: ["CCmark"],
+            swiftSettings: swiftSettings
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "fixlog",
+            dependencies: [
+                "FixlogCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FixlogCoreTests",
+            dependencies: ["FixlogCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FixlogCLITests",
+            dependencies: ["FixlogCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,168 @@
+import Foundation
+
+/// The exact bytes of a text input plus a line table, so that every model node can be traced back to
+/// (and reproduced from) the bytes it came from.
+public struct SourceText: Sendable, Hashable {
+    /// The path as the user named it.
+    public var path: String
+    public var bytes: [UInt8]
+    /// Byte offset of the first byte of each line (line 1 at index 0).
+    public let lineStarts: [Int]
+
+    /// Inputs larger than this are refused without being read into memory.
+    public static let maximumSize = 64 * 1024 * 1024
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") && i + 1 < bytes.count {
+            starts.append(i + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    public init(path: String, string: String) {
+        self.init(path: path, bytes: Array(string.utf8))
+    }
+
+    public var lineCount: Int { bytes.isEmpty ? 0 : lineStarts.count }
+    public var hasBOM: Bool { bytes.starts(with: [0xEF, 0xBB, 0xBF]) }
+    public var endsWithNewline: Bool { bytes.last == UInt8(ascii: "\n") }
+    /// True when the first line break is CRLF.
+    public var usesCRLF: Bool {
+        guard let nl = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return false }
+        return nl > 0 && bytes[nl - 1] == UInt8(ascii: "\r")
+    }
+
+    /// Byte offset of a location (clamped into the file).
+    public func offset(of location: SourceLocation) -> Int {
+        guard !bytes.isEmpty else { return 0 }
+        if location.line > lineStarts.count { return bytes.count }
+        let line = max(1, location.line)
+        return min(bytes.count, lineStarts[line - 1] + max(0, location.column - 1))
+    }
+
+    /// The location of a byte offset.
+    public func location(ofOffset offset: Int) -> SourceLocation {
+        let offset = min(max(0, offset), bytes.count)
+        // binary search for the last line start <= offset
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return SourceLocation(line: lo + 1, column: offset - lineStarts[lo] + 1)
+    }
+
+    /// The location just past the last byte.
+    public var endLocation: SourceLocation { location(ofOffset: bytes.count) }
+
+    public func byteRange(of range: SourceRange) -> Range<Int> {
+        let a = offset(of: range.start), b = offset(of: range.end)
+        return a..<max(a, b)
+    }
+
+    public func slice(_ range: SourceRange) -> ArraySlice<UInt8> { bytes[byteRange(of: range)] }
+
+    public func text(_ range: SourceRange) -> String { String(decoding: slice(range), as: UTF8.self) }
+
+    /// Line `n` (1-based) without its line ending.
+    public func line(_ n: Int) -> String {
+        guard n >= 1, n <= lineStarts.count else { return "" }
+        let start = lineStarts[n - 1]
+        var end = n < lineStarts.count ? lineStarts[n] : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The range covering whole lines `first...last` including the final line ending.
+    public func range(ofLines first: Int, through last: Int) -> SourceRange {
+        let a = offset(of: SourceLocation(line: first, column: 1))
+        let b = last < lineStarts.count ? lineStarts[last] : bytes.count
+        return SourceRange(start: location(ofOffset: a), end: location(ofOffset: b))
+    }
+}
+
+extension SourceText {
+    /// Reads a file, refusing what is missing, unreadable, too large or not text. Problems come back as
+    /// diagnostics located in that file; the text is nil when it cannot be used at all.
+    public static func load(path: String, displayPath: String? = nil, maximumSize: Int = SourceText.maximumSize)
+        -> (text: SourceText?, diagnostics: [Diagnostic])
+    {
+        let shown = displayPath ?? path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return (nil, [.error(.fileNotFound, "no such file '\(shown)'", file: shown)])
+        }
+        if isDirectory.boolValue {
+            return (nil, [.error(.fileUnreadable, "'\(shown)' is a directory, not a file", file: shown)])
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        if size > maximumSize {
+            return (nil, [.error(.fileTooLarge,
+                "'\(shown)' is \(size) bytes; fixlog reads files up to \(maximumSize) bytes", file: shown)])
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return (nil, [.error(.fileUnreadable, "cannot read '\(shown)' (permission denied?)", file: shown)])
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            // Read at most one byte past the limit, in case the file grew since stat.
+            data = try handle.read(upToCount: maximumSize + 1) ?? Data()
+        } catch {
+            return (nil, [.error(.fileUnreadable, "cannot read '\(shown)': \(error.localizedDescription)", file: shown)])
+        }
+        if data.count > maximumSize {
+            return (nil, [.error(.fileTooLarge, "'\(shown)' is larger than \(maximumSize) bytes", file: shown)])
+        }
+        let text = SourceText(path: shown, bytes: [UInt8](data))
+        return (text, text.validateText())
+    }
+
+    /// Errors for bytes that make this not a UTF-8 text file: invalid UTF-8 (with its byte offset) and NUL.
+    public func validateText() -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        if let bad = Self.firstInvalidUTF8Offset(bytes) {
+            out.append(.error(.invalidUTF8,
+                "invalid UTF-8 at byte offset \(bad) (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)))",
+                file: path, range: SourceRange(start: location(ofOffset: bad), end: location(ofOffset: bad + 1))))
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            out.append(.error(.nulByte, "NUL byte at byte offset \(nul); this is not a text file",
+                file: path, range: SourceRange(start: location(ofOffset: nul), end: location(ofOffset: nul + 1))))
+        }
+        return out
+    }
+
+    /// Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or nil.
+    public static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let len: Int
+            var minSecond: UInt8 = 0x80, maxSecond: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: len = 2
+            case 0xE0: len = 3; minSecond = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: len = 3
+            case 0xED: len = 3; maxSecond = 0x9F
+            case 0xF0: len = 4; minSecond = 0x90
+            case 0xF1...0xF3: len = 4
+            case 0xF4: len = 4; maxSecond = 0x8F
+            default: return i
+            }
+            if i + len > n { return i }
+            let second = bytes[i + 1]
+            if second < minSecond || second > maxSecond { return i }
+            for k in 2..<len where bytes[i + k] & 0xC0 != 0x80 { return i }
+            i += len
+        }
+        return nil
+    }
+}

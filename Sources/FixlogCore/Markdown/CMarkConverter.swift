@@ -1,0 +1,132 @@
+// The one file that touches cmark's C API. Every pointer is created and freed here; only Swift
+// values leave it.
+import CCmark
+import Foundation
+
+enum CMarkConverter {
+    /// Parses Markdown with source positions on and smart punctuation off (fixlog rewrites what it reads).
+    static func parse(_ bytes: [UInt8]) -> MarkdownNode {
+        let options = CMARK_OPT_SOURCEPOS
+        let root: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parse_document($0, buffer.count, options) }
+            } ?? cmark_parse_document("", 0, options)
+        }
+        guard let root else { return MarkdownNode(kind: .document) }
+        defer { cmark_node_free(root) }
+        return convert(root)
+    }
+
+    /// Renders Markdown to HTML. Safe mode (cmark's default) drops raw HTML and unsafe link URLs.
+    static func renderHTML(_ markdown: String, unsafe: Bool) -> String {
+        let options = unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
+        let utf8 = Array(markdown.utf8)
+        let rendered: UnsafeMutablePointer<CChar>? = utf8.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_markdown_to_html($0, buffer.count, options) }
+            } ?? cmark_markdown_to_html("", 0, options)
+        }
+        guard let rendered else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    /// Walks the tree with cmark's iterator and an explicit stack (no recursion: nesting depth is
+    /// only bounded by the input).
+    private static func convert(_ root: OpaquePointer) -> MarkdownNode {
+        guard let iterator = cmark_iter_new(root) else { return MarkdownNode(kind: .document) }
+        defer { cmark_iter_free(iterator) }
+        var stack: [MarkdownNode] = []
+        var result = MarkdownNode(kind: .document)
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            if event == CMARK_EVENT_ENTER {
+                let value = makeNode(node)
+                if hasChildren(cmark_node_get_type(node)) {
+                    stack.append(value)
+                } else if stack.isEmpty {
+                    result = value
+                } else {
+                    stack[stack.count - 1].children.append(value)
+                }
+            } else if event == CMARK_EVENT_EXIT {
+                guard let finished = stack.popLast() else { continue }
+                if stack.isEmpty { result = finished } else { stack[stack.count - 1].children.append(finished) }
+            }
+        }
+        return result
+    }
+
+    private static func hasChildren(_ type: cmark_node_type) -> Bool {
+        switch type {
+        case CMARK_NODE_DOCUMENT, CMARK_NODE_BLOCK_QUOTE, CMARK_NODE_LIST, CMARK_NODE_ITEM, CMARK_NODE_CUSTOM_BLOCK,
+            CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_CUSTOM_INLINE, CMARK_NODE_EMPH, CMARK_NODE_STRONG,
+            CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+            true
+        default: false
+        }
+    }
+
+    private static func kind(_ type: cmark_node_type) -> MarkdownNode.Kind {
+        switch type {
+        case CMARK_NODE_DOCUMENT: .document
+        case CMARK_NODE_BLOCK_QUOTE: .blockQuote
+        case CMARK_NODE_LIST: .list
+        case CMARK_NODE_ITEM: .item
+        case CMARK_NODE_CODE_BLOCK: .codeBlock
+        case CMARK_NODE_HTML_BLOCK: .htmlBlock
+        case CMARK_NODE_CUSTOM_BLOCK: .customBlock
+        case CMARK_NODE_PARAGRAPH: .paragraph
+        case CMARK_NODE_HEADING: .heading
+        case CMARK_NODE_THEMATIC_BREAK: .thematicBreak
+        case CMARK_NODE_TEXT: .text
+        case CMARK_NODE_SOFTBREAK: .softBreak
+        case CMARK_NODE_LINEBREAK: .lineBreak
+        case CMARK_NODE_CODE: .code
+        case CMARK_NODE_HTML_INLINE: .htmlInline
+        case CMARK_NODE_CUSTOM_INLINE: .customInline
+        case CMARK_NODE_EMPH: .emphasis
+        case CMARK_NODE_STRONG: .strong
+        case CMARK_NODE_LINK: .link
+        case CMARK_NODE_IMAGE: .image
+        default: .unknown
+        }
+    }
+
+    private static func string(_ pointer: UnsafePointer<CChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    private static func makeNode(_ node: OpaquePointer) -> MarkdownNode {
+        let type = cmark_node_get_type(node)
+        var range: SourceRange?
+        let startLine = Int(cmark_node_get_start_line(node))
+        if startLine > 0 {
+            // cmark's end column is inclusive; ours is exclusive.
+            range = SourceRange(
+                start: SourceLocation(line: startLine, column: max(1, Int(cmark_node_get_start_column(node)))),
+                end: SourceLocation(line: Int(cmark_node_get_end_line(node)), column: Int(cmark_node_get_end_column(node)) + 1))
+        }
+        var value = MarkdownNode(kind: kind(type), range: range)
+        switch type {
+        case CMARK_NODE_HEADING:
+            value.headingLevel = Int(cmark_node_get_heading_level(node))
+        case CMARK_NODE_CODE_BLOCK:
+            value.fenceInfo = string(cmark_node_get_fence_info(node)) ?? ""
+            value.literal = string(cmark_node_get_literal(node)) ?? ""
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+            value.literal = string(cmark_node_get_literal(node)) ?? ""
+        case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+            value.url = string(cmark_node_get_url(node))
+        case CMARK_NODE_LIST:
+            if cmark_node_get_list_type(node) == CMARK_ORDERED_LIST {
+                value.listStart = Int(cmark_node_get_list_start(node))
+            }
+        default:
+            break
+        }
+        return value
+    }
+}
