@@ -52,6 +52,17 @@ extension DiagnosticID {
     public static let unmatchedProblemFix = DiagnosticID(rawValue: "unmatched-problem-fix")
 }
 
+// MARK: - Check (cross-linking documented changes to Dockerfiles)
+
+extension DiagnosticID {
+    public static let pathOutsideRoot = DiagnosticID(rawValue: "path-outside-root")
+    public static let dockerfileUnreadable = DiagnosticID(rawValue: "dockerfile-unreadable")
+    public static let snippetNotDockerfile = DiagnosticID(rawValue: "snippet-not-dockerfile")
+    public static let stageHintUnresolved = DiagnosticID(rawValue: "stage-hint-unresolved")
+    public static let lineRefStale = DiagnosticID(rawValue: "line-ref-stale")
+    public static let fixWriteFailed = DiagnosticID(rawValue: "fix-write-failed")
+}
+
 extension DiagnosticID {
     /// Every identifier fixlog can report, with its documentation. Append new entries; never remove one.
     public static let catalog: [Entry] = [
@@ -70,6 +81,12 @@ extension DiagnosticID {
         Entry(.changeWithoutLanguage, stage: "ingest", .warning, "A code block documenting a change has no language tag; fixlog guesses from its content."),
         Entry(.unterminatedFence, stage: "ingest", .warning, "A fenced code block is still open at the end of the file; it runs to the end."),
         Entry(.unmatchedProblemFix, stage: "ingest", .note, "A problem list and a fix list have different lengths; items are linked by number where possible."),
+        Entry(.pathOutsideRoot, stage: "check", .error, "A change's target file resolves outside the repository root (after following symbolic links); fixlog refuses to read it."),
+        Entry(.dockerfileUnreadable, stage: "check", .error, "A change's target Dockerfile could not be parsed, so none of the changes aimed at it can be checked."),
+        Entry(.snippetNotDockerfile, stage: "check", .warning, "A documented change's code could not be read as Dockerfile instructions; it makes no claims."),
+        Entry(.stageHintUnresolved, stage: "check", .note, "A change names a stage (\"Builder Stage\") that matches no stage of the Dockerfile; the whole file is searched."),
+        Entry(.lineRefStale, stage: "check", .warning, "A line reference no longer covers the documented instructions; `fixlog check --fix` rewrites it."),
+        Entry(.fixWriteFailed, stage: "check", .error, "`fixlog check --fix` could not write the corrected log; the original is left untouched."),
     ]
 
     /// The catalog entry for this identifier, if documented.

@@ -1,0 +1,201 @@
+/// Turns a documented change into claims: `present` for each instruction of the snippet's present code
+/// (in documented order), `absent` for removed / old / before / `-` code, `# OLD: <image>` annotations and
+/// the two sides of a `**Changed:** A → B` replacement.
+public enum ClaimExtractor {
+    /// Claims of one change, plus diagnostics from parsing its code.
+    public struct Result: Sendable {
+        public var claims: [Claim]
+        public var diagnostics: [Diagnostic]
+    }
+
+    public static func claims(for change: DocumentedChange, logPath: String? = nil) -> Result {
+        var claims: [Claim] = []
+        var diagnostics: [Diagnostic] = []
+        let annotationLines = Set(change.annotations.map(\.line))
+        let lines = change.lines.isEmpty ? fallbackLines(change) : change.lines
+
+        // Which code lines make up the present and the absent text.
+        var presentRoles: Set<CodeLine.Role> = [.present]
+        var absentRoles: Set<CodeLine.Role> = [.absent]
+        if change.role == .before {
+            presentRoles = []
+            absentRoles = [.present, .absent]
+        }
+        if !presentRoles.isEmpty {
+            let (found, diags) = instructions(lines: lines, roles: presentRoles, change: change, logPath: logPath)
+            diagnostics += diags
+            for f in found {
+                var claim = makeClaim(kind: .present, origin: .snippet, original: f.original, change: change,
+                                      codeLines: f.codeLines, physical: f.physical, key: f.key)
+                claim.leadingComments = leadingComments(above: f.codeLines.first, lines: lines, annotations: annotationLines)
+                claim.hadAnnotationMarker = lines.contains {
+                    f.codeLines.contains($0.line) && $0.role == .present
+                        && $0.text.trimmingCharacters(in: .whitespaces) != $0.content.trimmingCharacters(in: .whitespaces)
+                }
+                claims.append(claim)
+            }
+        }
+        let (gone, goneDiags) = instructions(lines: lines, roles: absentRoles, change: change, logPath: logPath)
+        diagnostics += goneDiags
+        let absentOrigin: Claim.Origin = change.role == .before ? .before : (change.role == .diff ? .diff : .removed)
+        for f in gone {
+            claims.append(makeClaim(kind: .absent, origin: absentOrigin, original: f.original, change: change,
+                                    codeLines: f.codeLines, physical: f.physical, key: f.key))
+        }
+        // `# OLD: <image>`: no FROM of that image.
+        for annotation in change.annotations where annotation.kind == .old {
+            let text = annotation.text.trimmingCharacters(in: .whitespaces)
+            if ImageReference.looksLikeImage(text) {
+                let line = change.contentStartLine + annotation.line - 1
+                claims.append(imageClaim(kind: .absent, origin: .oldAnnotation, image: text, change: change,
+                                         logLines: LineSpan(line: line)))
+            } else if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: text)) {
+                let line = change.contentStartLine + annotation.line - 1
+                claims.append(makeClaim(kind: .absent, origin: .oldAnnotation, original: text, change: change,
+                                        codeLines: [annotation.line], physical: 1, logLine: line))
+            }
+        }
+        if let r = change.replacement {
+            let line = LineSpan(line: r.range.start.line)
+            let loose = r.subject.lowercased().contains("image")
+            for (kind, text) in [(Claim.Kind.absent, r.from), (.present, r.to)] {
+                let t = text.trimmingCharacters(in: .whitespaces)
+                if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: t)), t.contains(" ") {
+                    var c = makeClaim(kind: kind, origin: .replacement, original: t, change: change, codeLines: [], physical: 1)
+                    c.logLines = line
+                    claims.append(c)
+                } else if ImageReference.looksLikeImage(t, loose: loose) {
+                    claims.append(imageClaim(kind: kind, origin: .replacement, image: t, change: change, logLines: line))
+                }
+            }
+        }
+        return Result(claims: deduplicate(claims), diagnostics: diagnostics)
+    }
+
+    // MARK: - Helpers
+
+    struct Found {
+        var original: String
+        var key: String
+        var codeLines: [Int]
+        var physical: Int
+    }
+
+    /// Parse the lines with the given roles (others blanked, comments kept as comments) and return the
+    /// instructions with known keywords, mapped back to code-block lines.
+    static func instructions(lines: [CodeLine], roles: Set<CodeLine.Role>, change: DocumentedChange, logPath: String?)
+        -> ([Found], [Diagnostic])
+    {
+        guard lines.contains(where: { roles.contains($0.role) }) else { return ([], []) }
+        var text = ""
+        var lineNumbers: [Int] = []
+        for l in lines {
+            if roles.contains(l.role) {
+                text += l.content
+            } else if l.role == .comment {
+                text += "#"
+            }
+            text += "\n"
+            lineNumbers.append(l.line)
+        }
+        let source = SourceText(path: logPath ?? "<snippet>", string: text)
+        let result = DockerfileParser.parse(source)
+        var diagnostics: [Diagnostic] = []
+        guard let dockerfile = result.dockerfile else {
+            // The snippet is not valid Dockerfile code: locate the problem in the log.
+            for d in result.diagnostics where d.severity == .error {
+                var moved = d
+                moved.file = logPath
+                if let r = d.range {
+                    let line = change.contentStartLine + r.start.line - 1
+                    moved.range = SourceRange(line: line)
+                }
+                moved.severity = .warning
+                moved.message = "documented code could not be read as Dockerfile instructions: " + d.message
+                diagnostics.append(moved)
+            }
+            return ([], diagnostics)
+        }
+        var found: [Found] = []
+        for inst in dockerfile.instructions where InstructionNormalizer.knownKeywords.contains(inst.command) {
+            let covered = (inst.lines.first...max(inst.lines.first, inst.lines.last)).compactMap { n -> Int? in
+                n >= 1 && n <= lineNumbers.count ? lineNumbers[n - 1] : nil
+            }.filter { n in lines.contains { $0.line == n && roles.contains($0.role) } }
+            found.append(Found(original: inst.original, key: InstructionNormalizer.key(inst),
+                               codeLines: covered.isEmpty ? [inst.lines.first] : covered,
+                               physical: max(1, covered.count)))
+        }
+        return (found, diagnostics)
+    }
+
+    static func makeClaim(kind: Claim.Kind, origin: Claim.Origin, original: String, change: DocumentedChange,
+                          codeLines: [Int], physical: Int, logLine: Int? = nil, key: String? = nil) -> Claim {
+        let key = key ?? InstructionNormalizer.key(original: original)
+        let keyword = InstructionNormalizer.keyword(of: original)
+        let first = codeLines.min() ?? 1, last = codeLines.max() ?? first
+        let span = logLine.map { LineSpan(line: $0) }
+            ?? LineSpan(first: change.contentStartLine + first - 1, last: change.contentStartLine + last - 1)
+        var image: String? = nil
+        if keyword == "from" { image = InstructionNormalizer.words(ofKey: key).first }
+        return Claim(kind: kind, origin: origin, instruction: InstructionNormalizer.collapse(original), original: original, keyword: keyword,
+                     key: key, image: image, stageHint: change.stage, logLines: span, physicalLineCount: physical)
+    }
+
+    static func imageClaim(kind: Claim.Kind, origin: Claim.Origin, image: String, change: DocumentedChange,
+                           logLines: LineSpan) -> Claim {
+        Claim(kind: kind, origin: origin, instruction: "FROM " + image, original: image, keyword: "from", key: "",
+              image: ImageReference.normalise(image), stageHint: change.stage, logLines: logLines)
+    }
+
+    /// Comment lines right above a code line (blank lines end the block; annotations are skipped).
+    static func leadingComments(above line: Int?, lines: [CodeLine], annotations: Set<Int>) -> [String] {
+        guard let line, var i = lines.firstIndex(where: { $0.line == line }) else { return [] }
+        var out: [String] = []
+        while i > 0 {
+            i -= 1
+            let l = lines[i]
+            guard l.role == .comment else { break }
+            if annotations.contains(l.line) { break }
+            out.insert(normaliseComment(l.text), at: 0)
+        }
+        return out
+    }
+
+    /// `#   Foo  bar ` → `# Foo bar`.
+    static func normaliseComment(_ s: String) -> String {
+        var t = s.trimmingCharacters(in: .whitespaces)
+        if t.hasPrefix("#") { t.removeFirst() }
+        return "# " + InstructionNormalizer.collapse(t)
+    }
+
+    /// Drop repeated claims, and absent claims the same change also claims present (a whitespace-only diff).
+    static func deduplicate(_ claims: [Claim]) -> [Claim] {
+        var seen = Set<String>()
+        let presentKeys = Set(claims.filter { $0.kind == .present && !$0.isImageClaim }.map(\.key))
+        let presentImages = Set(claims.filter { $0.kind == .present }.compactMap(\.image))
+        var out: [Claim] = []
+        for c in claims {
+            if c.kind == .absent {
+                if !c.isImageClaim && presentKeys.contains(c.key) { continue }
+                if c.isImageClaim, let img = c.image, presentImages.contains(img) { continue }
+            }
+            if c.kind == .present, c.isImageClaim, let img = c.image,
+               claims.contains(where: { $0.kind == .present && !$0.isImageClaim && $0.image == img }) { continue }
+            let id = "\(c.kind.rawValue)|\(c.isImageClaim ? "image:" + (c.image ?? "") : c.key)"
+            if seen.insert(id).inserted { out.append(c) }
+        }
+        return out
+    }
+
+    /// When the ingester gave no line roles, every line of an `after` block is present code.
+    static func fallbackLines(_ change: DocumentedChange) -> [CodeLine] {
+        change.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, s in
+            let t = String(s)
+            let trimmed = t.trimmingCharacters(in: .whitespaces)
+            let role: CodeLine.Role = trimmed.isEmpty ? .blank : (trimmed.hasPrefix("#") ? .comment : .present)
+            return CodeLine(text: t, content: t, role: role, line: i + 1)
+        }
+    }
+}
+
+import Foundation

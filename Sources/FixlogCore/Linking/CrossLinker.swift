@@ -1,0 +1,442 @@
+/// Checks every documented change of a fix log against the real Dockerfile(s): the core of `fixlog check`.
+public enum CrossLinker {
+    /// Minimum word similarity for the closest instruction to be reported as `changed` rather than `missing`.
+    public static let defaultSimilarityThreshold = 0.5
+
+    /// Check a log.
+    /// - Parameters:
+    ///   - log: the ingested log.
+    ///   - logPath: the log's path (as the user named it), used to resolve `**File:**` values and in output.
+    ///   - root: the repository root (default: the git top level above the log, else the log's directory).
+    ///   - dockerfileOverride: check every change against this Dockerfile instead of its `**File:**`.
+    public static func check(log: FixLog, logPath: String, root: String? = nil, dockerfileOverride: String? = nil,
+                             similarityThreshold: Double = defaultSimilarityThreshold) -> CheckReport {
+        let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
+        var targets: [String: Result<LoadedTarget, TargetError>] = [:]
+        var overrideTarget: Result<LoadedTarget, TargetError>? = nil
+        var diagnostics: [Diagnostic] = []
+
+        func load(_ target: TargetResolver.Target) -> Result<LoadedTarget, TargetError> {
+            if let cached = targets[target.path] { return cached }
+            let result = LoadedTarget.load(target)
+            if case .failure(let e) = result { diagnostics.append(e.diagnostic) }
+            if case .success(let t) = result { diagnostics += t.warnings }
+            targets[target.path] = result
+            return result
+        }
+
+        // Pass 1: claims and their verdicts, without supersession.
+        var pending: [PendingChange] = []
+        for (position, incident) in log.incidents.enumerated() {
+            let order = RecordOrder(number: incident.number, date: incident.date, position: position)
+            let reference = RecordReference(incident: incident.number, title: incident.title, date: incident.date,
+                                            position: position)
+            for (index, change) in incident.changes.enumerated() {
+                var item = PendingChange(order: order, reference: reference, incident: incident, index: index,
+                                         change: change)
+                guard isDockerfileChange(change) || dockerfileOverride != nil else {
+                    item.unchecked = "not Dockerfile code"
+                    pending.append(item)
+                    continue
+                }
+                let extracted = ClaimExtractor.claims(for: change, logPath: logPath)
+                item.claims = extracted.claims
+                item.diagnostics += extracted.diagnostics
+                diagnostics += extracted.diagnostics
+                let resolved: Result<LoadedTarget, TargetError>
+                if let dockerfileOverride {
+                    if overrideTarget == nil {
+                        let path = TargetResolver.canonical(dockerfileOverride)
+                        overrideTarget = load(TargetResolver.Target(path: path, display: dockerfileOverride))
+                    }
+                    resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
+                } else {
+                    switch resolver.resolve(change.file, logFile: logPath, at: change.lineRef?.range ?? change.range) {
+                    case .success(let t): resolved = load(t)
+                    case .failure(let e):
+                        diagnostics.append(e.diagnostic)
+                        resolved = .failure(e)
+                    }
+                }
+                switch resolved {
+                case .failure(let e):
+                    item.error = e.diagnostic
+                case .success(let target):
+                    item.target = target
+                    evaluate(&item, in: target, threshold: similarityThreshold, logPath: logPath)
+                    if let d = item.stageNote { diagnostics.append(d) }
+                }
+                pending.append(item)
+            }
+        }
+
+        // Pass 2: supersession by later records.
+        applySupersession(&pending)
+
+        let results = pending.map { finish($0) }
+        for r in results where r.needsLineRefFix {
+            if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
+                diagnostics.append(.warning(.lineRefStale,
+                    "'\(lineRef)' no longer covers the documented instructions; they are at '\(suggestion)' in '\(r.file ?? "Dockerfile")'",
+                    file: logPath, range: range))
+            }
+        }
+        return CheckReport(log: logPath, root: resolver.root, results: results, diagnostics: diagnostics)
+    }
+
+    /// Whether a change documents Dockerfile code (by fence language, file name, or content guess).
+    public static func isDockerfileChange(_ change: DocumentedChange) -> Bool {
+        let fileName = (change.file ?? "").lowercased()
+        if fileName.contains("dockerfile") || fileName.contains("containerfile") { return true }
+        if !fileName.isEmpty { return false }
+        guard let language = change.language?.lowercased(), !language.isEmpty else { return true }
+        return ["dockerfile", "docker", "containerfile"].contains(language)
+    }
+
+    // MARK: - Internals
+
+    struct RecordOrder: Hashable {
+        var number: Int?
+        var date: String?
+        var position: Int
+
+        /// `other` is later than `self`: a later date when both have one, else a higher number.
+        func isEarlier(than other: RecordOrder) -> Bool {
+            if let a = date, let b = other.date, a != b { return a < b }
+            if let a = number, let b = other.number, a != b { return a < b }
+            return false
+        }
+    }
+
+    struct LoadedTarget {
+        var target: TargetResolver.Target
+        var source: SourceText
+        var dockerfile: Dockerfile
+        var index: InstructionIndex
+        var warnings: [Diagnostic]
+
+        static func load(_ target: TargetResolver.Target) -> Result<LoadedTarget, TargetError> {
+            let loaded = SourceText.load(path: target.path, displayPath: target.display)
+            guard let text = loaded.text, !loaded.diagnostics.hasErrors else {
+                let d = loaded.diagnostics.first ?? .error(.fileUnreadable, "cannot read '\(target.display)'", file: target.display)
+                return .failure(TargetError(diagnostic: d))
+            }
+            let parsed = DockerfileParser.parse(text)
+            guard let dockerfile = parsed.dockerfile else {
+                let first = parsed.diagnostics.first { $0.severity == .error }
+                var d = Diagnostic.error(.dockerfileUnreadable,
+                    "'\(target.display)' is not a Dockerfile BuildKit accepts" + (first.map { ": " + $0.message } ?? ""),
+                    file: target.display, range: first?.range)
+                d.notes = parsed.diagnostics.filter { $0 != first }.map { Diagnostic.Note(message: $0.message, file: $0.file, range: $0.range) }
+                return .failure(TargetError(diagnostic: d))
+            }
+            return .success(LoadedTarget(target: target, source: text, dockerfile: dockerfile,
+                                         index: InstructionIndex(dockerfile), warnings: []))
+        }
+    }
+
+    struct PendingChange {
+        var order: RecordOrder
+        var reference: RecordReference
+        var incident: Incident
+        var index: Int
+        var change: DocumentedChange
+        var claims: [Claim] = []
+        var verdicts: [ClaimResult] = []
+        /// Matched Dockerfile comment lines above each present claim's instruction.
+        var commentSpans: [LineSpan?] = []
+        var target: LoadedTarget? = nil
+        var error: Diagnostic? = nil
+        var unchecked: String? = nil
+        var stage: Int? = nil
+        var stageNote: Diagnostic? = nil
+        var diagnostics: [Diagnostic] = []
+    }
+
+    static func evaluate(_ item: inout PendingChange, in target: LoadedTarget, threshold: Double, logPath: String) {
+        let df = target.dockerfile
+        let index = target.index
+        let stage = StageResolver.resolve(item.change.stage, in: df.stages)
+        item.stage = stage
+        if stage == nil, let hint = item.change.stage, df.stages.count > 1 {
+            item.stageNote = .note(.stageHintUnresolved,
+                "stage hint '\(hint)' matches no stage of '\(target.target.display)'; searching the whole file",
+                file: logPath, range: item.change.range)
+        }
+        let documented = item.change.lineRef?.span
+        func inScope(_ i: Int) -> Bool { stage == nil || df.instructions[i].stageIndex == stage }
+        func stageLabel(_ s: Int?) -> String {
+            guard let s, s >= 0, s < df.stages.count else { return "before the first FROM" }
+            return df.stages[s].name.map { "'\($0)'" } ?? "\(s)"
+        }
+        var used = Set<Int>()
+        var previousLine = 0
+        for claim in item.claims {
+            var v = ClaimResult(kind: claim.kind, origin: claim.origin, instruction: claim.instruction,
+                                status: .missing, logLines: claim.logLines, stage: stage)
+            var commentSpan: LineSpan? = nil
+            let candidates = claim.isImageClaim ? index.from(image: claim.image ?? "") : index.exact(claim.key)
+            let scoped = candidates.filter(inScope)
+            func pick(_ list: [Int]) -> Int? {
+                list.min { a, b in
+                    rank(a) < rank(b)
+                }
+            }
+            func rank(_ i: Int) -> (Int, Int, Int, Int) {
+                let lines = df.instructions[i].lines
+                return (used.contains(i) ? 1 : 0, documented.map { $0.contains(lines) ? 0 : 1 } ?? 0,
+                        lines.first >= previousLine ? 0 : 1, i)
+            }
+            switch claim.kind {
+            case .present:
+                if let i = pick(scoped) {
+                    used.insert(i)
+                    let inst = df.instructions[i]
+                    v.actualLines = inst.lines
+                    v.normalisations = normalisations(claim, inst)
+                    if let documented, !documented.contains(inst.lines) {
+                        v.status = .moved
+                        v.detail = "at \(describe(inst.lines)), outside the documented \(describe(documented))"
+                    } else if inst.lines.first < previousLine {
+                        v.status = .moved
+                        v.detail = "at \(describe(inst.lines)), out of the documented order"
+                    } else {
+                        v.status = .holds
+                    }
+                    previousLine = max(previousLine, inst.lines.last)
+                    commentSpan = matchedComments(claim.leadingComments, above: inst.lines.first, in: target.source)
+                } else if let i = pick(candidates) {
+                    used.insert(i)
+                    let inst = df.instructions[i]
+                    v.status = .moved
+                    v.actualLines = inst.lines
+                    v.normalisations = normalisations(claim, inst)
+                    v.detail = "in stage \(stageLabel(inst.stageIndex)) at \(describe(inst.lines)), not in the hinted stage \(stageLabel(stage))"
+                } else if let (i, similarity) = closest(claim, index: index, df: df, stage: stage, inScope: inScope,
+                                                        threshold: threshold) {
+                    let inst = df.instructions[i]
+                    v.status = .changed
+                    v.actualLines = inst.lines
+                    v.actualInstruction = InstructionNormalizer.collapse(inst.original)
+                    let old = claim.isImageClaim ? [claim.image ?? ""] : InstructionNormalizer.words(ofKey: claim.key)
+                    let new = claim.isImageClaim ? [InstructionNormalizer.words(ofKey: index.keys[i]).first ?? ""]
+                        : InstructionNormalizer.words(ofKey: index.keys[i])
+                    v.diff = WordDiff(from: [claim.keyword.uppercased()] + old, to: [claim.keyword.uppercased()] + new)
+                    v.similarity = (similarity * 100).rounded() / 100
+                    v.detail = "closest \(claim.keyword.uppercased()) at \(describe(inst.lines)) differs: \(v.diff?.plain ?? "")"
+                } else {
+                    v.status = .missing
+                    v.detail = stage == nil ? "not found" : "not found in stage \(stageLabel(stage))"
+                }
+            case .absent:
+                if let i = pick(scoped) {
+                    let inst = df.instructions[i]
+                    v.status = .violated
+                    v.actualLines = inst.lines
+                    v.normalisations = normalisations(claim, inst)
+                    if InstructionNormalizer.collapse(inst.original) != claim.instruction {
+                        v.actualInstruction = InstructionNormalizer.collapse(inst.original)
+                    }
+                    v.detail = "documented as removed, but present at \(describe(inst.lines))"
+                } else {
+                    v.status = .holds
+                }
+            }
+            item.verdicts.append(v)
+            item.commentSpans.append(commentSpan)
+        }
+    }
+
+    static func closest(_ claim: Claim, index: InstructionIndex, df: Dockerfile, stage: Int?,
+                        inScope: (Int) -> Bool, threshold: Double) -> (Int, Double)? {
+        if claim.isImageClaim {
+            // The hinted stage's FROM, or a FROM of the same repository.
+            if let stage, stage < df.stages.count {
+                let i = df.stages[stage].instructionIndices.lowerBound
+                if i < df.instructions.count, df.instructions[i].command == "from" {
+                    return (i, 0)
+                }
+            }
+            let repository = (claim.image ?? "").split(separator: ":").first.map(String.init) ?? ""
+            for i in index.instructions(keyword: "from") where inScope(i) {
+                let image = InstructionNormalizer.words(ofKey: index.keys[i]).first ?? ""
+                if image.split(separator: ":").first.map(String.init) == repository { return (i, 0.5) }
+            }
+            return nil
+        }
+        if let c = index.closest(to: claim.key, keyword: claim.keyword, threshold: threshold, allowed: inScope) {
+            return (c.index, c.similarity)
+        }
+        return nil
+    }
+
+    static func normalisations(_ claim: Claim, _ inst: Instruction) -> [Normalisation] {
+        var needed: [Normalisation]
+        if claim.isImageClaim {
+            let written = inst.original.split(separator: " ").dropFirst()
+                .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
+            needed = written == claim.original ? [] : [.imageReference]
+        } else {
+            needed = InstructionNormalizer.normalisationsNeeded(claim: claim.original, claimLines: claim.physicalLineCount,
+                                                                target: inst)
+        }
+        if claim.hadAnnotationMarker { needed.append(.annotationMarker) }
+        return needed.sorted()
+    }
+
+    /// Dockerfile comment lines right above `line` that equal the snippet's comments (matched bottom-up).
+    static func matchedComments(_ comments: [String], above line: Int, in source: SourceText) -> LineSpan? {
+        guard !comments.isEmpty else { return nil }
+        var matched = 0
+        var n = line - 1
+        var k = comments.count - 1
+        while n >= 1, k >= 0 {
+            let text = source.line(n).trimmingCharacters(in: .whitespaces)
+            guard text.hasPrefix("#"), ClaimExtractor.normaliseComment(text) == comments[k] else { break }
+            matched += 1
+            n -= 1
+            k -= 1
+        }
+        return matched == 0 ? nil : LineSpan(first: line - matched, last: line - 1)
+    }
+
+    static func unionOf(_ spans: [LineSpan]) -> LineSpan? {
+        guard var out = spans.first else { return nil }
+        for s in spans.dropFirst() { out = out.union(s) }
+        return out
+    }
+
+    static func describe(_ span: LineSpan) -> String {
+        span.isSingleLine ? "line \(span.first)" : "lines \(span.first)-\(span.last)"
+    }
+
+    // MARK: - Supersession
+
+    struct ClaimSite {
+        var change: Int
+        var order: RecordOrder
+        var reference: RecordReference
+    }
+
+    static func applySupersession(_ pending: inout [PendingChange]) {
+        var absentByKey: [String: [ClaimSite]] = [:], absentByImage: [String: [ClaimSite]] = [:]
+        var presentByKey: [String: [ClaimSite]] = [:], presentByImage: [String: [ClaimSite]] = [:]
+        for (c, item) in pending.enumerated() {
+            let site = ClaimSite(change: c, order: item.order, reference: item.reference)
+            for claim in item.claims {
+                switch claim.kind {
+                case .absent:
+                    if !claim.isImageClaim { absentByKey[claim.key, default: []].append(site) }
+                    if let image = claim.image { absentByImage[image, default: []].append(site) }
+                case .present:
+                    if !claim.isImageClaim { presentByKey[claim.key, default: []].append(site) }
+                    if claim.isImageClaim, let image = claim.image { presentByImage[image, default: []].append(site) }
+                }
+            }
+        }
+        func laterSite(_ sites: [ClaimSite], than order: RecordOrder) -> ClaimSite? {
+            sites.filter { order.isEarlier(than: $0.order) }.min { a, b in
+                if b.order.isEarlier(than: a.order) { return false }
+                if a.order.isEarlier(than: b.order) { return true }
+                return a.order.position < b.order.position
+            }
+        }
+        for c in pending.indices {
+            let order = pending[c].order
+            for k in pending[c].verdicts.indices {
+                let claim = pending[c].claims[k]
+                let status = pending[c].verdicts[k].status
+                var site: ClaimSite? = nil
+                if claim.kind == .present, status == .missing || status == .changed {
+                    var sites = claim.isImageClaim ? [] : (absentByKey[claim.key] ?? [])
+                    if let image = claim.image { sites += absentByImage[image] ?? [] }
+                    site = laterSite(sites, than: order)
+                    if let s = site {
+                        pending[c].verdicts[k].detail = "removed by record \(s.reference.display)"
+                            + (status == .changed ? "; " + (pending[c].verdicts[k].detail ?? "") : "")
+                    }
+                } else if claim.kind == .absent, status == .violated {
+                    var sites = claim.isImageClaim ? [] : (presentByKey[claim.key] ?? [])
+                    if let image = claim.image { sites += presentByImage[image] ?? [] }
+                    if claim.isImageClaim, let image = claim.image {
+                        // A later record's FROM of that image brings it back on purpose.
+                        sites += (presentByKeyImage(pending, image: image))
+                    }
+                    site = laterSite(sites, than: order)
+                    if let s = site {
+                        pending[c].verdicts[k].detail = "brought back by record \(s.reference.display)"
+                    }
+                }
+                if let site {
+                    pending[c].verdicts[k].status = .superseded
+                    pending[c].verdicts[k].supersededBy = site.reference
+                }
+            }
+        }
+    }
+
+    static func presentByKeyImage(_ pending: [PendingChange], image: String) -> [ClaimSite] {
+        var out: [ClaimSite] = []
+        for (c, item) in pending.enumerated()
+        where item.claims.contains(where: { $0.kind == .present && !$0.isImageClaim && $0.image == image }) {
+            out.append(ClaimSite(change: c, order: item.order, reference: item.reference))
+        }
+        return out
+    }
+
+    // MARK: - Change verdict
+
+    static func finish(_ item: PendingChange) -> ChangeResult {
+        let change = item.change
+        var status: CheckStatus = .unchecked
+        var actual: LineSpan? = nil
+        var suggestion: String? = nil
+        var supersededBy: RecordReference? = nil
+        var diagnostics = item.diagnostics
+        var claims = item.verdicts
+        if let error = item.error {
+            status = .error
+            diagnostics.append(error)
+            claims = item.claims.map {
+                ClaimResult(kind: $0.kind, origin: $0.origin, instruction: $0.instruction, status: .unchecked,
+                            detail: error.message, logLines: $0.logLines)
+            }
+        } else if !claims.isEmpty {
+            status = claims.map(\.status).max { $0.severity < $1.severity } ?? .holds
+            supersededBy = claims.first { $0.status == .superseded }?.supersededBy
+            let present = claims.indices.filter { claims[$0].kind == .present }
+            let spans = present.compactMap { i -> LineSpan? in
+                [.holds, .moved, .changed].contains(claims[i].status) ? claims[i].actualLines : nil
+            }
+            actual = unionOf(spans)
+            if actual == nil {
+                actual = unionOf(claims.filter { $0.status == .violated }.compactMap(\.actualLines))
+            }
+            if let lineRef = change.lineRef, !present.isEmpty,
+               present.allSatisfy({ [.holds, .moved].contains(claims[$0].status) }), let span = actual {
+                if lineRef.span.contains(span) {
+                    suggestion = lineRef.text
+                } else {
+                    var withComments = span
+                    for i in present { if let c = item.commentSpans[i] { withComments = withComments.union(c) } }
+                    let include = withComments != span && lineRef.span.count >= withComments.count
+                    suggestion = LineReferenceFormatter.format(include ? withComments : span, likeOriginal: lineRef.text)
+                }
+            } else if let lineRef = change.lineRef, status == .holds || status == .superseded && present.isEmpty {
+                suggestion = lineRef.text
+            }
+        }
+        let stageName: String? = item.stage.flatMap { s in
+            guard let df = item.target?.dockerfile, s < df.stages.count else { return nil }
+            return df.stages[s].name
+        }
+        return ChangeResult(
+            incident: item.incident.number, record: item.order.position, title: item.incident.title,
+            date: item.incident.date, change: item.index, label: change.label,
+            file: item.target?.target.display ?? change.file, fileAsWritten: change.file, status: status,
+            documentedLines: change.lineRef?.span, actualLines: actual, lineRef: change.lineRef?.text,
+            lineRefRange: change.lineRef?.range, suggestedLineRef: suggestion, supersededBy: supersededBy,
+            stageHint: change.stage, stage: item.stage, stageName: stageName, logRange: change.range,
+            claims: claims, diagnostics: diagnostics)
+    }
+}

@@ -1,0 +1,41 @@
+/// Container image references as `FROM` names them, compared the way a registry resolves them.
+///
+/// `ubuntu`, `docker.io/ubuntu:latest`, `docker.io/library/ubuntu` and `index.docker.io/library/ubuntu:latest`
+/// all name the same image.
+public enum ImageReference {
+    /// Registry prefixes that mean Docker Hub.
+    static let hubPrefixes = ["docker.io/", "index.docker.io/", "registry-1.docker.io/", "registry.hub.docker.com/"]
+
+    /// The canonical form: Docker Hub prefixes and `library/` removed, `:latest` added when the reference
+    /// has neither tag nor digest. References containing variables (`$BASE`) and `scratch` are returned as written.
+    public static func normalise(_ reference: String) -> String {
+        var ref = reference.trimmingCharacters(in: .whitespaces)
+        if ref.isEmpty || ref.contains("$") || ref.lowercased() == "scratch" { return ref }
+        for prefix in hubPrefixes where ref.lowercased().hasPrefix(prefix) {
+            ref = String(ref.dropFirst(prefix.count))
+            if ref.hasPrefix("library/") { ref = String(ref.dropFirst("library/".count)) }
+            break
+        }
+        if !hasTagOrDigest(ref) { ref += ":latest" }
+        return ref
+    }
+
+    /// True when the reference carries a `:tag` on its last path component or an `@digest`.
+    public static func hasTagOrDigest(_ ref: String) -> Bool {
+        if ref.contains("@") { return true }
+        let lastComponent = ref.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(ref)
+        return lastComponent.contains(":")
+    }
+
+    /// Whether a piece of log text looks like an image reference rather than a sentence or an instruction:
+    /// one token of registry characters with a `/`, a `:` or an `@` (or any plain name when `loose`).
+    public static func looksLikeImage(_ text: String, loose: Bool = false) -> Bool {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard !t.isEmpty, !t.contains(" "), !t.contains("\t") else { return false }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@${}")
+        guard t.allSatisfy({ allowed.contains($0) }) else { return false }
+        guard let first = t.first, first.isLetter || first.isNumber || first == "$" else { return false }
+        if InstructionNormalizer.knownKeywords.contains(t.lowercased()) { return false }
+        return loose || t.contains("/") || t.contains(":") || t.contains("@")
+    }
+}

@@ -1,0 +1,89 @@
+/// Lookup tables over one Dockerfile's instructions, built once per file: by normalised text, by base
+/// image, and by word (for the closest-instruction search). Matching a claim never scans every instruction.
+public struct InstructionIndex: Sendable {
+    public let dockerfile: Dockerfile
+    /// Normalised text of each instruction (same order as `dockerfile.instructions`).
+    public let keys: [String]
+    /// Words of each normalised instruction after the keyword.
+    let words: [[String]]
+    let byKey: [String: [Int]]
+    /// `FROM` instructions by normalised image.
+    let byImage: [String: [Int]]
+    /// keyword → word → instructions containing the word.
+    let postings: [String: [String: [Int]]]
+    let byKeyword: [String: [Int]]
+
+    /// Words that occur in more instructions than this are not used to find candidates (unless every word is).
+    static let commonWordLimit = 200
+    /// How many best-sharing candidates get an exact similarity score.
+    static let candidatesScored = 16
+
+    public init(_ dockerfile: Dockerfile) {
+        self.dockerfile = dockerfile
+        var keys: [String] = [], words: [[String]] = []
+        var byKey: [String: [Int]] = [:], byImage: [String: [Int]] = [:]
+        var postings: [String: [String: [Int]]] = [:], byKeyword: [String: [Int]] = [:]
+        keys.reserveCapacity(dockerfile.instructions.count)
+        for (i, inst) in dockerfile.instructions.enumerated() {
+            let key = InstructionNormalizer.key(inst)
+            let w = InstructionNormalizer.words(ofKey: key)
+            keys.append(key)
+            words.append(w)
+            byKey[key, default: []].append(i)
+            let kw = inst.command
+            byKeyword[kw, default: []].append(i)
+            if kw == "from", let image = w.first {
+                byImage[image, default: []].append(i)
+            }
+            var seen = Set<String>()
+            for word in w where seen.insert(word).inserted {
+                postings[kw, default: [:]][word, default: []].append(i)
+            }
+        }
+        self.keys = keys
+        self.words = words
+        self.byKey = byKey
+        self.byImage = byImage
+        self.postings = postings
+        self.byKeyword = byKeyword
+    }
+
+    /// Instructions whose normalised text equals `key`, in file order.
+    public func exact(_ key: String) -> [Int] { byKey[key] ?? [] }
+
+    /// `FROM` instructions of a normalised image, in file order.
+    public func from(image: String) -> [Int] { byImage[image] ?? [] }
+
+    /// All instructions with a keyword, in file order.
+    public func instructions(keyword: String) -> [Int] { byKeyword[keyword] ?? [] }
+
+    /// The instruction of the same keyword most similar to `key` (Dice over words), if it reaches
+    /// `threshold`. `allowed` restricts the candidates (e.g. to a stage).
+    public func closest(to key: String, keyword: String, threshold: Double,
+                        allowed: (Int) -> Bool = { _ in true }) -> (index: Int, similarity: Double)? {
+        let claimWords = InstructionNormalizer.words(ofKey: key)
+        guard let table = postings[keyword], !claimWords.isEmpty else { return nil }
+        let unique = Array(Set(claimWords))
+        var lists = unique.compactMap { table[$0] }
+        guard !lists.isEmpty else { return nil }
+        let rare = lists.filter { $0.count <= Self.commonWordLimit }
+        if rare.isEmpty {
+            // Every word is common: use the rarest one only.
+            lists = [lists.min { $0.count < $1.count } ?? []]
+        } else {
+            lists = rare
+        }
+        var shared: [Int: Int] = [:]
+        for list in lists { for i in list where allowed(i) { shared[i, default: 0] += 1 } }
+        let ranked = shared.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(Self.candidatesScored)
+        var best: (index: Int, similarity: Double)? = nil
+        for (i, _) in ranked {
+            let s = WordDiff.similarity(claimWords, words[i])
+            guard s >= threshold else { continue }
+            if let b = best, s < b.similarity || (s == b.similarity && i >= b.index) { continue }
+            best = (i, s)
+        }
+        return best
+    }
+}

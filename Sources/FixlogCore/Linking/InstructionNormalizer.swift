@@ -1,0 +1,178 @@
+import Foundation
+
+/// A normalisation that matching may apply to both sides before comparing instructions.
+public enum Normalisation: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// Runs of spaces and tabs, spacing inside JSON arrays.
+    case whitespace
+    /// The instruction is split over a different number of physical lines (`\` continuations).
+    case continuation
+    /// Keyword (and `AS` / stage name) case: `run` = `RUN`.
+    case keywordCase
+    /// A trailing shell comment (`RUN x  # why`).
+    case trailingComment
+    /// An author's marker in the log (`# <--- ADDED THIS LINE`), removed by the ingester.
+    case annotationMarker
+    /// Flags in another order (`--chown=a --from=b` = `--from=b --chown=a`).
+    case flagOrder
+    /// Image references: `docker.io/`, `docker.io/library/`, `index.docker.io/`, implicit `:latest`.
+    case imageReference
+
+    public static func < (a: Normalisation, b: Normalisation) -> Bool {
+        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+    }
+}
+
+/// Turns an instruction into the text that matching compares, applying every ``Normalisation``
+/// (or all but one, to find out which ones a match needed).
+public enum InstructionNormalizer {
+    /// Dockerfile instruction keywords (lower case).
+    public static let knownKeywords: Set<String> = [
+        "from", "run", "cmd", "label", "maintainer", "expose", "env", "add", "copy", "entrypoint", "volume",
+        "user", "workdir", "arg", "onbuild", "stopsignal", "healthcheck", "shell",
+    ]
+
+    /// The normalised text of an instruction: keyword, flags and arguments, plus heredoc bodies.
+    public static func key(_ instruction: Instruction, disabling: Normalisation? = nil) -> String {
+        var text = key(original: instruction.original, disabling: disabling)
+        for heredoc in instruction.heredocs {
+            text += "\n<<" + (disabling == .whitespace ? heredoc.content : collapse(heredoc.content))
+        }
+        return text
+    }
+
+    /// The normalised text of a joined logical line.
+    public static func key(original: String, disabling: Normalisation? = nil) -> String {
+        let ws = disabling != .whitespace
+        var tokens = tokenize(original)
+        guard !tokens.isEmpty else { return "" }
+        var keyword = tokens[0].text
+        if disabling != .keywordCase { keyword = keyword.lowercased() }
+        tokens.removeFirst()
+        if keyword.lowercased() == "onbuild" {
+            let rest = join(tokens, whitespace: ws, dropLeading: true)
+            return keyword + (ws ? " " : (tokens.first?.leading ?? " ")) + key(original: rest, disabling: disabling)
+        }
+        // Trailing comment: an unquoted word starting with `#` after at least one argument.
+        if disabling != .trailingComment, tokens.count > 1,
+           let hash = tokens.indices.dropFirst().first(where: { tokens[$0].text.hasPrefix("#") }) {
+            tokens.removeSubrange(hash...)
+        }
+        // Flags: leading `--name[=value]` words.
+        var flagCount = 0
+        while flagCount < tokens.count, tokens[flagCount].text.hasPrefix("--") { flagCount += 1 }
+        var flags = Array(tokens[0..<flagCount])
+        var args = Array(tokens[flagCount...])
+        if disabling != .imageReference {
+            for i in flags.indices where flags[i].text.lowercased().hasPrefix("--from=") {
+                let value = String(flags[i].text.dropFirst("--from=".count))
+                if value.contains("/") || value.contains(":") {
+                    flags[i].text = "--from=" + ImageReference.normalise(value)
+                }
+            }
+        }
+        if disabling != .flagOrder {
+            let sortedTexts = flags.map(\.text).sorted()
+            for i in flags.indices { flags[i].text = sortedTexts[i] }
+        }
+        let lower = keyword.lowercased()
+        if lower == "from", !args.isEmpty {
+            if disabling != .imageReference { args[0].text = ImageReference.normalise(args[0].text) }
+            if disabling != .keywordCase, args.count >= 3, args[1].text.lowercased() == "as" {
+                args[1].text = "as"
+                args[2].text = args[2].text.lowercased()
+            }
+        }
+        var rest = join(flags + args, whitespace: ws, dropLeading: true)
+        if ws, let json = compactJSONArray(rest) { rest = json }
+        if ws, !flags.isEmpty, let json = compactJSONArray(join(args, whitespace: true, dropLeading: true)) {
+            rest = join(flags, whitespace: true, dropLeading: true) + " " + json
+        }
+        if rest.isEmpty { return keyword }
+        let separator = ws ? " " : ((flags + args).first?.leading ?? " ")
+        return keyword + separator + rest
+    }
+
+    /// The keyword of a joined logical line, lower-cased.
+    public static func keyword(of original: String) -> String {
+        tokenize(original).first?.text.lowercased() ?? ""
+    }
+
+    /// The words of the arguments after normalisation (used for similarity and word diffs).
+    public static func words(ofKey key: String) -> [String] {
+        let parts = key.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        return Array(parts.dropFirst())
+    }
+
+    /// Which normalisations a match between two instructions with equal full keys needed.
+    public static func normalisationsNeeded(claim: String, claimLines: Int, target: Instruction) -> [Normalisation] {
+        var needed: [Normalisation] = []
+        for n in [Normalisation.whitespace, .keywordCase, .trailingComment, .flagOrder, .imageReference]
+        where key(original: claim, disabling: n) != key(original: target.original, disabling: n) {
+            needed.append(n)
+        }
+        if claimLines != target.lines.count {
+            needed.removeAll { $0 == .whitespace }
+            needed.append(.continuation)
+        }
+        return needed.sorted()
+    }
+
+    // MARK: - Tokens
+
+    struct Token: Equatable {
+        var leading: String
+        var text: String
+    }
+
+    /// Split on unquoted white space, keeping quotes and the white space before each word.
+    static func tokenize(_ s: String) -> [Token] {
+        var tokens: [Token] = []
+        var leading = ""
+        var current = ""
+        var quote: Character? = nil
+        var escaped = false
+        for ch in s {
+            if escaped { current.append(ch); escaped = false; continue }
+            if let q = quote {
+                current.append(ch)
+                if ch == "\\" && q == "\"" { escaped = true } else if ch == q { quote = nil }
+                continue
+            }
+            if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" {
+                if !current.isEmpty { tokens.append(Token(leading: leading, text: current)); current = ""; leading = "" }
+                leading.append(ch)
+                continue
+            }
+            if ch == "\\" { escaped = true }
+            if ch == "\"" || ch == "'" { quote = ch }
+            current.append(ch)
+        }
+        if !current.isEmpty { tokens.append(Token(leading: leading, text: current)) }
+        return tokens
+    }
+
+    static func join(_ tokens: [Token], whitespace: Bool, dropLeading: Bool) -> String {
+        var out = ""
+        for (i, t) in tokens.enumerated() {
+            if i > 0 || !dropLeading { out += whitespace ? (i > 0 ? " " : "") : t.leading }
+            out += t.text
+        }
+        return out
+    }
+
+    /// `[ "a",  "b" ]` → `["a","b"]` when the text is a JSON array of strings.
+    static func compactJSONArray(_ s: String) -> String? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        guard t.hasPrefix("["), t.hasSuffix("]"), let data = t.data(using: .utf8),
+              let array = try? JSONSerialization.jsonObject(with: data) as? [String] else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        guard let out = try? encoder.encode(array) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Collapse runs of white space (spaces, tabs, newlines) to one space and trim.
+    static func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+}
