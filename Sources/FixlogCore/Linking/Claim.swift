@@ -43,15 +43,16 @@ public struct Claim: Sendable, Hashable, Codable {
     public var stageHint: String?
     /// Lines of the log the claim was read from.
     public var logLines: LineSpan
-    /// Physical lines the instruction spans in the snippet.
-    public var physicalLineCount: Int
+    /// The physical lines of the instruction in the snippet (annotation markup removed), for telling
+    /// continuation-layout differences apart from white-space differences.
+    public var physicalLines: [String]
     /// Comment lines right above the instruction in the snippet (annotations excluded), trimmed, top to bottom.
     public var leadingComments: [String]
     /// The snippet line carried an annotation marker (`# <--- ADDED`) that was removed before matching.
     public var hadAnnotationMarker: Bool
 
     public init(kind: Kind, origin: Origin, instruction: String, original: String? = nil, keyword: String, key: String, image: String? = nil,
-                stageHint: String? = nil, logLines: LineSpan, physicalLineCount: Int = 1,
+                stageHint: String? = nil, logLines: LineSpan, physicalLines: [String]? = nil,
                 leadingComments: [String] = [], hadAnnotationMarker: Bool = false) {
         self.kind = kind
         self.origin = origin
@@ -62,7 +63,7 @@ public struct Claim: Sendable, Hashable, Codable {
         self.image = image
         self.stageHint = stageHint
         self.logLines = logLines
-        self.physicalLineCount = physicalLineCount
+        self.physicalLines = physicalLines ?? [original ?? instruction]
         self.leadingComments = leadingComments
         self.hadAnnotationMarker = hadAnnotationMarker
     }

@@ -42,6 +42,15 @@ public enum ClaimExtractor {
             claims.append(makeClaim(kind: .absent, origin: absentOrigin, original: f.original, change: change,
                                     codeLines: f.codeLines, physical: f.physical, key: f.key))
         }
+        // `# NEW: <image>`: some FROM of that image (usually the snippet's own FROM, deduplicated below).
+        for annotation in change.annotations where annotation.kind == .new && change.role != .before {
+            let text = annotation.text.trimmingCharacters(in: .whitespaces)
+            if ImageReference.looksLikeImage(text) {
+                let line = change.contentStartLine + annotation.line - 1
+                claims.append(imageClaim(kind: .present, origin: .snippet, image: text, change: change,
+                                         logLines: LineSpan(line: line)))
+            }
+        }
         // `# OLD: <image>`: no FROM of that image.
         for annotation in change.annotations where annotation.kind == .old {
             let text = annotation.text.trimmingCharacters(in: .whitespaces)
@@ -52,7 +61,7 @@ public enum ClaimExtractor {
             } else if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: text)) {
                 let line = change.contentStartLine + annotation.line - 1
                 claims.append(makeClaim(kind: .absent, origin: .oldAnnotation, original: text, change: change,
-                                        codeLines: [annotation.line], physical: 1, logLine: line))
+                                        codeLines: [annotation.line], logLine: line))
             }
         }
         if let r = change.replacement {
@@ -61,7 +70,7 @@ public enum ClaimExtractor {
             for (kind, text) in [(Claim.Kind.absent, r.from), (.present, r.to)] {
                 let t = text.trimmingCharacters(in: .whitespaces)
                 if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: t)), t.contains(" ") {
-                    var c = makeClaim(kind: kind, origin: .replacement, original: t, change: change, codeLines: [], physical: 1)
+                    var c = makeClaim(kind: kind, origin: .replacement, original: t, change: change, codeLines: [])
                     c.logLines = line
                     claims.append(c)
                 } else if ImageReference.looksLikeImage(t, loose: loose) {
@@ -78,7 +87,7 @@ public enum ClaimExtractor {
         var original: String
         var key: String
         var codeLines: [Int]
-        var physical: Int
+        var physical: [String]
     }
 
     /// Parse the lines with the given roles (others blanked, comments kept as comments) and return the
@@ -121,15 +130,16 @@ public enum ClaimExtractor {
             let covered = (inst.lines.first...max(inst.lines.first, inst.lines.last)).compactMap { n -> Int? in
                 n >= 1 && n <= lineNumbers.count ? lineNumbers[n - 1] : nil
             }.filter { n in lines.contains { $0.line == n && roles.contains($0.role) } }
+            let physical = lines.filter { covered.contains($0.line) }.map(\.content)
             found.append(Found(original: inst.original, key: InstructionNormalizer.key(inst),
                                codeLines: covered.isEmpty ? [inst.lines.first] : covered,
-                               physical: max(1, covered.count)))
+                               physical: physical.isEmpty ? [inst.original] : physical))
         }
         return (found, diagnostics)
     }
 
     static func makeClaim(kind: Claim.Kind, origin: Claim.Origin, original: String, change: DocumentedChange,
-                          codeLines: [Int], physical: Int, logLine: Int? = nil, key: String? = nil) -> Claim {
+                          codeLines: [Int], physical: [String]? = nil, logLine: Int? = nil, key: String? = nil) -> Claim {
         let key = key ?? InstructionNormalizer.key(original: original)
         let keyword = InstructionNormalizer.keyword(of: original)
         let first = codeLines.min() ?? 1, last = codeLines.max() ?? first
@@ -138,7 +148,7 @@ public enum ClaimExtractor {
         var image: String? = nil
         if keyword == "from" { image = InstructionNormalizer.words(ofKey: key).first }
         return Claim(kind: kind, origin: origin, instruction: InstructionNormalizer.collapse(original), original: original, keyword: keyword,
-                     key: key, image: image, stageHint: change.stage, logLines: span, physicalLineCount: physical)
+                     key: key, image: image, stageHint: change.stage, logLines: span, physicalLines: physical)
     }
 
     static func imageClaim(kind: Claim.Kind, origin: Claim.Origin, image: String, change: DocumentedChange,

@@ -1,7 +1,7 @@
 /// Checks every documented change of a fix log against the real Dockerfile(s): the core of `fixlog check`.
 public enum CrossLinker {
     /// Minimum word similarity for the closest instruction to be reported as `changed` rather than `missing`.
-    public static let defaultSimilarityThreshold = 0.5
+    public static let defaultSimilarityThreshold = 0.6
 
     /// Check a log.
     /// - Parameters:
@@ -9,9 +9,12 @@ public enum CrossLinker {
     ///   - logPath: the log's path (as the user named it), used to resolve `**File:**` values and in output.
     ///   - root: the repository root (default: the git top level above the log, else the log's directory).
     ///   - dockerfileOverride: check every change against this Dockerfile instead of its `**File:**`.
+    ///   - logDisplayPath: how to name the log in output (default: `logPath`).
     public static func check(log: FixLog, logPath: String, root: String? = nil, dockerfileOverride: String? = nil,
+                             logDisplayPath: String? = nil,
                              similarityThreshold: Double = defaultSimilarityThreshold) -> CheckReport {
         let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
+        let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
         var overrideTarget: Result<LoadedTarget, TargetError>? = nil
         var diagnostics: [Diagnostic] = []
@@ -39,7 +42,7 @@ public enum CrossLinker {
                     pending.append(item)
                     continue
                 }
-                let extracted = ClaimExtractor.claims(for: change, logPath: logPath)
+                let extracted = ClaimExtractor.claims(for: change, logPath: shownLog)
                 item.claims = extracted.claims
                 item.diagnostics += extracted.diagnostics
                 diagnostics += extracted.diagnostics
@@ -47,11 +50,12 @@ public enum CrossLinker {
                 if let dockerfileOverride {
                     if overrideTarget == nil {
                         let path = TargetResolver.canonical(dockerfileOverride)
-                        overrideTarget = load(TargetResolver.Target(path: path, display: dockerfileOverride))
+                        let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
+                        overrideTarget = load(TargetResolver.Target(path: path, display: shown))
                     }
                     resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
                 } else {
-                    switch resolver.resolve(change.file, logFile: logPath, at: change.lineRef?.range ?? change.range) {
+                    switch resolver.resolve(change.file, logFile: shownLog, at: change.lineRef?.range ?? change.range) {
                     case .success(let t): resolved = load(t)
                     case .failure(let e):
                         diagnostics.append(e.diagnostic)
@@ -63,7 +67,7 @@ public enum CrossLinker {
                     item.error = e.diagnostic
                 case .success(let target):
                     item.target = target
-                    evaluate(&item, in: target, threshold: similarityThreshold, logPath: logPath)
+                    evaluate(&item, in: target, threshold: similarityThreshold, logPath: shownLog)
                     if let d = item.stageNote { diagnostics.append(d) }
                 }
                 pending.append(item)
@@ -78,10 +82,10 @@ public enum CrossLinker {
             if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
                 diagnostics.append(.warning(.lineRefStale,
                     "'\(lineRef)' no longer covers the documented instructions; they are at '\(suggestion)' in '\(r.file ?? "Dockerfile")'",
-                    file: logPath, range: range))
+                    file: shownLog, range: range))
             }
         }
-        return CheckReport(log: logPath, root: resolver.root, results: results, diagnostics: diagnostics)
+        return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
     }
 
     /// Whether a change documents Dockerfile code (by fence language, file name, or content guess).
@@ -193,7 +197,7 @@ public enum CrossLinker {
                     used.insert(i)
                     let inst = df.instructions[i]
                     v.actualLines = inst.lines
-                    v.normalisations = normalisations(claim, inst)
+                    v.normalisations = normalisations(claim, inst, target.source)
                     if let documented, !documented.contains(inst.lines) {
                         v.status = .moved
                         v.detail = "at \(describe(inst.lines)), outside the documented \(describe(documented))"
@@ -210,7 +214,7 @@ public enum CrossLinker {
                     let inst = df.instructions[i]
                     v.status = .moved
                     v.actualLines = inst.lines
-                    v.normalisations = normalisations(claim, inst)
+                    v.normalisations = normalisations(claim, inst, target.source)
                     v.detail = "in stage \(stageLabel(inst.stageIndex)) at \(describe(inst.lines)), not in the hinted stage \(stageLabel(stage))"
                 } else if let (i, similarity) = closest(claim, index: index, df: df, stage: stage, inScope: inScope,
                                                         threshold: threshold) {
@@ -233,7 +237,7 @@ public enum CrossLinker {
                     let inst = df.instructions[i]
                     v.status = .violated
                     v.actualLines = inst.lines
-                    v.normalisations = normalisations(claim, inst)
+                    v.normalisations = normalisations(claim, inst, target.source)
                     if InstructionNormalizer.collapse(inst.original) != claim.instruction {
                         v.actualInstruction = InstructionNormalizer.collapse(inst.original)
                     }
@@ -264,21 +268,35 @@ public enum CrossLinker {
             }
             return nil
         }
+        if claim.keyword == "from", let stage, stage < df.stages.count {
+            // A stage's base changed: the hinted stage's FROM is the closest instruction.
+            let i = df.stages[stage].instructionIndices.lowerBound
+            if i < df.instructions.count, df.instructions[i].command == "from" {
+                return (i, WordDiff.similarity(InstructionNormalizer.words(ofKey: claim.key),
+                                               InstructionNormalizer.words(ofKey: index.keys[i])))
+            }
+        }
         if let c = index.closest(to: claim.key, keyword: claim.keyword, threshold: threshold, allowed: inScope) {
             return (c.index, c.similarity)
         }
         return nil
     }
 
-    static func normalisations(_ claim: Claim, _ inst: Instruction) -> [Normalisation] {
+    /// The physical lines of an instruction in its file (heredoc bodies left out).
+    static func physicalLines(of inst: Instruction, in source: SourceText) -> [String] {
+        guard inst.heredocs.isEmpty else { return [source.line(inst.lines.first)] }
+        return (inst.lines.first...max(inst.lines.first, inst.lines.last)).map { source.line($0) }
+    }
+
+    static func normalisations(_ claim: Claim, _ inst: Instruction, _ source: SourceText) -> [Normalisation] {
         var needed: [Normalisation]
         if claim.isImageClaim {
             let written = inst.original.split(separator: " ").dropFirst()
                 .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
             needed = written == claim.original ? [] : [.imageReference]
         } else {
-            needed = InstructionNormalizer.normalisationsNeeded(claim: claim.original, claimLines: claim.physicalLineCount,
-                                                                target: inst)
+            needed = InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines,
+                                                                targetLines: physicalLines(of: inst, in: source))
         }
         if claim.hadAnnotationMarker { needed.append(.annotationMarker) }
         return needed.sorted()
@@ -409,10 +427,7 @@ public enum CrossLinker {
                 [.holds, .moved, .changed].contains(claims[i].status) ? claims[i].actualLines : nil
             }
             actual = unionOf(spans)
-            if actual == nil {
-                actual = unionOf(claims.filter { $0.status == .violated }.compactMap(\.actualLines))
-            }
-            if let lineRef = change.lineRef, !present.isEmpty,
+            if let lineRef = change.lineRef, status == .moved, !present.isEmpty,
                present.allSatisfy({ [.holds, .moved].contains(claims[$0].status) }), let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
@@ -422,7 +437,7 @@ public enum CrossLinker {
                     let include = withComments != span && lineRef.span.count >= withComments.count
                     suggestion = LineReferenceFormatter.format(include ? withComments : span, likeOriginal: lineRef.text)
                 }
-            } else if let lineRef = change.lineRef, status == .holds || status == .superseded && present.isEmpty {
+            } else if let lineRef = change.lineRef, status == .holds {
                 suggestion = lineRef.text
             }
         }

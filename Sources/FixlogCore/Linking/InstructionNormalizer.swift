@@ -104,17 +104,35 @@ public enum InstructionNormalizer {
     }
 
     /// Which normalisations a match between two instructions with equal full keys needed.
-    public static func normalisationsNeeded(claim: String, claimLines: Int, target: Instruction) -> [Normalisation] {
+    /// `claimLines` / `targetLines` are the physical lines of each side (continuations included).
+    public static func normalisationsNeeded(claimLines: [String], targetLines: [String]) -> [Normalisation] {
+        let a = layout(claimLines), b = layout(targetLines)
         var needed: [Normalisation] = []
         for n in [Normalisation.whitespace, .keywordCase, .trailingComment, .flagOrder, .imageReference]
-        where key(original: claim, disabling: n) != key(original: target.original, disabling: n) {
+        where key(original: a.joined, disabling: n) != key(original: b.joined, disabling: n) {
             needed.append(n)
         }
-        if claimLines != target.lines.count {
-            needed.removeAll { $0 == .whitespace }
-            needed.append(.continuation)
-        }
+        if a.breaks != b.breaks { needed.append(.continuation) }
         return needed.sorted()
+    }
+
+    /// Physical lines joined with single spaces (continuation characters and line-edge white space
+    /// removed, comment lines inside the continuation skipped), and where the lines break (word counts of
+    /// every line but the last).
+    static func layout(_ physical: [String]) -> (joined: String, breaks: [Int]) {
+        var parts: [String] = []
+        var counts: [Int] = []
+        for (i, line) in physical.enumerated() {
+            var t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty || (i > 0 && t.hasPrefix("#")) { continue }
+            if t.hasSuffix("\\") || t.hasSuffix("`") {
+                t.removeLast()
+                t = t.trimmingCharacters(in: .whitespaces)
+            }
+            parts.append(t)
+            counts.append(tokenize(t).count)
+        }
+        return (parts.joined(separator: " "), Array(counts.dropLast()))
     }
 
     // MARK: - Tokens

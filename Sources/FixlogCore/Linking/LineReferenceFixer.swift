@@ -1,0 +1,102 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `fixlog check --fix`: rewrites stale line-reference texts in the log (`(line 21)` → `(line 25)`) and
+/// nothing else, atomically (temporary file in the same directory, flushed, then renamed over the log,
+/// keeping its permissions). Running it again changes nothing.
+public enum LineReferenceFixer {
+    /// One rewrite: the bytes at `range` (which read `original`) become `replacement`.
+    public struct Edit: Sendable, Hashable {
+        public var range: SourceRange
+        public var original: String
+        public var replacement: String
+    }
+
+    /// The rewrites a report asks for: one per distinct reference text in the log (several changes may share
+    /// one `**File:** \`Dockerfile:15\`` field). References whose changes disagree are left alone.
+    public static func edits(for report: CheckReport) -> [Edit] {
+        var byRange: [SourceRange: (original: String, suggestions: Set<String>)] = [:]
+        var order: [SourceRange] = []
+        for r in report.results {
+            guard let range = r.lineRefRange, let lineRef = r.lineRef else { continue }
+            if byRange[range] == nil { order.append(range); byRange[range] = (lineRef, []) }
+            if r.needsLineRefFix, let s = r.suggestedLineRef { byRange[range]?.suggestions.insert(s) }
+        }
+        return order.compactMap { range in
+            guard let entry = byRange[range], entry.suggestions.count == 1, let s = entry.suggestions.first else { return nil }
+            return Edit(range: range, original: entry.original, replacement: s)
+        }
+    }
+
+    /// Apply edits to the log's bytes. Edits whose range no longer reads `original` are skipped.
+    public static func apply(_ edits: [Edit], to source: SourceText) -> (bytes: [UInt8], applied: [Edit]) {
+        var bytes = source.bytes
+        var applied: [Edit] = []
+        var lastStart = Int.max
+        for edit in edits.sorted(by: { $0.range.start > $1.range.start }) {
+            let r = source.byteRange(of: edit.range)
+            guard r.upperBound <= lastStart, source.text(edit.range) == edit.original else { continue }
+            bytes.replaceSubrange(r, with: Array(edit.replacement.utf8))
+            lastStart = r.lowerBound
+            applied.append(edit)
+        }
+        return (bytes, applied.reversed())
+    }
+
+    /// Rewrite the log file at `path` in place. Returns the edits applied, or a diagnostic when the file
+    /// could not be written (the original is then untouched).
+    public static func fix(logPath path: String, report: CheckReport) -> (applied: [Edit], diagnostics: [Diagnostic]) {
+        let loaded = SourceText.load(path: path)
+        guard let source = loaded.text else { return ([], loaded.diagnostics) }
+        let (bytes, applied) = apply(edits(for: report), to: source)
+        guard !applied.isEmpty, bytes != source.bytes else { return ([], []) }
+        do {
+            try writeAtomically(bytes, to: path)
+        } catch {
+            return ([], [.error(.fixWriteFailed, "cannot rewrite '\(path)': \(error)", file: path)])
+        }
+        return (applied, [])
+    }
+
+    struct WriteError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Write to a temporary file beside `path`, fsync, copy the original's mode, rename over `path`.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temp = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).fixlog-\(UUID().uuidString).tmp")
+        var mode: mode_t = 0o644
+        var st = stat()
+        if stat(path, &st) == 0 { mode = st.st_mode & 0o7777 }
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw WriteError(description: "cannot create a temporary file in '\(directory)' (errno \(errno))") }
+        var ok = false
+        defer { if !ok { unlink(temp) } }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBufferPointer { buf in
+                write(fd, buf.baseAddress.map { $0 + written }, bytes.count - written)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                close(fd)
+                throw WriteError(description: "write failed (errno \(errno))")
+            }
+            written += n
+        }
+        _ = fchmod(fd, mode)
+        guard fsync(fd) == 0 else { close(fd); throw WriteError(description: "fsync failed (errno \(errno))") }
+        close(fd)
+        guard rename(temp, path) == 0 else { throw WriteError(description: "rename failed (errno \(errno))") }
+        ok = true
+        // Make the rename durable.
+        let dfd = open(directory, O_RDONLY)
+        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+    }
+}
