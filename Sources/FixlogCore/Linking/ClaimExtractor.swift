@@ -29,8 +29,7 @@ public enum ClaimExtractor {
                                       codeLines: f.codeLines, physical: f.physical, key: f.key)
                 claim.leadingComments = leadingComments(above: f.codeLines.first, lines: lines, annotations: annotationLines)
                 claim.hadAnnotationMarker = lines.contains {
-                    f.codeLines.contains($0.line) && $0.role == .present
-                        && $0.text.trimmingCharacters(in: .whitespaces) != $0.content.trimmingCharacters(in: .whitespaces)
+                    f.codeLines.contains($0.line) && $0.role == .present && hasMarker($0, diff: change.role == .diff)
                 }
                 claims.append(claim)
             }
@@ -169,6 +168,13 @@ public enum ClaimExtractor {
             out.insert(normaliseComment(l.text), at: 0)
         }
         return out
+    }
+
+    /// The line's text and content differ by more than a diff sign: an annotation marker was removed.
+    static func hasMarker(_ line: CodeLine, diff: Bool) -> Bool {
+        var text = Substring(line.text)
+        if diff, let first = text.first, first == "+" || first == "-" || first == " " { text = text.dropFirst() }
+        return text.trimmingCharacters(in: .whitespaces) != line.content.trimmingCharacters(in: .whitespaces)
     }
 
     /// `#   Foo  bar ` → `# Foo bar`.

@@ -1,0 +1,91 @@
+import ArgumentParser
+import FixlogCore
+import Foundation
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every documented change against the real Dockerfile.",
+        discussion: """
+            For each change the log documents, says whether the Dockerfile still carries it (holds), where \
+            it went (moved), what became of it (changed, missing, superseded by a later record), or whether \
+            something the log says was removed is back (violated).
+
+            Exit status: 0 when every change holds or is superseded; 1 when anything moved, changed, went \
+            missing or was violated; 2 on usage or input errors.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, sarif, github
+    }
+
+    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
+    var log: String = "DOCKERFILE_FIXES.md"
+
+    @Option(help: "Repository root that target files are resolved against and confined to (default: the git top level, else the log's directory).")
+    var root: String?
+
+    @Option(help: "Check every change against this Dockerfile instead of the log's **File:** values.")
+    var dockerfile: String?
+
+    @Option(help: "Output format: text, json, sarif or github.")
+    var format: Format = .text
+
+    @Flag(help: "Rewrite stale line references in the log (atomically; nothing else changes).")
+    var fix = false
+
+    @Flag(help: "Colour the text output even when not on a terminal.")
+    var color = false
+
+    func run() async throws {
+        let fm = FileManager.default
+        if let root {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                printError("fixlog: error: root '\(root)' is not a directory")
+                throw ExitCode(2)
+            }
+        }
+        let fixLog = FixLogIngester.load(path: log)
+        let inputErrors = fixLog.diagnostics.filter { $0.severity == .error }
+        if !inputErrors.isEmpty {
+            for d in fixLog.diagnostics.sortedForOutput() { printError(d.formatted) }
+            throw ExitCode(2)
+        }
+        var report = CrossLinker.check(log: fixLog, logPath: log, root: root, dockerfileOverride: dockerfile)
+
+        if fix {
+            let (applied, diagnostics) = LineReferenceFixer.fix(logPath: log, report: report)
+            for d in diagnostics { printError(d.formatted) }
+            if !diagnostics.isEmpty { throw ExitCode(2) }
+            for edit in applied {
+                printError("\(log):\(edit.range.start.line):\(edit.range.start.column): fixed: '\(edit.original)' → '\(edit.replacement)'")
+            }
+            if !applied.isEmpty {
+                // Check again against the rewritten log, so the output and exit status describe the result.
+                let again = FixLogIngester.load(path: log)
+                report = CrossLinker.check(log: again, logPath: log, root: root, dockerfileOverride: dockerfile)
+            }
+        }
+
+        switch format {
+        case .text:
+            let colour = color || (isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
+            let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+            for d in report.diagnostics.sortedForOutput() where d.severity == .error { printError(d.formatted) }
+            print(CheckTextRenderer.render(report, options: .init(colour: colour && !noColor)), terminator: "")
+        case .json:
+            print(CheckJSONRenderer.render(report), terminator: "")
+        case .sarif:
+            print(CheckSARIFRenderer.render(report), terminator: "")
+        case .github:
+            print(CheckGitHubRenderer.render(report), terminator: "")
+        }
+        let code = report.exitCode
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private func printError(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+}
