@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks every documented change of a fix log against the real Dockerfile(s): the core of `fixlog check`.
 public enum CrossLinker {
     /// Minimum word similarity for the closest instruction to be reported as `changed` rather than `missing`.
@@ -88,13 +90,15 @@ public enum CrossLinker {
         return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
     }
 
-    /// Whether a change documents Dockerfile code (by fence language, file name, or content guess).
+    /// Whether a change documents Dockerfile code: a `dockerfile` fence (or a diff/unlabelled block) aimed
+    /// at no file, at a file named like a Dockerfile, or at a file without an extension.
     public static func isDockerfileChange(_ change: DocumentedChange) -> Bool {
-        let fileName = (change.file ?? "").lowercased()
-        if fileName.contains("dockerfile") || fileName.contains("containerfile") { return true }
-        if !fileName.isEmpty { return false }
-        guard let language = change.language?.lowercased(), !language.isEmpty else { return true }
-        return ["dockerfile", "docker", "containerfile"].contains(language)
+        let fileName = ((change.file ?? "") as NSString).lastPathComponent.lowercased()
+        let language = (change.language ?? "").lowercased()
+        if ["dockerfile", "docker", "containerfile"].contains(language) { return true }
+        guard language.isEmpty || language == "diff" || change.languageGuessed else { return false }
+        if fileName.isEmpty || fileName.contains("dockerfile") || fileName.contains("containerfile") { return true }
+        return !fileName.contains(".")
     }
 
     // MARK: - Internals
