@@ -52,6 +52,17 @@ extension DiagnosticID {
     public static let unmatchedProblemFix = DiagnosticID(rawValue: "unmatched-problem-fix")
 }
 
+// MARK: - Dockerfile parser
+
+extension DiagnosticID {
+    public static let dockerfileSyntax = DiagnosticID(rawValue: "dockerfile-syntax")
+    public static let dockerfileUnterminatedHeredoc = DiagnosticID(rawValue: "dockerfile-unterminated-heredoc")
+    public static let dockerfileDirective = DiagnosticID(rawValue: "dockerfile-directive")
+    public static let dockerfileLineTooLong = DiagnosticID(rawValue: "dockerfile-line-too-long")
+    public static let dockerfileEmpty = DiagnosticID(rawValue: "dockerfile-empty")
+    public static let dockerfileEmptyContinuation = DiagnosticID(rawValue: "dockerfile-empty-continuation")
+}
+
 // MARK: - Check (cross-linking documented changes to Dockerfiles)
 
 extension DiagnosticID {
@@ -81,6 +92,12 @@ extension DiagnosticID {
         Entry(.changeWithoutLanguage, stage: "ingest", .warning, "A code block documenting a change has no language tag; fixlog guesses from its content."),
         Entry(.unterminatedFence, stage: "ingest", .warning, "A fenced code block is still open at the end of the file; it runs to the end."),
         Entry(.unmatchedProblemFix, stage: "ingest", .note, "A problem list and a fix list have different lengths; items are linked by number where possible."),
+        Entry(.dockerfileSyntax, stage: "dockerfile", .error, "BuildKit rejects an instruction: a JSON array with a non-string element, ENV/LABEL without a value or without `=`, or an ONBUILD chain nested too deeply."),
+        Entry(.dockerfileUnterminatedHeredoc, stage: "dockerfile", .error, "A heredoc (`<<EOF`) is never closed: no line equals its terminator before the end of the file."),
+        Entry(.dockerfileDirective, stage: "dockerfile", .error, "A parser directive is repeated (`# escape=` twice) or `# escape=` names something other than a backslash or a backtick."),
+        Entry(.dockerfileLineTooLong, stage: "dockerfile", .error, "A physical line is longer than BuildKit's limit of 65535 bytes."),
+        Entry(.dockerfileEmpty, stage: "dockerfile", .error, "The Dockerfile holds no instruction (only blank lines, comments or directives)."),
+        Entry(.dockerfileEmptyContinuation, stage: "dockerfile", .warning, "A blank line inside a continued instruction; BuildKit warns that empty continuation lines will become errors."),
         Entry(.pathOutsideRoot, stage: "check", .error, "A change's target file resolves outside the repository root (after following symbolic links); fixlog refuses to read it."),
         Entry(.dockerfileUnreadable, stage: "check", .error, "A change's target Dockerfile could not be parsed, so none of the changes aimed at it can be checked."),
         Entry(.snippetNotDockerfile, stage: "check", .warning, "A documented change's code could not be read as Dockerfile instructions; it makes no claims."),
