@@ -40,6 +40,15 @@ public struct TargetResolver: Sendable {
         guard !name.isEmpty, !name.contains("\0") else {
             return .failure(TargetError(diagnostic: .error(.fileNotFound, "empty target file name", file: logFile, range: range)))
         }
+        // `Dockerfile:15`, `Dockerfile#L21-L25`: a line suffix glued to the name.
+        if let suffix = name.range(of: #"(:\d+(-\d+)?|#L\d+(-L?\d+)?)$"#, options: .regularExpression),
+           case .success(let target) = resolve(String(name[..<suffix.lowerBound]), logFile: logFile, at: range, plain: true) {
+            return .success(target)
+        }
+        return resolve(name, logFile: logFile, at: range, plain: true)
+    }
+
+    func resolve(_ name: String, logFile: String?, at range: SourceRange?, plain: Bool) -> Result<Target, TargetError> {
         var escaped = false
         var candidates: [String] = []
         if name.hasPrefix("/") || name.hasPrefix("~") {
