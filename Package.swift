@@ -40,6 +40,8 @@ let package = Package(
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
+            // Read from the source tree through #filePath, not bundled.
+            exclude: ["Linking/Goldens", "Linking/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
