@@ -34,7 +34,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Rewrite stale line references in the log (atomically; nothing else changes).")
     var fix = false
 
-    @Flag(help: "Colour the text output even when not on a terminal.")
+    @Flag(help: "Colour the text output even when not on a terminal (or when NO_COLOR is set).")
     var color = false
 
     func run() async throws {
@@ -42,24 +42,24 @@ struct CheckCommand: AsyncParsableCommand {
         if let root {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-                printError("fixlog: error: root '\(root)' is not a directory")
+                Output.error("fixlog: error: root '\(root)' is not a directory")
                 throw ExitCode(2)
             }
         }
         let fixLog = FixLogIngester.load(path: log)
         let inputErrors = fixLog.diagnostics.filter { $0.severity == .error }
         if !inputErrors.isEmpty {
-            for d in fixLog.diagnostics.sortedForOutput() { printError(d.formatted) }
+            Output.report(fixLog.diagnostics)
             throw ExitCode(2)
         }
         var report = CrossLinker.check(log: fixLog, logPath: log, root: root, dockerfileOverride: dockerfile)
 
         if fix {
             let (applied, diagnostics) = LineReferenceFixer.fix(logPath: log, report: report)
-            for d in diagnostics { printError(d.formatted) }
+            Output.report(diagnostics)
             if !diagnostics.isEmpty { throw ExitCode(2) }
             for edit in applied {
-                printError("\(log):\(edit.range.start.line):\(edit.range.start.column): fixed: '\(edit.original)' → '\(edit.replacement)'")
+                Output.error("\(log):\(edit.range.start.line):\(edit.range.start.column): fixed: '\(edit.original)' → '\(edit.replacement)'")
             }
             if !applied.isEmpty {
                 // Check again against the rewritten log, so the output and exit status describe the result.
@@ -68,24 +68,21 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
 
+        Output.report(report.diagnostics.filter { $0.severity == .error })
         switch format {
         case .text:
-            let colour = color || (isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
+            // Colour on a terminal unless NO_COLOR is set (non-empty); --color forces it.
             let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-            for d in report.diagnostics.sortedForOutput() where d.severity == .error { printError(d.formatted) }
-            print(CheckTextRenderer.render(report, options: .init(colour: colour && !noColor)), terminator: "")
+            let colour = color || (!noColor && isatty(STDOUT_FILENO) != 0)
+            Output.write(CheckTextRenderer.render(report, options: .init(colour: colour)))
         case .json:
-            print(CheckJSONRenderer.render(report), terminator: "")
+            Output.write(CheckJSONRenderer.render(report))
         case .sarif:
-            print(CheckSARIFRenderer.render(report), terminator: "")
+            Output.write(CheckSARIFRenderer.render(report))
         case .github:
-            print(CheckGitHubRenderer.render(report), terminator: "")
+            Output.write(CheckGitHubRenderer.render(report))
         }
         let code = report.exitCode
         if code != 0 { throw ExitCode(code) }
-    }
-
-    private func printError(_ s: String) {
-        FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 }

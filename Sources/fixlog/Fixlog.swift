@@ -1,5 +1,6 @@
 import ArgumentParser
 import FixlogCore
+import Foundation
 
 @main
 struct Fixlog: AsyncParsableCommand {
@@ -14,4 +15,22 @@ struct Fixlog: AsyncParsableCommand {
         version: FixlogVersion.current,
         subcommands: [ParseCommand.self, DockerfileCommand.self, CheckCommand.self]
     )
+
+    /// Runs the command, mapping usage errors to exit status 2 (ArgumentParser's default is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
