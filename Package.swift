@@ -37,6 +37,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `swift run -c release fixlog-check-benchmark`: timing of `fixlog check` at several sizes.
+        .executableTarget(
+            name: "fixlog-check-benchmark",
+            dependencies: ["FixlogCore"],
+            path: "Benchmarks/CheckBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],

@@ -220,7 +220,8 @@ public enum CrossLinker {
                     v.actualLines = inst.lines
                     v.normalisations = normalisations(claim, inst, target.source)
                     v.detail = "in stage \(stageLabel(inst.stageIndex)) at \(describe(inst.lines)), not in the hinted stage \(stageLabel(stage))"
-                } else if let (i, similarity) = closest(claim, index: index, df: df, stage: stage, inScope: inScope,
+                } else if let (i, similarity) = closest(claim, index: index, df: df, stage: stage,
+                                                        near: documented?.first, inScope: inScope,
                                                         threshold: threshold) {
                     let inst = df.instructions[i]
                     v.status = .changed
@@ -255,7 +256,7 @@ public enum CrossLinker {
         }
     }
 
-    static func closest(_ claim: Claim, index: InstructionIndex, df: Dockerfile, stage: Int?,
+    static func closest(_ claim: Claim, index: InstructionIndex, df: Dockerfile, stage: Int?, near: Int?,
                         inScope: (Int) -> Bool, threshold: Double) -> (Int, Double)? {
         if claim.isImageClaim {
             // The hinted stage's FROM, or a FROM of the same repository.
@@ -280,7 +281,7 @@ public enum CrossLinker {
                                                InstructionNormalizer.words(ofKey: index.keys[i])))
             }
         }
-        if let c = index.closest(to: claim.key, keyword: claim.keyword, threshold: threshold, allowed: inScope) {
+        if let c = index.closest(to: claim.key, keyword: claim.keyword, threshold: threshold, near: near, allowed: inScope) {
             return (c.index, c.similarity)
         }
         return nil

@@ -59,17 +59,20 @@ public struct InstructionIndex: Sendable {
 
     /// The instruction of the same keyword most similar to `key` (Dice over words), if it reaches
     /// `threshold`. `allowed` restricts the candidates (e.g. to a stage).
-    public func closest(to key: String, keyword: String, threshold: Double,
+    ///   `near` (a Dockerfile line, e.g. the documented one) picks the candidates to score when every word of
+    ///   the claim is common, so the search stays bounded.
+    public func closest(to key: String, keyword: String, threshold: Double, near: Int? = nil,
                         allowed: (Int) -> Bool = { _ in true }) -> (index: Int, similarity: Double)? {
         let claimWords = InstructionNormalizer.words(ofKey: key)
         guard let table = postings[keyword], !claimWords.isEmpty else { return nil }
         let unique = Array(Set(claimWords))
-        var lists = unique.compactMap { table[$0] }
+        var lists: [ArraySlice<Int>] = unique.compactMap { table[$0].map { $0[...] } }
         guard !lists.isEmpty else { return nil }
         let rare = lists.filter { $0.count <= Self.commonWordLimit }
         if rare.isEmpty {
-            // Every word is common: use the rarest one only.
-            lists = [lists.min { $0.count < $1.count } ?? []]
+            // Every word is common: use the rarest one only, and of it a window of instructions around `near`.
+            let rarest = lists.min { $0.count < $1.count } ?? []
+            lists = [window(of: rarest, around: near ?? 1, size: Self.commonWordLimit)]
         } else {
             lists = rare
         }
@@ -85,5 +88,17 @@ public struct InstructionIndex: Sendable {
             best = (i, s)
         }
         return best
+    }
+
+    /// At most `size` entries of a file-ordered list of instructions, centred on the first one at or after `line`.
+    func window(of list: ArraySlice<Int>, around line: Int, size: Int) -> ArraySlice<Int> {
+        guard list.count > size else { return list }
+        var lo = list.startIndex, hi = list.endIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if dockerfile.instructions[list[mid]].lines.first < line { lo = mid + 1 } else { hi = mid }
+        }
+        let start = max(list.startIndex, min(lo - size / 2, list.endIndex - size))
+        return list[start..<(start + size)]
     }
 }
