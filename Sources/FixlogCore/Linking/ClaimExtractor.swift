@@ -113,6 +113,7 @@ public enum ClaimExtractor {
             // The snippet is not valid Dockerfile code: locate the problem in the log.
             for d in result.diagnostics where d.severity == .error {
                 var moved = d
+                moved.id = .snippetNotDockerfile
                 moved.file = logPath
                 if let r = d.range {
                     let line = change.contentStartLine + r.start.line - 1

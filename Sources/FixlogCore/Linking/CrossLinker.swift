@@ -353,7 +353,7 @@ public enum CrossLinker {
                     if let image = claim.image { absentByImage[image, default: []].append(site) }
                 case .present:
                     if !claim.isImageClaim { presentByKey[claim.key, default: []].append(site) }
-                    if claim.isImageClaim, let image = claim.image { presentByImage[image, default: []].append(site) }
+                    if let image = claim.image { presentByImage[image, default: []].append(site) }
                 }
             }
         }
@@ -380,11 +380,8 @@ public enum CrossLinker {
                     }
                 } else if claim.kind == .absent, status == .violated {
                     var sites = claim.isImageClaim ? [] : (presentByKey[claim.key] ?? [])
-                    if let image = claim.image { sites += presentByImage[image] ?? [] }
-                    if claim.isImageClaim, let image = claim.image {
-                        // A later record's FROM of that image brings it back on purpose.
-                        sites += (presentByKeyImage(pending, image: image))
-                    }
+                    // A later record's FROM of that image brings it back on purpose.
+                    if claim.isImageClaim, let image = claim.image { sites += presentByImage[image] ?? [] }
                     site = laterSite(sites, than: order)
                     if let s = site {
                         pending[c].verdicts[k].detail = "brought back by record \(s.reference.display)"
@@ -396,15 +393,6 @@ public enum CrossLinker {
                 }
             }
         }
-    }
-
-    static func presentByKeyImage(_ pending: [PendingChange], image: String) -> [ClaimSite] {
-        var out: [ClaimSite] = []
-        for (c, item) in pending.enumerated()
-        where item.claims.contains(where: { $0.kind == .present && !$0.isImageClaim && $0.image == image }) {
-            out.append(ClaimSite(change: c, order: item.order, reference: item.reference))
-        }
-        return out
     }
 
     // MARK: - Change verdict

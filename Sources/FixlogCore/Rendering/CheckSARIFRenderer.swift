@@ -20,7 +20,6 @@ public enum CheckSARIFRenderer {
         let driver: JSONValue = .object([
             ("name", .string("fixlog")),
             ("version", .string(FixlogVersion.current)),
-            ("informationUri", .string("https://github.com/fixlog/fixlog")),
             ("rules", .array(rules.map { rule in
                 .object([
                     ("id", .string(rule.id)),

@@ -162,4 +162,35 @@ import Testing
         #expect(report.results.map(\.status) == [.unchecked, .holds])
         #expect(report.exitCode == 0)
     }
+
+    @Test func sharedReferencesAreRewrittenOnceOrNotAtAll() {
+        let agree = TestLog.log([TestLog.incident(1, changes: [
+            TestLog.change("RUN rm -f /wheels/numpy-*.whl", lineRef: (2, 2, "line 2", 5), role: .before),
+            TestLog.change("RUN rm -f /wheels/numpy-*.whl", lineRef: (2, 2, "line 2", 5)),
+        ])])
+        let (r1, root1) = check(agree, dockerfile: dockerfile)
+        defer { try? FileManager.default.removeItem(atPath: root1) }
+        #expect(r1.results.map(\.status) == [.violated, .moved])
+        #expect(LineReferenceFixer.edits(for: r1).map(\.replacement) == ["line 3"])
+
+        let disagree = TestLog.log([TestLog.incident(1, changes: [
+            TestLog.change("RUN rm -f /wheels/numpy-*.whl", lineRef: (2, 2, "line 2", 5)),
+            TestLog.change("USER app", lineRef: (2, 2, "line 2", 5)),
+        ])])
+        let (r2, root2) = check(disagree, dockerfile: dockerfile)
+        defer { try? FileManager.default.removeItem(atPath: root2) }
+        #expect(r2.results.map(\.suggestedLineRef) == ["line 3", "line 6"])
+        #expect(LineReferenceFixer.edits(for: r2).isEmpty)
+    }
+
+    @Test func unparsableSnippetsAndDockerfilesAreReported() {
+        let log = TestLog.log([TestLog.incident(1, changes: [
+            TestLog.change("RUN echo <<EOF\nnever closed"),
+        ])])
+        let (report, root) = check(log, dockerfile: "FROM a\nRUN <<EOF\nstill open\n")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(report.results[0].status == .error)
+        #expect(report.diagnostics.contains { $0.id == .dockerfileUnreadable })
+        #expect(report.exitCode == 2)
+    }
 }
