@@ -37,8 +37,7 @@ public enum CrossLinker {
             let reference = RecordReference(incident: incident.number, title: incident.title, date: incident.date,
                                             position: position)
             for (index, change) in incident.changes.enumerated() {
-                var item = PendingChange(order: order, reference: reference, incident: incident, index: index,
-                                         change: change)
+                var item = PendingChange(order: order, reference: reference, index: index, change: change)
                 guard isDockerfileChange(change) || dockerfileOverride != nil else {
                     item.unchecked = "not Dockerfile code"
                     pending.append(item)
@@ -146,7 +145,6 @@ public enum CrossLinker {
     struct PendingChange {
         var order: RecordOrder
         var reference: RecordReference
-        var incident: Incident
         var index: Int
         var change: DocumentedChange
         var claims: [Claim] = []
@@ -439,8 +437,8 @@ public enum CrossLinker {
             return df.stages[s].name
         }
         return ChangeResult(
-            incident: item.incident.number, record: item.order.position, title: item.incident.title,
-            date: item.incident.date, change: item.index, label: change.label,
+            incident: item.reference.incident, record: item.order.position, title: item.reference.title,
+            date: item.reference.date, change: item.index, label: change.label,
             file: item.target?.target.display ?? change.file, fileAsWritten: change.file, status: status,
             documentedLines: change.lineRef?.span, actualLines: actual, lineRef: change.lineRef?.text,
             lineRefRange: change.lineRef?.range, suggestedLineRef: suggestion, supersededBy: supersededBy,

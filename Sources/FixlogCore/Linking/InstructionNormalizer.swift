@@ -180,6 +180,7 @@ public enum InstructionNormalizer {
 
     /// `[ "a",  "b" ]` → `["a","b"]` when the text is a JSON array of strings.
     static func compactJSONArray(_ s: String) -> String? {
+        guard s.first(where: { $0 != " " && $0 != "\t" }) == "[" else { return nil }
         let t = s.trimmingCharacters(in: .whitespaces)
         guard t.hasPrefix("["), t.hasSuffix("]"), let data = t.data(using: .utf8),
               let array = try? JSONSerialization.jsonObject(with: data) as? [String] else { return nil }
