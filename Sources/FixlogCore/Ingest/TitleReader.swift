@@ -86,6 +86,11 @@ enum TitleReader {
         }
         var text = String(scalars)
         text = text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        text = collapseWhitespace(text)
+        // "( FIXED ✅)" loses its emoji: tidy the brackets it leaves.
+        for (a, b) in [("( ", "("), (" )", ")"), ("[ ", "["), (" ]", "]"), ("()", ""), ("[]", "")] {
+            text = text.replacingOccurrences(of: a, with: b)
+        }
         return collapseWhitespace(text)
     }
 
