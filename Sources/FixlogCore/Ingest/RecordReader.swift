@@ -308,6 +308,10 @@ struct RecordReader {
         case "file", "files", "location", "path", "target", "dockerfile", "target file", "archivo", "文件", "파일":
             fieldFile = FieldReader.firstCodeSpan(f.value).flatMap { $0.contains(" ") ? nil : $0 }
                 ?? FieldReader.dockerfileName(in: f.value)
+            // `Dockerfile:15` names the file and the line.
+            if let file = fieldFile, let found = LineReferenceReader.scan(file).found.first, let named = found.file {
+                fieldFile = named
+            }
             let refs = lineRefs(onLine: f.line, fromColumn: f.valueColumn, origin: .field)
             if let r = refs.first { fieldRef = r }
         case "line", "lines", "línea", "líneas", "行", "줄":
@@ -510,11 +514,12 @@ struct RecordReader {
         var lineRef: LineReference?
         var previousRef: LineReference?
         do {
+            // A `**File:** … (lines A-B)` field or a heading's `(lines A-B)` covers every block of its section
+            // (a Before/After pair shares it); a record heading's reference goes to its first change only.
             lineRef = label?.ref
-            if lineRef == nil, let r = fieldRef { lineRef = r; fieldRef = nil }
+            if lineRef == nil, let r = fieldRef { lineRef = r }
             if lineRef == nil, let i = scopes.indices.last(where: { scopes[$0].lineRef != nil }) {
                 lineRef = scopes[i].lineRef
-                scopes[i].lineRef = nil
             }
             if lineRef == nil, let r = recordRef { lineRef = r; recordRef = nil }
         }
@@ -529,7 +534,9 @@ struct RecordReader {
         if lineRef == nil, let r = proseRef { lineRef = r }
         if lineRef == nil { lineRef = oldHalfRef } else { previousRef = oldHalfRef }
         proseRef = nil
-        let file = fieldFile ?? scopes.last(where: { $0.file != nil })?.file ?? lineRef.flatMap { refFile($0) }
+        // The target file comes from a `**File:**`/`**Location:**` field or a heading that names one; otherwise
+        // the Dockerfile beside the log is meant (nil).
+        let file = fieldFile ?? scopes.last(where: { $0.file != nil })?.file
         let stage = fieldStage ?? label?.label.flatMap(Self.stageHint(in:)) ?? scopes.last(where: { $0.stage != nil })?.stage
         let changeLabel = label?.label ?? scopes.last?.label ?? incident.title
         let change = DocumentedChange(
@@ -537,18 +544,6 @@ struct RecordReader {
             languageGuessed: guessed, code: code, role: role, annotations: read.annotations, lines: read.lines,
             range: blockRange, contentStartLine: contentStart)
         incident.changes.append(change)
-    }
-
-    /// The file named with a `Dockerfile:21` style reference.
-    func refFile(_ ref: LineReference) -> String? {
-        let line = source.line(ref.range.start.line)
-        let before = line.utf8.prefix(max(0, ref.range.start.column - 2))
-        let text = String(decoding: before, as: UTF8.self)
-        guard line.utf8.count >= ref.range.start.column - 1, ref.range.start.column >= 2,
-            Array(line.utf8)[ref.range.start.column - 2] == UInt8(ascii: ":")
-        else { return nil }
-        let token = text.split(whereSeparator: { $0 == " " || $0 == "`" || $0 == "(" || $0 == "*" }).last.map(String.init)
-        return token.flatMap { FieldReader.looksLikeDockerfilePath($0) ? $0 : nil }
     }
 
     mutating func addVerification(_ node: MarkdownNode, code: String, language: String?, contentStart: Int,

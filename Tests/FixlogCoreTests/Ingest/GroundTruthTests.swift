@@ -35,8 +35,7 @@ import Testing
         var diagnostics: [String]?
     }
 
-    static let cases = TestSupport.fixtureFiles(under: "logs/shapes", ext: "json")
-        .filter { $0.hasSuffix(".expected.json") }
+    static let cases = TestSupport.fixtureFiles(under: "", ext: "json").filter { $0.hasSuffix(".expected.json") }
 
     @Test(arguments: cases)
     func matchesGroundTruth(_ expectedPath: String) throws {
