@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
+            exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
