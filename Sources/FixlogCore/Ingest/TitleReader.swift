@@ -74,7 +74,9 @@ enum TitleReader {
             }
         }
         text = trimPunctuation(text)
-        return Parsed(numbering: numbering, title: text, status: status, date: date, invalidDates: invalid)
+        var unique: [String] = []
+        for d in invalid where !unique.contains(d) { unique.append(d) }
+        return Parsed(numbering: numbering, title: text, status: status, date: date, invalidDates: unique)
     }
 
     /// Removes emoji, variation selectors and surrounding emphasis markers; collapses white space.
