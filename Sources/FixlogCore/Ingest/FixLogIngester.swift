@@ -34,6 +34,11 @@ public enum FixLogIngester {
                           diagnostics: diagnostics, layout: layout)
         }
         let document = MarkdownDocument(source: source)
+        if document.flattened {
+            diagnostics.append(.warning(.nestingTooDeep,
+                "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
+                file: source.path, range: SourceRange(line: 1)))
+        }
         var builder = LogBuilder(document: document)
         builder.run()
         diagnostics += builder.diagnostics
