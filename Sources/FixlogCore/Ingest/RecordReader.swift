@@ -283,6 +283,7 @@ struct RecordReader {
     }
 
     mutating func handleField(_ f: FieldReader.RawField) {
+        incident.fields.append(Field(name: f.name, value: f.value, range: f.range))
         let name = f.name.lowercased()
         // `**Solution:** …` / `**Soluzione:** …` open a solution part in records without sub-headings;
         // `**Problem:**` with nothing after it opens a problem part.
