@@ -112,6 +112,16 @@ struct LineParser {
         return end - start
     }
 
+    /// Leading blanks on physical line `n`, so errors point at the instruction's keyword.
+    func indentation(_ n: Int) -> Int {
+        guard n >= 1, n <= source.lineStarts.count, !bytes.isEmpty else { return 0 }
+        var i = source.lineStarts[n - 1]
+        let start = i
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i < bytes.count, bytes[i] == 0x0A || bytes[i] == 0x0D { return 0 }
+        return i - start
+    }
+
     mutating func run() -> DockerfileParseResult {
         do {
             return try parseAll()
@@ -119,7 +129,7 @@ struct LineParser {
             let first = max(1, failure.lines.lowerBound)
             let last = max(first, failure.lines.upperBound)
             let range = SourceRange(
-                start: SourceLocation(line: first, column: 1),
+                start: SourceLocation(line: first, column: indentation(first) + 1),
                 end: SourceLocation(line: last, column: lineLength(last) + 1))
             let diagnostic = Diagnostic.error(failure.id, failure.message, file: source.path, range: range)
             return DockerfileParseResult(dockerfile: nil, diagnostics: [diagnostic],

@@ -197,6 +197,11 @@ struct DockerfileErrorTests {
         #expect(id.entry?.stage == "dockerfile")
     }
 
+    @Test func errorsPointAtTheKeyword() throws {
+        let result = parse("FROM a\n   RUN [\"a\", {}]\n")
+        #expect(result.diagnostics.first?.formatted.hasPrefix("Dockerfile:2:4: error: [dockerfile-syntax]") == true)
+    }
+
     @Test func lineTooLong() throws {
         let ok = parse("FROM a\nRUN " + String(repeating: "x", count: 65531) + "\n")
         #expect(ok.dockerfile != nil)

@@ -119,8 +119,9 @@ enum DockerfileGenerator {
     /// The same instructions laid out differently: continuation lines cut anywhere, comment and blank
     /// lines inside and between instructions, indentation, keyword case, CRLF or LF per line.
     static func relayout(_ instructions: [GeneratedInstruction], header: [String], escape: Character,
-                         _ g: inout SeededGenerator) -> String {
+                         _ g: inout SeededGenerator) -> (text: String, spans: [LineSpan]) {
         var lines: [String] = header
+        var spans: [LineSpan] = []
         let fillers = ["", "   ", "# a comment", "  # indented comment", "#", "# comment ending in escape \(escape)"]
         for i in instructions {
             for _ in 0..<Int.random(in: 0...2, using: &g) { lines.append(fillers.randomElement(using: &g)!) }
@@ -138,6 +139,7 @@ enum DockerfileGenerator {
                 start = cut
             }
             let indent = ["", "  ", "\t", " \t"].randomElement(using: &g)!
+            let firstLine = lines.count + 1
             for (n, piece) in pieces.enumerated() {
                 let isLast = n == pieces.count - 1
                 var line = (n == 0 ? indent : "") + piece
@@ -151,11 +153,18 @@ enum DockerfileGenerator {
                     }
                 }
             }
+            // The last piece is the last line appended unless a filler followed it (fillers only go between pieces).
+            var lastLine = lines.count
             lines += i.body
-            if let t = i.terminator { lines.append(t) }
+            if let t = i.terminator {
+                lines.append(t)
+                lastLine = lines.count
+            }
+            spans.append(LineSpan(first: firstLine, last: lastLine))
         }
         for _ in 0..<Int.random(in: 0...2, using: &g) { lines.append(fillers.randomElement(using: &g)!) }
-        return lines.map { $0 + (Int.random(in: 0..<3, using: &g) == 0 ? "\r\n" : "\n") }.joined()
+        let text = lines.map { $0 + (Int.random(in: 0..<3, using: &g) == 0 ? "\r\n" : "\n") }.joined()
+        return (text, spans)
     }
 }
 
@@ -173,11 +182,12 @@ struct DockerfilePropertyTests {
         let reference = try #require(parse(canonical).dockerfile, "canonical file must parse:\n\(canonical)")
         #expect(reference.instructions.count == instructions.count)
         for round in 0..<10 {
-            let text = DockerfileGenerator.relayout(instructions, header: header, escape: escape, &g)
+            let (text, spans) = DockerfileGenerator.relayout(instructions, header: header, escape: escape, &g)
             let result = parse(text)
             let d = try #require(result.dockerfile, "round \(round) did not parse:\n\(text)")
             #expect(d.dump() == reference.dump(), "seed \(seed) round \(round):\n\(text)")
             #expect(d.escapeCharacter == escape)
+            #expect(d.instructions.map(\.lines) == spans, "line spans, seed \(seed) round \(round)")
             #expect(d.instructions.map { $0.heredocs.map(\.name) } == reference.instructions.map { $0.heredocs.map(\.name) })
             #expect(d.instructions.map { $0.heredocs.map { $0.content.replacingOccurrences(of: "\r", with: "") } }
                     == reference.instructions.map { $0.heredocs.map(\.content) })
