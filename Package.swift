@@ -47,8 +47,8 @@ let package = Package(
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
-            // Read from the source tree through #filePath, not bundled.
-            exclude: ["Linking/Goldens", "Linking/Fixtures"],
+            // Goldens and fixtures are read from the source tree through #filePath, not bundled.
+            exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -25,19 +25,12 @@ struct DockerfileCommand: AsyncParsableCommand {
                 "fixlog dockerfile: error: unknown format '\(format)' (use text, json or buildkit)\n".utf8))
             throw ExitCode(2)
         }
-        let (text, loadDiagnostics) = SourceText.load(path: file)
-        guard let text else {
-            printDiagnostics(loadDiagnostics)
+        let result = DockerfileParser.load(path: file)
+        printDiagnostics(result.diagnostics)
+        let inputErrors: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
+        if result.diagnostics.contains(where: { $0.severity == .error && inputErrors.contains($0.id) }) {
             throw ExitCode(2)
         }
-        // BuildKit reads bytes: invalid UTF-8 or NUL bytes are not fatal for a Dockerfile, only worth a warning.
-        let notes = loadDiagnostics.map { d -> Diagnostic in
-            var copy = d
-            copy.severity = .warning
-            return copy
-        }
-        let result = DockerfileParser.parse(text)
-        printDiagnostics(notes + result.diagnostics)
         guard let dockerfile = result.dockerfile else { throw ExitCode(1) }
         switch kind {
         case .buildkit: write(dockerfile.dump())

@@ -24,6 +24,11 @@ struct ParseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let parsed = FixLogIngester.load(path: log)
+        let unusable: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
+        if parsed.diagnostics.contains(where: { unusable.contains($0.id) }) {
+            Output.report(parsed.diagnostics)
+            throw ExitCode(1)
+        }
         switch format {
         case .text: Output.write(ParseOutline.render(parsed))
         case .json: Output.write(try JSONOutput.encode(ParseDocumentV1(parsed)))

@@ -114,6 +114,7 @@ struct DockerfileCommandTests {
         #expect(stages.map { $0["name"] as? String } == ["build", nil])
         #expect(stages.map { $0["startLine"] as? Int } == [3, 10])
         #expect(r.stdout.contains("\"baseImage\" : \"golang:1.22\""))
+        #expect(r.stdout.contains("\"/src\""), "slashes are not escaped")
     }
 
     @Test func brokenFileExitsOne() throws {

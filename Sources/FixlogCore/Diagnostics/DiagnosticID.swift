@@ -50,6 +50,7 @@ extension DiagnosticID {
     public static let changeWithoutLanguage = DiagnosticID(rawValue: "change-without-language")
     public static let unterminatedFence = DiagnosticID(rawValue: "unterminated-fence")
     public static let unmatchedProblemFix = DiagnosticID(rawValue: "unmatched-problem-fix")
+    public static let nestingTooDeep = DiagnosticID(rawValue: "nesting-too-deep")
 }
 
 // MARK: - Dockerfile parser
@@ -91,6 +92,7 @@ extension DiagnosticID {
         Entry(.unreadableLineReference, stage: "ingest", .warning, "Text that refers to Dockerfile lines could not be read as a line number or range."),
         Entry(.changeWithoutLanguage, stage: "ingest", .warning, "A code block documenting a change has no language tag; fixlog guesses from its content."),
         Entry(.unterminatedFence, stage: "ingest", .warning, "A fenced code block is still open at the end of the file; it runs to the end."),
+        Entry(.nestingTooDeep, stage: "ingest", .warning, "Lists or block quotes are nested more than 128 levels deep; deeper levels are read as if they were at level 128."),
         Entry(.unmatchedProblemFix, stage: "ingest", .note, "A problem list and a fix list have different lengths; items are linked by number where possible."),
         Entry(.dockerfileSyntax, stage: "dockerfile", .error, "BuildKit rejects an instruction: a JSON array with a non-string element, ENV/LABEL without a value or without `=`, or an ONBUILD chain nested too deeply."),
         Entry(.dockerfileUnterminatedHeredoc, stage: "dockerfile", .error, "A heredoc (`<<EOF`) is never closed: no line equals its terminator before the end of the file."),

@@ -103,6 +103,25 @@ struct LineParser {
         DockerfileFailure(id: id, message: message, lines: lines, buildkitLines: buildkit ?? lines)
     }
 
+    /// Bytes on physical line `n` without its line ending (0 past the end of the file).
+    func lineLength(_ n: Int) -> Int {
+        guard n >= 1, n <= source.lineStarts.count, !bytes.isEmpty else { return 0 }
+        let start = source.lineStarts[n - 1]
+        var end = n < source.lineStarts.count ? source.lineStarts[n] : bytes.count
+        while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return end - start
+    }
+
+    /// Leading blanks on physical line `n`, so errors point at the instruction's keyword.
+    func indentation(_ n: Int) -> Int {
+        guard n >= 1, n <= source.lineStarts.count, !bytes.isEmpty else { return 0 }
+        var i = source.lineStarts[n - 1]
+        let start = i
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i < bytes.count, bytes[i] == 0x0A || bytes[i] == 0x0D { return 0 }
+        return i - start
+    }
+
     mutating func run() -> DockerfileParseResult {
         do {
             return try parseAll()
@@ -110,8 +129,8 @@ struct LineParser {
             let first = max(1, failure.lines.lowerBound)
             let last = max(first, failure.lines.upperBound)
             let range = SourceRange(
-                start: SourceLocation(line: first, column: 1),
-                end: SourceLocation(line: last, column: max(1, source.line(last).utf8.count + 1)))
+                start: SourceLocation(line: first, column: indentation(first) + 1),
+                end: SourceLocation(line: last, column: lineLength(last) + 1))
             let diagnostic = Diagnostic.error(failure.id, failure.message, file: source.path, range: range)
             return DockerfileParseResult(dockerfile: nil, diagnostics: [diagnostic],
                                          buildkitErrorLines: failure.buildkitLines)

@@ -50,6 +50,7 @@ extension Dockerfile {
 
 /// The Encodable view behind ``Dockerfile/jsonDump()`` (schema version 1).
 public struct DockerfileJSON: Encodable, Sendable {
+    /// One instruction: keyword as written, unquoted flags, argument nodes, lines, stage index, BuildKit dump.
     public struct InstructionJSON: Encodable, Sendable {
         public var keyword: String
         public var flags: [String]
@@ -97,6 +98,7 @@ public struct DockerfileJSON: Encodable, Sendable {
         }
     }
 
+    /// A heredoc body (`fd` is the file descriptor of `3<<EOF`).
     public struct HeredocJSON: Encodable, Sendable {
         public var name: String
         public var fd: Int
@@ -113,6 +115,7 @@ public struct DockerfileJSON: Encodable, Sendable {
         }
     }
 
+    /// A build stage; `name` and `platform` are null when absent.
     public struct StageJSON: Encodable, Sendable {
         public var index: Int
         public var name: String?
@@ -134,18 +137,21 @@ public struct DockerfileJSON: Encodable, Sendable {
         }
     }
 
+    /// A parser directive with its 1-based line.
     public struct DirectiveJSON: Encodable, Sendable {
         public var name: String
         public var value: String
         public var line: Int
     }
 
+    /// A non-fatal finding, e.g. an empty continuation line.
     public struct WarningJSON: Encodable, Sendable {
         public var line: Int?
         public var id: String
         public var message: String
     }
 
+    /// Bumped when a field changes meaning or disappears.
     public var schemaVersion = 1
     public var path: String
     public var escapeCharacter: String
@@ -155,6 +161,7 @@ public struct DockerfileJSON: Encodable, Sendable {
     public var warnings: [WarningJSON]
     public var lineCount: Int
 
+    /// The JSON view of a parsed Dockerfile.
     public init(_ d: Dockerfile) {
         path = d.path
         escapeCharacter = String(d.escapeCharacter)

@@ -60,7 +60,7 @@ enum FieldReader {
         }
         var label = first.plainText.trimmingCharacters(in: .whitespaces)
         let rest = block.children.dropFirst().map(\.plainText).joined().trimmingCharacters(in: .whitespaces)
-        if label.hasSuffix(":") { label.removeLast() }
+        if label.hasSuffix(":") || label.hasSuffix("：") { label.removeLast() }
         // A label paragraph is short: the rest is a colon, a line reference, or nothing.
         let restCore = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmingCharacters(in: .whitespaces) : rest
         if restCore.isEmpty || (restCore.hasPrefix("(") && restCore.count < 40) || restCore.count < 3 {

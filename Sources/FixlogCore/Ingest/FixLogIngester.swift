@@ -34,6 +34,11 @@ public enum FixLogIngester {
                           diagnostics: diagnostics, layout: layout)
         }
         let document = MarkdownDocument(source: source)
+        if document.flattened {
+            diagnostics.append(.warning(.nestingTooDeep,
+                "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
+                file: source.path, range: SourceRange(line: 1)))
+        }
         var builder = LogBuilder(document: document)
         builder.run()
         diagnostics += builder.diagnostics
@@ -64,6 +69,8 @@ struct LogBuilder {
     var incidents: [Incident] = []
     var interludes: [Interlude] = []
     var preamble = Preamble(title: nil, range: SourceRange(line: 1))
+    /// Problems of a list-form problem list, by number (shape 5 with a Markdown list).
+    var listProblems: [Int: Item] = [:]
 
     init(document: MarkdownDocument) {
         self.document = document
@@ -126,6 +133,9 @@ struct LogBuilder {
                     let endBlock = blockIndex(atOrAfterLine: nextCutLine(after: p.range.start.line, cuts: cuts) ?? Int.max, limit: false)
                     incident.problems.insert(problemItem(heading: p, endBlock: endBlock), at: 0)
                 }
+            }
+            if incident.shape == .problemFixPair, let n = incident.number, let p = listProblems[n] {
+                incident.problems.insert(p, at: 0)
             }
             incidents.append(incident)
             diagnostics += reader.diagnostics
@@ -266,7 +276,11 @@ struct LogBuilder {
         }
         let problemParents = byParent.keys.filter { SectionClassifier.listKind(of: headings[$0].parsed.title) == .problems }.sorted()
         let fixParents = byParent.keys.filter { SectionClassifier.listKind(of: headings[$0].parsed.title) == .fixes }.sorted()
-        guard let pp = problemParents.first, let fp = fixParents.first else { return [] }
+        guard let fp = fixParents.first else { return [] }
+        guard let pp = problemParents.first else {
+            pairWithProblemList(&starts, fixes: byParent[fp] ?? [], fixParent: fp)
+            return []
+        }
         let problems = byParent[pp] ?? [], fixes = byParent[fp] ?? []
         let fixNumbers = Set(fixes.compactMap { starts[$0].number })
         var pairedHeadings: [Int] = []
@@ -287,6 +301,31 @@ struct LogBuilder {
         }
         starts = starts.enumerated().filter { !remove.contains($0.offset) }.map(\.element)
         return pairedHeadings
+    }
+
+    /// A problem list written as a Markdown list (`## Problems` + `1. **…**: …`) beside a fix list of headings.
+    mutating func pairWithProblemList(_ starts: inout [RecordStart], fixes: [Int], fixParent: Int) {
+        guard let ph = headings.firstIndex(where: { h in
+            SectionClassifier.listKind(of: h.parsed.title) == .problems && h.blockIndex < headings[fixParent].blockIndex
+                && !starts.contains { $0.heading == headings.firstIndex(where: { $0.blockIndex == h.blockIndex }) }
+        }) else { return }
+        let next = headings.first { $0.blockIndex > headings[ph].blockIndex }?.blockIndex ?? blocks.count
+        guard let list = blocks[(headings[ph].blockIndex + 1)..<next].first(where: { $0.kind == .list }) else { return }
+        let base = list.listStart ?? 1
+        var items: [Int: Item] = [:]
+        for (offset, item) in list.children.enumerated() where item.kind == .item {
+            guard let range = item.range else { continue }
+            let (title, detail) = RecordReader.titleAndDetail(item)
+            items[base + offset] = Item(title: title, detail: detail, range: range)
+        }
+        guard !items.isEmpty else { return }
+        listProblems = items
+        for k in fixes { starts[k].shape = .problemFixPair }
+        if items.count != fixes.count {
+            diagnostics.append(.note(.unmatchedProblemFix,
+                "\(items.count) problem(s) under '\(headings[ph].parsed.title)' and \(fixes.count) fix(es) under '\(headings[fixParent].parsed.title)'; linked by number",
+                file: source.path, range: headings[fixParent].range))
+        }
     }
 
     func problemItem(heading: HeadingInfo, endBlock: Int) -> Item {

@@ -62,8 +62,17 @@ struct RecordReader {
 
     mutating func read() {
         let h = builder.headings[start.heading]
-        for bad in h.parsed.invalidDates {
-            diagnostics.append(.warning(.invalidDate, "'\(bad)' is not a real calendar date", file: path, range: h.range))
+        var reported: Set<String> = []
+        for bad in h.parsed.invalidDates where reported.insert(bad).inserted {
+            let line = source.line(h.range.start.line)
+            var range = h.range
+            if let r = line.range(of: bad) {
+                let col = line.utf8.distance(from: line.utf8.startIndex, to: r.lowerBound) + 1
+                range = SourceRange(start: SourceLocation(line: h.range.start.line, column: col),
+                                    end: SourceLocation(line: h.range.start.line, column: col + bad.utf8.count))
+            }
+            diagnostics.append(.warning(.invalidDate, "'\(bad)' is not a real calendar date; the record gets no date from it",
+                                        file: path, range: range))
         }
         recordRef = lineRefs(onLine: h.range.start.line, fromColumn: 1, origin: .heading).first
         if let p = h.parent, start.shape != .singleDocument {
@@ -116,7 +125,10 @@ struct RecordReader {
         }
     }
 
-    var currentKind: SectionKind? { scopes.last?.kind }
+    /// A bold label naming a section (`**Solution:**`, `**Changes:**`) in a record without sub-headings acts as one.
+    var pseudoKind: SectionKind?
+
+    var currentKind: SectionKind? { pseudoKind ?? scopes.last?.kind }
 
     mutating func enterHeading(_ h: HeadingInfo) {
         while let top = scopes.last, top.level >= h.level { scopes.removeLast() }
@@ -149,6 +161,7 @@ struct RecordReader {
         fieldStage = nil
         pending = nil
         proseRef = nil
+        pseudoKind = nil
     }
 
     static func resolveKind(own: SectionKind, parent: SectionKind?) -> SectionKind {
@@ -186,10 +199,27 @@ struct RecordReader {
             if let p = pending, p.label != nil { pending = before } else { return }
         }
         if let line = block.range?.start.line {
-            let refs = (line...(block.range?.end.line ?? line)).flatMap { lineRefs(onLine: $0, fromColumn: 1, origin: .prose) }
-            proseRef = refs.count == 1 ? refs[0] : nil
+            proseRef = Self.singleSpan((line...(block.range?.end.line ?? line)).flatMap { lineRefs(onLine: $0, fromColumn: 1, origin: .prose) })
+            if let file = Self.inlineFile(in: source.text(block.range ?? SourceRange(line: line))) { fieldFile = file }
         }
         addProse(text, block: block)
+    }
+
+    /// The first reference when all references name the same lines (`[Dockerfile#L40-L44](…#L40-L44)`).
+    static func singleSpan(_ refs: [LineReference]) -> LineReference? {
+        guard let first = refs.first, refs.allSatisfy({ $0.span == first.span }) else { return nil }
+        return first
+    }
+
+    /// `(**File:** \`Dockerfile\`, lines 9-10)` written inside a sentence.
+    static func inlineFile(in text: String) -> String? {
+        for marker in ["**File:**", "**File**:", "**Location:**", "**Path:**"] {
+            if let r = text.range(of: marker) {
+                let rest = String(text[r.upperBound...])
+                return FieldReader.firstCodeSpan(rest).flatMap { $0.contains(" ") ? nil : $0 } ?? FieldReader.dockerfileName(in: rest)
+            }
+        }
+        return nil
     }
 
     mutating func addProse(_ text: String, block: MarkdownNode) {
@@ -239,14 +269,28 @@ struct RecordReader {
         } else if lower.contains("verif") || lower.hasPrefix("test") || lower.contains("to check") || lower.contains("to confirm") {
             p.verify = true
         } else {
-            p.label = Self.labelText(TitleReader.stripDecoration(label))
+            let clean = Self.labelText(TitleReader.stripDecoration(label))
+            let kind = SectionClassifier.kind(of: clean)
+            if kind != .other {
+                pseudoKind = kind
+                if kind == .verification { p.verify = true }
+            }
+            // A bare section word ("Solution", "解决方案") is a section marker, not a label for the code.
+            if kind == .other || clean.split(separator: " ").count > 2 { p.label = clean }
         }
         p.ref = ref
         pending = p
     }
 
     mutating func handleField(_ f: FieldReader.RawField) {
+        incident.fields.append(Field(name: f.name, value: f.value, range: f.range))
         let name = f.name.lowercased()
+        // `**Solution:** …` / `**Soluzione:** …` open a solution part in records without sub-headings;
+        // `**Problem:**` with nothing after it opens a problem part.
+        let fieldKind = SectionClassifier.kind(of: name)
+        if [.solution, .changes, .verification].contains(fieldKind) || (f.value.isEmpty && fieldKind != .other) {
+            pseudoKind = fieldKind
+        }
         switch name {
         case "issue", "problem", "summary", "symptom", "symptoms", "error", "description", "bug", "incident":
             if incident.summary == nil { incident.summary = f.value }
@@ -265,6 +309,10 @@ struct RecordReader {
         case "file", "files", "location", "path", "target", "dockerfile", "target file", "archivo", "文件", "파일":
             fieldFile = FieldReader.firstCodeSpan(f.value).flatMap { $0.contains(" ") ? nil : $0 }
                 ?? FieldReader.dockerfileName(in: f.value)
+            // `Dockerfile:15` names the file and the line.
+            if let file = fieldFile, let found = LineReferenceReader.scan(file).found.first, let named = found.file {
+                fieldFile = named
+            }
             let refs = lineRefs(onLine: f.line, fromColumn: f.valueColumn, origin: .field)
             if let r = refs.first { fieldRef = r }
         case "line", "lines", "línea", "líneas", "行", "줄":
@@ -302,8 +350,11 @@ struct RecordReader {
 
     mutating func handleList(_ list: MarkdownNode) {
         let kind = scopes.last?.item == nil ? currentKind : nil
+        let outerFile = fieldFile
         for item in list.children where item.kind == .item {
             guard let range = item.range else { continue }
+            fieldFile = outerFile
+            proseRef = nil
             let (title, detail) = Self.titleAndDetail(item)
             switch kind {
             case .rootCause: incident.rootCauses.append(Item(title: title, detail: detail, range: range))
@@ -320,10 +371,7 @@ struct RecordReader {
             for child in item.children {
                 switch child.kind {
                 case .paragraph:
-                    for f in FieldReader.fields(in: child, source: source) { handleField(f) }
-                    if let (label, rest) = FieldReader.label(of: child), FieldReader.fields(in: child, source: source).isEmpty {
-                        setPendingLabel(label, rest: rest, line: child.range?.start.line ?? 0)
-                    }
+                    readListParagraph(child)
                 case .codeBlock: handleCode(child)
                 case .list: handleNestedList(child)
                 case .htmlBlock:
@@ -334,12 +382,28 @@ struct RecordReader {
         }
     }
 
+    /// Fields, labels, inline `**File:**` and line references in a list item's paragraph (they apply to the
+    /// code block the item holds).
+    mutating func readListParagraph(_ child: MarkdownNode) {
+        let fields = FieldReader.fields(in: child, source: source)
+        for f in fields { handleField(f) }
+        if let (label, rest) = FieldReader.label(of: child), fields.isEmpty {
+            setPendingLabel(label, rest: rest, line: child.range?.start.line ?? 0)
+            return
+        }
+        guard fields.isEmpty, let r = child.range else { return }
+        if let ref = Self.singleSpan((r.start.line...r.end.line).flatMap { lineRefs(onLine: $0, fromColumn: 1, origin: .prose) }) {
+            proseRef = ref
+        }
+        if let file = Self.inlineFile(in: source.text(r)) { fieldFile = file }
+    }
+
     mutating func handleNestedList(_ list: MarkdownNode) {
         for item in list.children {
             for child in item.children {
                 if child.kind == .codeBlock { handleCode(child) }
                 if child.kind == .list { handleNestedList(child) }
-                if child.kind == .paragraph { for f in FieldReader.fields(in: child, source: source) { handleField(f) } }
+                if child.kind == .paragraph { readListParagraph(child) }
             }
         }
     }
@@ -426,7 +490,8 @@ struct RecordReader {
         let noClaimContext = [.problem, .rootCause, .rationale, .alternatives, .lessons, .impact, .result, .benefits, .notes, .nextSteps, .files]
             .contains(currentKind)
         if label?.role == nil && noClaimContext { return }
-        guard changeContext || (bodyContext && (isDockerfile || isDiff)) else { return }
+        let namedTarget = fieldFile != nil || fieldRef != nil
+        guard changeContext || (bodyContext && (isDockerfile || isDiff || namedTarget)) else { return }
         if !isDockerfile && !isDiff && ExpectedOutputReader.looksLikeOutput(code) { return }
         addChange(node, code: code, language: language, isDiff: isDiff, contentStart: contentStart, label: label)
     }
@@ -449,25 +514,30 @@ struct RecordReader {
         let read = CodeAnnotationReader.read(code: code, isDiff: isDiff, wholeBlockAbsent: role == .before)
         var lineRef: LineReference?
         var previousRef: LineReference?
-        if role == .before {
-            previousRef = label?.ref
-        } else {
+        do {
+            // A `**File:** … (lines A-B)` field or a heading's `(lines A-B)` covers every block of its section
+            // (a Before/After pair shares it); a record heading's reference goes to its first change only.
             lineRef = label?.ref
-            if lineRef == nil, let r = fieldRef { lineRef = r; fieldRef = nil }
+            if lineRef == nil, let r = fieldRef { lineRef = r }
             if lineRef == nil, let i = scopes.indices.last(where: { scopes[$0].lineRef != nil }) {
                 lineRef = scopes[i].lineRef
-                scopes[i].lineRef = nil
             }
             if lineRef == nil, let r = recordRef { lineRef = r; recordRef = nil }
         }
+        // `# OLD (Line 70)` / `# NEW (Line 72)`: the new half's reference is the change's; the old half's is kept
+        // as the previous location, and is the change's own when the block documents only the old state.
+        var oldHalfRef: LineReference?
         for c in read.commentRefs {
             let logLine = contentStart + c.line - 1
             guard let ref = locate(c.ref, onLine: logLine, origin: .codeComment) else { continue }
-            if c.describesOld { if previousRef == nil { previousRef = ref } } else if lineRef == nil { lineRef = ref }
+            if c.describesOld { if oldHalfRef == nil { oldHalfRef = ref } } else if lineRef == nil { lineRef = ref }
         }
-        if lineRef == nil, role != .before, let r = proseRef { lineRef = r }
+        if lineRef == nil, let r = proseRef { lineRef = r }
+        if lineRef == nil { lineRef = oldHalfRef } else { previousRef = oldHalfRef }
         proseRef = nil
-        let file = fieldFile ?? scopes.last(where: { $0.file != nil })?.file ?? lineRef.flatMap { refFile($0) }
+        // The target file comes from a `**File:**`/`**Location:**` field or a heading that names one; otherwise
+        // the Dockerfile beside the log is meant (nil).
+        let file = fieldFile ?? scopes.last(where: { $0.file != nil })?.file
         let stage = fieldStage ?? label?.label.flatMap(Self.stageHint(in:)) ?? scopes.last(where: { $0.stage != nil })?.stage
         let changeLabel = label?.label ?? scopes.last?.label ?? incident.title
         let change = DocumentedChange(
@@ -475,18 +545,6 @@ struct RecordReader {
             languageGuessed: guessed, code: code, role: role, annotations: read.annotations, lines: read.lines,
             range: blockRange, contentStartLine: contentStart)
         incident.changes.append(change)
-    }
-
-    /// The file named with a `Dockerfile:21` style reference.
-    func refFile(_ ref: LineReference) -> String? {
-        let line = source.line(ref.range.start.line)
-        let before = line.utf8.prefix(max(0, ref.range.start.column - 2))
-        let text = String(decoding: before, as: UTF8.self)
-        guard line.utf8.count >= ref.range.start.column - 1, ref.range.start.column >= 2,
-            Array(line.utf8)[ref.range.start.column - 2] == UInt8(ascii: ":")
-        else { return nil }
-        let token = text.split(whereSeparator: { $0 == " " || $0 == "`" || $0 == "(" || $0 == "*" }).last.map(String.init)
-        return token.flatMap { FieldReader.looksLikeDockerfilePath($0) ? $0 : nil }
     }
 
     mutating func addVerification(_ node: MarkdownNode, code: String, language: String?, contentStart: Int,
@@ -580,20 +638,26 @@ struct RecordReader {
         return TitleReader.trimPunctuation(TitleReader.collapseWhitespace(t))
     }
 
-    /// "Builder Stage", "runtime stage", "stage `builder`", "Stage: builder".
+    /// "Builder Stage (lines 1-25)", "Step 2: Install numpy in runtime stage", "stage `builder`", "`builder` stage".
+    /// Not "Reuse the base stage" or "Old vendor stage": the stage word must lead the text, follow a
+    /// preposition, or name a stage in backticks.
     static func stageHint(in text: String) -> String? {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" || $0 == ":" || $0 == "," || $0 == "*" })
+        var t = text
+        // Drop "Step 2:" / "2." prefixes.
+        if let colon = t.firstIndex(of: ":"), t[..<colon].split(separator: " ").count <= 2 { t = String(t[t.index(after: colon)...]) }
+        let words = t.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" || $0 == ":" || $0 == "," || $0 == "*" })
             .map(String.init)
-        for (i, w) in words.enumerated() where w.lowercased() == "stage" || w.lowercased() == "stages" {
-            if i + 1 < words.count, words[i + 1].hasPrefix("`") {
-                return "stage " + words[i + 1]
-            }
-            if i > 0 {
-                let prev = words[i - 1]
-                let skip: Set<String> = ["each", "this", "that", "the", "a", "multi", "every", "which", "same", "one", "both", "all"]
-                if !skip.contains(prev.lowercased()), prev.first?.isLetter == true || prev.hasPrefix("`") {
-                    return prev + " " + w
-                }
+        let prepositions: Set<String> = ["in", "into", "from", "of", "for", "to", "at", "inside", "within", "on"]
+        for (i, w) in words.enumerated() where w.lowercased() == "stage" {
+            if i + 1 < words.count, words[i + 1].hasPrefix("`") { return "stage " + words[i + 1] }
+            guard i > 0 else { continue }
+            let prev = words[i - 1]
+            if prev.hasPrefix("`") { return prev + " " + w }
+            guard prev.first?.isLetter == true else { continue }
+            if i == 1 { return prev + " " + w }
+            let before = words[i - 2].lowercased()
+            if prepositions.contains(before) || (before == "the" && i >= 3 && prepositions.contains(words[i - 3].lowercased())) {
+                return prev + " " + w
             }
         }
         return nil

@@ -74,7 +74,9 @@ enum TitleReader {
             }
         }
         text = trimPunctuation(text)
-        return Parsed(numbering: numbering, title: text, status: status, date: date, invalidDates: invalid)
+        var unique: [String] = []
+        for d in invalid where !unique.contains(d) { unique.append(d) }
+        return Parsed(numbering: numbering, title: text, status: status, date: date, invalidDates: unique)
     }
 
     /// Removes emoji, variation selectors and surrounding emphasis markers; collapses white space.
@@ -86,6 +88,11 @@ enum TitleReader {
         }
         var text = String(scalars)
         text = text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        text = collapseWhitespace(text)
+        // "( FIXED ✅)" loses its emoji: tidy the brackets it leaves.
+        for (a, b) in [("( ", "("), (" )", ")"), ("[ ", "["), (" ]", "]"), ("()", ""), ("[]", "")] {
+            text = text.replacingOccurrences(of: a, with: b)
+        }
         return collapseWhitespace(text)
     }
 

@@ -1,7 +1,8 @@
-/// `fixlog check --format json` (schema version 1, documented in docs/schema.md).
+/// `fixlog check --format json` (schema version 1, documented in docs/schema.md): keys sorted, two-space
+/// indent, `null` for absent values, final newline — like every JSON document fixlog writes.
 public enum CheckJSONRenderer {
     public static func render(_ report: CheckReport) -> String {
-        value(report).rendered(newline: true)
+        value(report).sortingKeys().rendered(newline: true)
     }
 
     public static func value(_ report: CheckReport) -> JSONValue {
@@ -76,14 +77,23 @@ public enum CheckJSONRenderer {
         return .object([("incident", .optional(r.incident)), ("title", .string(r.title)), ("date", .optional(r.date))])
     }
 
+    /// `{severity, id, message, file, range|null, notes[{message, file, range}]}`, as in `fixlog parse`.
     static func diagnostic(_ d: Diagnostic) -> JSONValue {
         .object([
             ("severity", .string(d.severity.rawValue)),
             ("id", .string(d.id.rawValue)),
             ("message", .string(d.message)),
             ("file", .optional(d.file)),
-            ("line", .optional(d.range?.start.line)),
-            ("column", .optional(d.range?.start.column)),
+            ("range", range(d.range)),
+            ("notes", .array(d.notes.map { n in
+                .object([("message", .string(n.message)), ("file", .optional(n.file)), ("range", range(n.range))])
+            })),
         ])
+    }
+
+    static func range(_ r: SourceRange?) -> JSONValue {
+        guard let r else { return .null }
+        func location(_ l: SourceLocation) -> JSONValue { .object([("line", .int(l.line)), ("column", .int(l.column))]) }
+        return .object([("start", location(r.start)), ("end", location(r.end))])
     }
 }

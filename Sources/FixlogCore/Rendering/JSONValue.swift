@@ -24,6 +24,16 @@ public indirect enum JSONValue: Sendable, Hashable {
         return out
     }
 
+    /// The same value with every object's keys in code-point order (fixlog's JSON convention).
+    public func sortingKeys() -> JSONValue {
+        switch self {
+        case .array(let items): return .array(items.map { $0.sortingKeys() })
+        case .object(let pairs):
+            return .object(pairs.map { ($0.0, $0.1.sortingKeys()) }.sorted { $0.0 < $1.0 })
+        default: return self
+        }
+    }
+
     /// Compact single-line text.
     public func compact() -> String {
         switch self {

@@ -32,8 +32,8 @@ public enum ParseOutline {
                 if ch.role != .after { parts.append(ch.role.rawValue) }
                 parts.append(ch.file ?? "(Dockerfile beside the log)")
                 if let s = ch.stage { parts.append("stage '\(s)'") }
-                if let r = ch.lineRef { parts.append("documents \(r.text)") } else { parts.append("no line reference") }
-                if let r = ch.previousLineRef { parts.append("previously \(r.text)") }
+                if let r = ch.lineRef { parts.append("documents \(spanText(r.span))") } else { parts.append("no line reference") }
+                if let r = ch.previousLineRef { parts.append("previously \(spanText(r.span))") }
                 let present = ch.lines.filter { $0.role == .present }.count
                 let absent = ch.lines.filter { $0.role == .absent }.count
                 parts.append("\(present) present / \(absent) absent line\(absent == 1 ? "" : "s")")
@@ -59,6 +59,10 @@ public enum ParseOutline {
             }
         }
         return out
+    }
+
+    static func spanText(_ s: LineSpan) -> String {
+        s.isSingleLine ? "line \(s.first)" : "lines \(s.first)-\(s.last)"
     }
 
     static func lines(_ r: SourceRange) -> String {

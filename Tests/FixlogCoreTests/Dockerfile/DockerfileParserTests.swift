@@ -197,6 +197,11 @@ struct DockerfileErrorTests {
         #expect(id.entry?.stage == "dockerfile")
     }
 
+    @Test func errorsPointAtTheKeyword() throws {
+        let result = parse("FROM a\n   RUN [\"a\", {}]\n")
+        #expect(result.diagnostics.first?.formatted.hasPrefix("Dockerfile:2:4: error: [dockerfile-syntax]") == true)
+    }
+
     @Test func lineTooLong() throws {
         let ok = parse("FROM a\nRUN " + String(repeating: "x", count: 65531) + "\n")
         #expect(ok.dockerfile != nil)
@@ -221,5 +226,33 @@ struct DockerfileErrorTests {
                    .dockerfileLineTooLong, .dockerfileEmpty, .dockerfileEmptyContinuation] {
             #expect(id.entry != nil, "\(id) has no catalog entry")
         }
+    }
+}
+
+@Suite("Dockerfile lookups")
+struct DockerfileLookupTests {
+    static let text = "ARG A\nFROM x AS Build\nRUN a \\\n  b\n\n# c\nFROM y\nRUN <<EOF\nz\nEOF\n"
+
+    @Test func stagesByNameAndLine() throws {
+        let d = try #require(parse(Self.text).dockerfile)
+        #expect(d.stage(named: "build")?.index == 0)
+        #expect(d.stage(named: "nope") == nil)
+        #expect(d.finalStage?.baseImage == "y")
+        #expect(d.instructions(in: d.stages[1]).map(\.keyword) == ["FROM", "RUN"])
+        #expect((1...10).map { d.instructionIndex(containingLine: $0) } == [0, 1, 2, 2, nil, nil, 3, 4, 4, 4])
+    }
+
+    @Test func loadFromDisk() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fixlog-df-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("Dockerfile")
+        try Data([0x46, 0x52, 0x4F, 0x4D, 0x20, 0x61, 0xFF, 0x0A]).write(to: file)
+        let result = DockerfileParser.load(path: file.path, displayPath: "Dockerfile")
+        #expect(result.dockerfile?.dump() == "(from \"a\\xff\")\n")
+        #expect(result.diagnostics.map(\.severity) == [.warning])
+        let missing = DockerfileParser.load(path: dir.appendingPathComponent("nope").path)
+        #expect(missing.dockerfile == nil)
+        #expect(missing.diagnostics.first?.id == .fileNotFound)
     }
 }
