@@ -101,7 +101,8 @@ public enum ClaimExtractor {
             if roles.contains(l.role) {
                 text += l.content
             } else if l.role == .comment {
-                text += "#"
+                // Keep comments as written: inside a heredoc body they are content, elsewhere the parser skips them.
+                text += l.text.trimmingCharacters(in: .whitespaces).hasPrefix("#") ? l.text : "#"
             }
             text += "\n"
             lineNumbers.append(l.line)
