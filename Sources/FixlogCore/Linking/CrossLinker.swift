@@ -181,7 +181,17 @@ public enum CrossLinker {
             var v = ClaimResult(kind: claim.kind, origin: claim.origin, instruction: claim.instruction,
                                 status: .missing, logLines: claim.logLines, stage: stage)
             var commentSpan: LineSpan? = nil
-            let candidates = claim.isImageClaim ? index.from(image: claim.image ?? "") : index.exact(claim.key)
+            var candidates = claim.isImageClaim ? index.from(image: claim.image ?? "") : index.exact(claim.key)
+            var viaEllipsis = false
+            if candidates.isEmpty, claim.kind == .present, !claim.isImageClaim {
+                // `...` in the log stands for omitted words: the rest must appear, in order.
+                let words = InstructionNormalizer.words(ofKey: claim.key)
+                if words.contains(where: InstructionNormalizer.isEllipsis) {
+                    candidates = index.containing(words.filter { !InstructionNormalizer.isEllipsis($0) },
+                                                  keyword: claim.keyword, near: documented?.first)
+                    viaEllipsis = !candidates.isEmpty
+                }
+            }
             let scoped = candidates.filter(inScope)
             func pick(_ list: [Int]) -> Int? {
                 list.min { a, b in
@@ -199,7 +209,8 @@ public enum CrossLinker {
                     used.insert(i)
                     let inst = df.instructions[i]
                     v.actualLines = inst.lines
-                    v.normalisations = normalisations(claim, inst, target.source)
+                    v.normalisations = viaEllipsis ? [.ellipsis] : normalisations(claim, inst, target.source)
+                    if viaEllipsis { v.actualInstruction = InstructionNormalizer.collapse(inst.original) }
                     if let documented, !documented.contains(inst.lines) {
                         v.status = .moved
                         v.detail = "at \(describe(inst.lines)), outside the documented \(describe(documented))"
@@ -216,7 +227,7 @@ public enum CrossLinker {
                     let inst = df.instructions[i]
                     v.status = .moved
                     v.actualLines = inst.lines
-                    v.normalisations = normalisations(claim, inst, target.source)
+                    v.normalisations = viaEllipsis ? [.ellipsis] : normalisations(claim, inst, target.source)
                     v.detail = "in stage \(stageLabel(inst.stageIndex)) at \(describe(inst.lines)), not in the hinted stage \(stageLabel(stage))"
                 } else if let (i, similarity) = closest(claim, index: index, df: df, stage: stage,
                                                         near: documented?.first, inScope: inScope,

@@ -101,4 +101,27 @@ public struct InstructionIndex: Sendable {
         let start = max(list.startIndex, min(lo - size / 2, list.endIndex - size))
         return list[start..<(start + size)]
     }
+
+    /// Instructions of a keyword whose words contain `words` in this order (not necessarily adjacent), in
+    /// file order. Candidates come from the rarest word's list (a bounded window of it around `near`).
+    public func containing(_ words: [String], keyword: String, near: Int? = nil) -> [Int] {
+        guard let table = postings[keyword] else { return [] }
+        var lists: [[Int]] = []
+        for w in Set(words) {
+            guard let list = table[w] else { return [] }  // a word found nowhere: no instruction has them all
+            lists.append(list)
+        }
+        let pool: ArraySlice<Int>
+        if let rarest = lists.min(by: { $0.count < $1.count }) {
+            pool = window(of: rarest[...], around: near ?? 1, size: Self.commonWordLimit * 4)
+        } else {
+            pool = (byKeyword[keyword] ?? [])[...]
+            if pool.count > Self.commonWordLimit * 4 { return [] }
+        }
+        return pool.filter { i in
+            var k = 0
+            for w in self.words[i] where k < words.count && w == words[k] { k += 1 }
+            return k == words.count
+        }
+    }
 }

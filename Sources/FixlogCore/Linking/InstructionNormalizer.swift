@@ -16,6 +16,8 @@ public enum Normalisation: String, Sendable, Hashable, Codable, CaseIterable, Co
     case flagOrder
     /// Image references: `docker.io/`, `docker.io/library/`, `index.docker.io/`, implicit `:latest`.
     case imageReference
+    /// `...` / `…` in the log stood for omitted words; the other words were found in order.
+    case ellipsis
 
     public static func < (a: Normalisation, b: Normalisation) -> Bool {
         (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
@@ -90,6 +92,11 @@ public enum InstructionNormalizer {
         if rest.isEmpty { return keyword }
         let separator = ws ? " " : ((flags + args).first?.leading ?? " ")
         return keyword + separator + rest
+    }
+
+    /// `...`, `…` and the like: an author's "and so on".
+    public static func isEllipsis(_ word: String) -> Bool {
+        word == "..." || word == "…" || word == "[...]" || word == "(...)" || word == "\\..."
     }
 
     /// The keyword of a joined logical line, lower-cased.

@@ -193,4 +193,22 @@ import Testing
         #expect(report.diagnostics.contains { $0.id == .dockerfileUnreadable })
         #expect(report.exitCode == 2)
     }
+
+    @Test func documentedOrderAndEllipses() {
+        let log = TestLog.log([TestLog.incident(1, changes: [
+            // USER (line 6) documented before the pip install (line 5): the second claim is out of order.
+            TestLog.change("USER app\nRUN pip install --no-cache-dir \"numpy>=1.24.0,<2.0\"", stage: "Runtime"),
+            // `...` stands for omitted words.
+            TestLog.change("RUN pip install ... \"numpy>=1.24.0,<2.0\"", lineRef: (5, 5, "line 5", 20)),
+            TestLog.change("RUN pip install ... \"numpy>=9\""),
+        ])])
+        let (report, root) = check(log, dockerfile: dockerfile)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(report.results[0].claims.map(\.status) == [.holds, .moved])
+        #expect(report.results[0].claims[1].detail?.contains("out of the documented order") == true)
+        #expect(report.results[1].status == .holds)
+        #expect(report.results[1].claims[0].normalisations == [.ellipsis])
+        #expect(report.results[1].claims[0].actualLines == LineSpan(line: 5))
+        #expect(report.results[2].status == .changed || report.results[2].status == .missing)
+    }
 }
