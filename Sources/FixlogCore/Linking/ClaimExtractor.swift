@@ -43,7 +43,7 @@ public enum ClaimExtractor {
         }
         // `# NEW: <image>`: some FROM of that image (usually the snippet's own FROM, deduplicated below).
         for annotation in change.annotations where annotation.kind == .new && change.role != .before {
-            let text = annotation.text.trimmingCharacters(in: .whitespaces)
+            let text = annotation.text.trimmedSpaces
             if ImageReference.looksLikeImage(text) {
                 let line = change.contentStartLine + annotation.line - 1
                 claims.append(imageClaim(kind: .present, origin: .snippet, image: text, change: change,
@@ -52,7 +52,7 @@ public enum ClaimExtractor {
         }
         // `# OLD: <image>`: no FROM of that image.
         for annotation in change.annotations where annotation.kind == .old {
-            let text = annotation.text.trimmingCharacters(in: .whitespaces)
+            let text = annotation.text.trimmedSpaces
             if ImageReference.looksLikeImage(text) {
                 let line = change.contentStartLine + annotation.line - 1
                 claims.append(imageClaim(kind: .absent, origin: .oldAnnotation, image: text, change: change,
@@ -67,7 +67,7 @@ public enum ClaimExtractor {
             let line = LineSpan(line: r.range.start.line)
             let loose = r.subject.lowercased().contains("image")
             for (kind, text) in [(Claim.Kind.absent, r.from), (.present, r.to)] {
-                let t = text.trimmingCharacters(in: .whitespaces)
+                let t = text.trimmedSpaces
                 if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: t)), t.contains(" ") {
                     var c = makeClaim(kind: kind, origin: .replacement, original: t, change: change, codeLines: [])
                     c.logLines = line
@@ -102,7 +102,7 @@ public enum ClaimExtractor {
                 text += l.content
             } else if l.role == .comment {
                 // Keep comments as written: inside a heredoc body they are content, elsewhere the parser skips them.
-                text += l.text.trimmingCharacters(in: .whitespaces).hasPrefix("#") ? l.text : "#"
+                text += l.text.trimmedSpaces.hasPrefix("#") ? l.text : "#"
             }
             text += "\n"
             lineNumbers.append(l.line)
@@ -176,12 +176,12 @@ public enum ClaimExtractor {
     static func hasMarker(_ line: CodeLine, diff: Bool) -> Bool {
         var text = Substring(line.text)
         if diff, let first = text.first, first == "+" || first == "-" || first == " " { text = text.dropFirst() }
-        return text.trimmingCharacters(in: .whitespaces) != line.content.trimmingCharacters(in: .whitespaces)
+        return text.trimmedSpaces != line.content.trimmedSpaces
     }
 
     /// `#   Foo  bar ` → `# Foo bar`.
     static func normaliseComment(_ s: String) -> String {
-        var t = s.trimmingCharacters(in: .whitespaces)
+        var t = s.trimmedSpaces
         if t.hasPrefix("#") { t.removeFirst() }
         return "# " + InstructionNormalizer.collapse(t)
     }
@@ -209,7 +209,7 @@ public enum ClaimExtractor {
     static func fallbackLines(_ change: DocumentedChange) -> [CodeLine] {
         change.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, s in
             let t = String(s)
-            let trimmed = t.trimmingCharacters(in: .whitespaces)
+            let trimmed = t.trimmedSpaces
             let role: CodeLine.Role = trimmed.isEmpty ? .blank : (trimmed.hasPrefix("#") ? .comment : .present)
             return CodeLine(text: t, content: t, role: role, line: i + 1)
         }

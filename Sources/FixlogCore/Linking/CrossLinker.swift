@@ -19,6 +19,7 @@ public enum CrossLinker {
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
         var overrideTarget: Result<LoadedTarget, TargetError>? = nil
+        var resolutions: [String: Result<TargetResolver.Target, TargetError>] = [:]
         var diagnostics: [Diagnostic] = []
 
         func load(_ target: TargetResolver.Target) -> Result<LoadedTarget, TargetError> {
@@ -38,7 +39,7 @@ public enum CrossLinker {
                                             position: position)
             for (index, change) in incident.changes.enumerated() {
                 var item = PendingChange(order: order, reference: reference, index: index, change: change)
-                guard isDockerfileChange(change) || dockerfileOverride != nil else {
+                guard isDockerfileChange(change) else {
                     item.unchecked = "not Dockerfile code"
                     pending.append(item)
                     continue
@@ -56,9 +57,15 @@ public enum CrossLinker {
                     }
                     resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
                 } else {
-                    switch resolver.resolve(change.file, logFile: shownLog, at: change.lineRef?.range ?? change.range) {
+                    let name = change.file ?? ""
+                    let resolution = resolutions[name] ?? resolver.resolve(change.file)
+                    resolutions[name] = resolution
+                    switch resolution {
                     case .success(let t): resolved = load(t)
-                    case .failure(let e):
+                    case .failure(var e):
+                        // Located at this change's reference (or block) in the log.
+                        e.diagnostic.file = shownLog
+                        e.diagnostic.range = change.lineRef?.range ?? change.range
                         diagnostics.append(e.diagnostic)
                         resolved = .failure(e)
                     }
@@ -323,7 +330,7 @@ public enum CrossLinker {
         var n = line - 1
         var k = comments.count - 1
         while n >= 1, k >= 0 {
-            let text = source.line(n).trimmingCharacters(in: .whitespaces)
+            let text = source.line(n).trimmedSpaces
             guard text.hasPrefix("#"), ClaimExtractor.normaliseComment(text) == comments[k] else { break }
             matched += 1
             n -= 1

@@ -9,7 +9,7 @@ public enum ImageReference {
     /// The canonical form: Docker Hub prefixes and `library/` removed, `:latest` added when the reference
     /// has neither tag nor digest. References containing variables (`$BASE`) and `scratch` are returned as written.
     public static func normalise(_ reference: String) -> String {
-        var ref = reference.trimmingCharacters(in: .whitespaces)
+        var ref = reference.trimmedSpaces
         if ref.isEmpty || ref.contains("$") || ref.lowercased() == "scratch" { return ref }
         for prefix in hubPrefixes where ref.lowercased().hasPrefix(prefix) {
             ref = String(ref.dropFirst(prefix.count))
@@ -30,7 +30,7 @@ public enum ImageReference {
     /// Whether a piece of log text looks like an image reference rather than a sentence or an instruction:
     /// one token of registry characters with a `/`, a `:` or an `@` (or any plain name when `loose`).
     public static func looksLikeImage(_ text: String, loose: Bool = false) -> Bool {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         guard !t.isEmpty, !t.contains(" "), !t.contains("\t") else { return false }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@${}")
         guard t.allSatisfy({ allowed.contains($0) }) else { return false }

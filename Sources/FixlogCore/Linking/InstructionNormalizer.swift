@@ -130,11 +130,11 @@ public enum InstructionNormalizer {
         var parts: [String] = []
         var counts: [Int] = []
         for (i, line) in physical.enumerated() {
-            var t = line.trimmingCharacters(in: .whitespaces)
+            var t = line.trimmedSpaces
             if t.isEmpty || (i > 0 && t.hasPrefix("#")) { continue }
             if t.hasSuffix("\\") || t.hasSuffix("`") {
                 t.removeLast()
-                t = t.trimmingCharacters(in: .whitespaces)
+                t = t.trimmedSpaces
             }
             parts.append(t)
             counts.append(tokenize(t).count)
@@ -150,29 +150,36 @@ public enum InstructionNormalizer {
     }
 
     /// Split on unquoted white space, keeping quotes and the white space before each word.
+    /// Works on UTF-8 bytes: every delimiter is ASCII, so multi-byte characters pass through whole.
     static func tokenize(_ s: String) -> [Token] {
         var tokens: [Token] = []
-        var leading = ""
-        var current = ""
-        var quote: Character? = nil
-        var escaped = false
-        for ch in s {
-            if escaped { current.append(ch); escaped = false; continue }
-            if let q = quote {
-                current.append(ch)
-                if ch == "\\" && q == "\"" { escaped = true } else if ch == q { quote = nil }
-                continue
+        let bytes = Array(s.utf8)
+        var leadingStart = 0
+        var i = 0
+        let n = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
+        while i < n {
+            while i < n, isSpace(bytes[i]) { i += 1 }
+            guard i < n else { break }
+            let start = i
+            var quote: UInt8? = nil
+            while i < n {
+                let b = bytes[i]
+                if let q = quote {
+                    if b == 92 /* \ */ && q == 34 /* " */ && i + 1 < n { i += 2; continue }
+                    if b == q { quote = nil }
+                    i += 1
+                    continue
+                }
+                if isSpace(b) { break }
+                if b == 92, i + 1 < n { i += 2; continue }
+                if b == 34 || b == 39 { quote = b }
+                i += 1
             }
-            if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" {
-                if !current.isEmpty { tokens.append(Token(leading: leading, text: current)); current = ""; leading = "" }
-                leading.append(ch)
-                continue
-            }
-            if ch == "\\" { escaped = true }
-            if ch == "\"" || ch == "'" { quote = ch }
-            current.append(ch)
+            tokens.append(Token(leading: String(decoding: bytes[leadingStart..<start], as: UTF8.self),
+                                text: String(decoding: bytes[start..<min(i, n)], as: UTF8.self)))
+            leadingStart = min(i, n)
         }
-        if !current.isEmpty { tokens.append(Token(leading: leading, text: current)) }
         return tokens
     }
 
@@ -188,7 +195,7 @@ public enum InstructionNormalizer {
     /// `[ "a",  "b" ]` → `["a","b"]` when the text is a JSON array of strings.
     static func compactJSONArray(_ s: String) -> String? {
         guard s.first(where: { $0 != " " && $0 != "\t" }) == "[" else { return nil }
-        let t = s.trimmingCharacters(in: .whitespaces)
+        let t = s.trimmedSpaces
         guard t.hasPrefix("["), t.hasSuffix("]"), let data = t.data(using: .utf8),
               let array = try? JSONSerialization.jsonObject(with: data) as? [String] else { return nil }
         let encoder = JSONEncoder()

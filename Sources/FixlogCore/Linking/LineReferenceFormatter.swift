@@ -16,7 +16,7 @@ public enum LineReferenceFormatter {
         while j < chars.count, !chars[j].isASCIIDigit, j - e1 <= 12 { j += 1 }
         if j < chars.count, chars[j].isASCIIDigit {
             let between = String(chars[e1..<j])
-            let sepCore = between.trimmingCharacters(in: .whitespaces).lowercased()
+            let sepCore = between.trimmedSpaces.lowercased()
             if ["-", "–", "—", "to", "through", "..", "-l", "–l"].contains(sepCore) {
                 separator = between
                 var e2 = j

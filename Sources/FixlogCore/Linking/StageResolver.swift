@@ -30,7 +30,7 @@ public enum StageResolver {
     static func simplify(_ hint: String) -> String {
         var s = hint.lowercased()
         if let open = s.firstIndex(of: "`"), let close = s[s.index(after: open)...].firstIndex(of: "`") {
-            return String(s[s.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+            return String(s[s.index(after: open)..<close]).trimmedSpaces
         }
         for ch in ["(", ")", ":", "*", "_", "\"", "'", ","] { s = s.replacingOccurrences(of: ch, with: " ") }
         let drop: Set<String> = ["stage", "stages", "changes", "change", "the", "in", "of", "section", "dockerfile"]

@@ -36,7 +36,7 @@ public struct TargetResolver: Sendable {
     public func resolve(_ written: String?, logFile: String? = nil, at range: SourceRange? = nil)
         -> Result<Target, TargetError>
     {
-        let name = (written ?? "Dockerfile").trimmingCharacters(in: .whitespaces)
+        let name = (written ?? "Dockerfile").trimmedSpaces
         guard !name.isEmpty, !name.contains("\0") else {
             return .failure(TargetError(diagnostic: .error(.fileNotFound, "empty target file name", file: logFile, range: range)))
         }
