@@ -78,8 +78,17 @@ public struct InstructionIndex: Sendable {
         }
         var shared: [Int: Int] = [:]
         for list in lists { for i in list where allowed(i) { shared[i, default: 0] += 1 } }
-        let ranked = shared.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(Self.candidatesScored)
+        // The best-sharing candidates (more shared words first, then file order), without sorting them all.
+        var ranked: [(key: Int, value: Int)] = []
+        ranked.reserveCapacity(Self.candidatesScored + 1)
+        for entry in shared {
+            if ranked.count == Self.candidatesScored, let last = ranked.last,
+               entry.value < last.value || (entry.value == last.value && entry.key > last.key) { continue }
+            let at = ranked.firstIndex { entry.value > $0.value || (entry.value == $0.value && entry.key < $0.key) }
+                ?? ranked.count
+            ranked.insert((entry.key, entry.value), at: at)
+            if ranked.count > Self.candidatesScored { ranked.removeLast() }
+        }
         var best: (index: Int, similarity: Double)? = nil
         for (i, _) in ranked {
             let s = WordDiff.similarity(claimWords, words[i])
