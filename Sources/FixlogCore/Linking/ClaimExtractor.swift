@@ -42,7 +42,8 @@ public enum ClaimExtractor {
                                     codeLines: f.codeLines, physical: f.physical, key: f.key))
         }
         // `# NEW: <image>`: some FROM of that image (usually the snippet's own FROM, deduplicated below).
-        for annotation in change.annotations where annotation.kind == .new && change.role != .before {
+        let snippetHasFrom = claims.contains { $0.kind == .present && $0.keyword == "from" }
+        for annotation in change.annotations where annotation.kind == .new && change.role != .before && !snippetHasFrom {
             let text = annotation.text.trimmedSpaces
             if ImageReference.looksLikeImage(text) {
                 let line = change.contentStartLine + annotation.line - 1

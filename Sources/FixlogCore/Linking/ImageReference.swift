@@ -28,7 +28,8 @@ public enum ImageReference {
     }
 
     /// Whether a piece of log text looks like an image reference rather than a sentence or an instruction:
-    /// one token of registry characters with a `/`, a `:` or an `@` (or any plain name when `loose`).
+    /// one token of registry characters with a tag that is not a bare port, or a digest (any plain name
+    /// when `loose`, i.e. when the text says an image is meant).
     public static func looksLikeImage(_ text: String, loose: Bool = false) -> Bool {
         let t = text.trimmedSpaces
         guard !t.isEmpty, !t.contains(" "), !t.contains("\t") else { return false }
@@ -36,6 +37,11 @@ public enum ImageReference {
         guard t.allSatisfy({ allowed.contains($0) }) else { return false }
         guard let first = t.first, first.isLetter || first.isNumber || first == "$" else { return false }
         if InstructionNormalizer.knownKeywords.contains(t.lowercased()) { return false }
-        return loose || t.contains("/") || t.contains(":") || t.contains("@")
+        if loose { return true }
+        // Without a hint that an image is meant, ask for a tag or digest, and not a bare port (`localhost:8000`).
+        if t.contains("@") { return true }
+        guard let colon = t.lastIndex(of: ":") else { return false }
+        let tag = t[t.index(after: colon)...]
+        return !tag.isEmpty && !tag.contains("/") && !tag.allSatisfy(\.isNumber)
     }
 }

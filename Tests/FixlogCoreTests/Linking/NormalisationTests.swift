@@ -18,6 +18,11 @@ import Testing
         #expect(!ImageReference.looksLikeImage("PyTorch installation (no longer needed)"))
         #expect(!ImageReference.looksLikeImage("ubuntu"))
         #expect(ImageReference.looksLikeImage("ubuntu", loose: true))
+        #expect(ImageReference.looksLikeImage("python:3.11-slim"))
+        #expect(ImageReference.looksLikeImage("alpine@sha256:0123"))
+        #expect(!ImageReference.looksLikeImage("localhost:8000"))
+        #expect(!ImageReference.looksLikeImage("app/data"))
+        #expect(!ImageReference.looksLikeImage("/app/data:/data"))
     }
 
     @Test func keysIgnoreLayoutCaseCommentsFlagOrderAndRegistry() {
