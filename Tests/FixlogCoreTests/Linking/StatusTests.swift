@@ -211,4 +211,25 @@ import Testing
         #expect(report.results[1].claims[0].actualLines == LineSpan(line: 5))
         #expect(report.results[2].status == .changed || report.results[2].status == .missing)
     }
+
+    @Test func defaultRootIsTheGitTopLevelElseTheLogDirectory() throws {
+        let dir = TestLog.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/repo/.git", withIntermediateDirectories: true)
+        TestLog.write("# log\n", to: dir + "/repo/docs/FIXES.md")
+        TestLog.write("# log\n", to: dir + "/plain/FIXES.md")
+        let canonical = { (p: String) in URL(fileURLWithPath: p).resolvingSymlinksInPath().path }
+        #expect(TargetResolver.defaultRoot(forLog: dir + "/repo/docs/FIXES.md") == canonical(dir + "/repo"))
+        // A Dockerfile at the repository root is found for a log in docs/.
+        TestLog.write("FROM a\nUSER app\n", to: dir + "/repo/Dockerfile")
+        let resolver = TargetResolver(root: TargetResolver.defaultRoot(forLog: dir + "/repo/docs/FIXES.md"),
+                                      logPath: dir + "/repo/docs/FIXES.md")
+        guard case .success(let target) = resolver.resolve(nil) else {
+            Issue.record("Dockerfile at the root not found")
+            return
+        }
+        #expect(target.display == "Dockerfile")
+        let plain = TargetResolver.defaultRoot(forLog: dir + "/plain/FIXES.md")
+        #expect(plain == canonical(dir + "/plain") || FileManager.default.fileExists(atPath: plain + "/.git"))
+    }
 }
