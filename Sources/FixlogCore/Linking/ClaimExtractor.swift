@@ -148,7 +148,7 @@ public enum ClaimExtractor {
         let span = logLine.map { LineSpan(line: $0) }
             ?? LineSpan(first: change.contentStartLine + first - 1, last: change.contentStartLine + last - 1)
         var image: String? = nil
-        if keyword == "from" { image = InstructionNormalizer.words(ofKey: key).first }
+        if keyword == "from" { image = InstructionNormalizer.image(ofKey: key) }
         return Claim(kind: kind, origin: origin, instruction: InstructionNormalizer.collapse(original), original: original, keyword: keyword,
                      key: key, image: image, stageHint: change.stage, logLines: span, physicalLines: physical)
     }

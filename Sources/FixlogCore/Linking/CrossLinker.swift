@@ -192,7 +192,7 @@ public enum CrossLinker {
             var viaEllipsis = false
             if candidates.isEmpty, claim.kind == .present, !claim.isImageClaim {
                 // `...` in the log stands for omitted words: the rest must appear, in order.
-                let words = InstructionNormalizer.words(ofKey: claim.key)
+                let words = InstructionNormalizer.similarityWords(ofKey: claim.key)
                 if words.contains(where: InstructionNormalizer.isEllipsis) {
                     candidates = index.containing(words.filter { !InstructionNormalizer.isEllipsis($0) },
                                                   keyword: claim.keyword, near: documented?.first)
@@ -244,7 +244,7 @@ public enum CrossLinker {
                     v.actualLines = inst.lines
                     v.actualInstruction = InstructionNormalizer.collapse(inst.original)
                     let old = claim.isImageClaim ? [claim.image ?? ""] : InstructionNormalizer.words(ofKey: claim.key)
-                    let new = claim.isImageClaim ? [InstructionNormalizer.words(ofKey: index.keys[i]).first ?? ""]
+                    let new = claim.isImageClaim ? [InstructionNormalizer.image(ofKey: index.keys[i]) ?? ""]
                         : InstructionNormalizer.words(ofKey: index.keys[i])
                     v.diff = WordDiff(from: [claim.keyword.uppercased()] + old, to: [claim.keyword.uppercased()] + new)
                     v.similarity = (similarity * 100).rounded() / 100
@@ -276,16 +276,20 @@ public enum CrossLinker {
                         inScope: (Int) -> Bool, threshold: Double) -> (Int, Double)? {
         if claim.isImageClaim {
             // The hinted stage's FROM, or a FROM of the same repository.
+            let claimed = InstructionNormalizer.imageWords(claim.image ?? "")
+            func similarity(_ i: Int) -> Double {
+                WordDiff.similarity(claimed, InstructionNormalizer.imageWords(InstructionNormalizer.image(ofKey: index.keys[i]) ?? ""))
+            }
             if let stage, stage < df.stages.count {
                 let i = df.stages[stage].instructionIndices.lowerBound
                 if i < df.instructions.count, df.instructions[i].command == "from" {
-                    return (i, 0)
+                    return (i, similarity(i))
                 }
             }
-            let repository = (claim.image ?? "").split(separator: ":").first.map(String.init) ?? ""
             for i in index.instructions(keyword: "from") where inScope(i) {
-                let image = InstructionNormalizer.words(ofKey: index.keys[i]).first ?? ""
-                if image.split(separator: ":").first.map(String.init) == repository { return (i, 0.5) }
+                if InstructionNormalizer.imageWords(InstructionNormalizer.image(ofKey: index.keys[i]) ?? "").first == claimed.first {
+                    return (i, similarity(i))
+                }
             }
             return nil
         }
@@ -293,8 +297,8 @@ public enum CrossLinker {
             // A stage's base changed: the hinted stage's FROM is the closest instruction.
             let i = df.stages[stage].instructionIndices.lowerBound
             if i < df.instructions.count, df.instructions[i].command == "from" {
-                return (i, WordDiff.similarity(InstructionNormalizer.words(ofKey: claim.key),
-                                               InstructionNormalizer.words(ofKey: index.keys[i])))
+                return (i, WordDiff.similarity(InstructionNormalizer.similarityWords(ofKey: claim.key),
+                                               InstructionNormalizer.similarityWords(ofKey: index.keys[i])))
             }
         }
         if let c = index.closest(to: claim.key, keyword: claim.keyword, threshold: threshold, near: near, allowed: inScope) {

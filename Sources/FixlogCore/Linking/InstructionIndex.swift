@@ -4,7 +4,7 @@ public struct InstructionIndex: Sendable {
     public let dockerfile: Dockerfile
     /// Normalised text of each instruction (same order as `dockerfile.instructions`).
     public let keys: [String]
-    /// Words of each normalised instruction after the keyword.
+    /// Similarity words of each normalised instruction (see ``InstructionNormalizer/similarityWords(ofKey:)``).
     let words: [[String]]
     let byKey: [String: [Int]]
     /// `FROM` instructions by normalised image.
@@ -26,13 +26,13 @@ public struct InstructionIndex: Sendable {
         keys.reserveCapacity(dockerfile.instructions.count)
         for (i, inst) in dockerfile.instructions.enumerated() {
             let key = InstructionNormalizer.key(inst)
-            let w = InstructionNormalizer.words(ofKey: key)
+            let w = InstructionNormalizer.similarityWords(ofKey: key)
             keys.append(key)
             words.append(w)
             byKey[key, default: []].append(i)
             let kw = inst.command
             byKeyword[kw, default: []].append(i)
-            if kw == "from", let image = w.first {
+            if kw == "from", let image = InstructionNormalizer.image(ofKey: key) {
                 byImage[image, default: []].append(i)
             }
             var seen = Set<String>()
@@ -63,7 +63,7 @@ public struct InstructionIndex: Sendable {
     ///   the claim is common, so the search stays bounded.
     public func closest(to key: String, keyword: String, threshold: Double, near: Int? = nil,
                         allowed: (Int) -> Bool = { _ in true }) -> (index: Int, similarity: Double)? {
-        let claimWords = InstructionNormalizer.words(ofKey: key)
+        let claimWords = InstructionNormalizer.similarityWords(ofKey: key)
         guard let table = postings[keyword], !claimWords.isEmpty else { return nil }
         let unique = Array(Set(claimWords))
         var lists: [ArraySlice<Int>] = unique.compactMap { table[$0].map { $0[...] } }

@@ -104,7 +104,28 @@ public enum InstructionNormalizer {
         tokenize(original).first?.text.lowercased() ?? ""
     }
 
-    /// The words of the arguments after normalisation (used for similarity and word diffs).
+    /// The normalised image of a `FROM` key (`from python:3.11 as builder` → `python:3.11`), else nil.
+    public static func image(ofKey key: String) -> String? {
+        guard key.hasPrefix("from ") else { return nil }
+        return words(ofKey: key).first { !$0.hasPrefix("--") }
+    }
+
+    /// `python:3.11-slim` → `python`, `3.11-slim`: an image's repository and tag (or digest) as separate words.
+    public static func imageWords(_ image: String) -> [String] {
+        guard let cut = image.firstIndex(where: { $0 == "@" }) ?? image.lastIndex(of: ":"),
+              !image[image.index(after: cut)...].contains("/") else { return [image] }
+        return [String(image[..<cut]), String(image[image.index(after: cut)...])]
+    }
+
+    /// Words for similarity: ``words(ofKey:)``, with a `FROM` image split into repository and tag, so
+    /// `python:3.10-slim` and `python:3.11-slim` share a word.
+    public static func similarityWords(ofKey key: String) -> [String] {
+        let w = words(ofKey: key)
+        guard key.hasPrefix("from "), let i = w.firstIndex(where: { !$0.hasPrefix("--") }) else { return w }
+        return Array(w[..<i]) + imageWords(w[i]) + Array(w[(i + 1)...])
+    }
+
+    /// The words of the arguments after normalisation (used for word diffs).
     public static func words(ofKey key: String) -> [String] {
         let parts = key.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
         return Array(parts.dropFirst())
