@@ -67,8 +67,10 @@ public enum LineReferenceFixer {
     }
 
     /// Write to a temporary file beside `path`, fsync, copy the original's mode, rename over `path`.
+    /// A symbolic link is followed, so the link stays a link and its target gets the new bytes.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
+        let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temp = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).fixlog-\(UUID().uuidString).tmp")
         var mode: mode_t = 0o644

@@ -122,4 +122,14 @@ import Testing
         #expect(none.isEmpty)
         #expect(same == bytes)
     }
+
+    @Test func atomicWriteFollowsSymbolicLinks() throws {
+        let dir = TestLog.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        TestLog.write("old\n", to: dir + "/real.md")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.md", withDestinationPath: dir + "/real.md")
+        try LineReferenceFixer.writeAtomically(Array("new\n".utf8), to: dir + "/link.md")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/link.md") == dir + "/real.md")
+        #expect(FileManager.default.contents(atPath: dir + "/real.md") == Data("new\n".utf8))
+    }
 }
