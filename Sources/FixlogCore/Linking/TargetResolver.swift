@@ -42,13 +42,14 @@ public struct TargetResolver: Sendable {
         }
         // `Dockerfile:15`, `Dockerfile#L21-L25`: a line suffix glued to the name.
         if let suffix = name.range(of: #"(:\d+(-\d+)?|#L\d+(-L?\d+)?)$"#, options: .regularExpression),
-           case .success(let target) = resolve(String(name[..<suffix.lowerBound]), logFile: logFile, at: range, plain: true) {
+           case .success(let target) = lookUp(String(name[..<suffix.lowerBound]), logFile: logFile, at: range) {
             return .success(target)
         }
-        return resolve(name, logFile: logFile, at: range, plain: true)
+        return lookUp(name, logFile: logFile, at: range)
     }
 
-    func resolve(_ name: String, logFile: String?, at range: SourceRange?, plain: Bool) -> Result<Target, TargetError> {
+    /// Look a name up beside the log, then under the root (or, for absolute paths, by ever shorter tails).
+    func lookUp(_ name: String, logFile: String?, at range: SourceRange?) -> Result<Target, TargetError> {
         var escaped = false
         var candidates: [String] = []
         if name.hasPrefix("/") || name.hasPrefix("~") {
