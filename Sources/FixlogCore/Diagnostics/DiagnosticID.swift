@@ -102,7 +102,7 @@ extension DiagnosticID {
         Entry(.dockerfileEmptyContinuation, stage: "dockerfile", .warning, "A blank line inside a continued instruction; BuildKit warns that empty continuation lines will become errors."),
         Entry(.pathOutsideRoot, stage: "check", .error, "A change's target file resolves outside the repository root (after following symbolic links); fixlog refuses to read it."),
         Entry(.dockerfileUnreadable, stage: "check", .error, "A change's target Dockerfile could not be parsed, so none of the changes aimed at it can be checked."),
-        Entry(.snippetNotDockerfile, stage: "check", .warning, "A documented change's code could not be read as Dockerfile instructions; it makes no claims."),
+        Entry(.snippetNotDockerfile, stage: "check", .warning, "A documented change's code could not be read as Dockerfile instructions, or (as a note) it targets another kind of file or language; it makes no claims and is not checked."),
         Entry(.stageHintUnresolved, stage: "check", .note, "A change names a stage (\"Builder Stage\") that matches no stage of the Dockerfile; the whole file is searched."),
         Entry(.lineRefStale, stage: "check", .warning, "A line reference no longer covers the documented instructions; `fixlog check --fix` rewrites it."),
         Entry(.fixWriteFailed, stage: "check", .error, "`fixlog check --fix` could not write the corrected log; the original is left untouched."),

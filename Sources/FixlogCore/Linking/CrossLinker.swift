@@ -40,7 +40,9 @@ public enum CrossLinker {
             for (index, change) in incident.changes.enumerated() {
                 var item = PendingChange(order: order, reference: reference, index: index, change: change)
                 guard isDockerfileChange(change) else {
-                    item.unchecked = "not Dockerfile code"
+                    let what = change.file.map { "'\($0)'" } ?? (change.language.map { "a '\($0)' block" } ?? "this block")
+                    item.diagnostics.append(.note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
+                                                  file: shownLog, range: change.range))
                     pending.append(item)
                     continue
                 }
@@ -160,7 +162,6 @@ public enum CrossLinker {
         var commentSpans: [LineSpan?] = []
         var target: LoadedTarget? = nil
         var error: Diagnostic? = nil
-        var unchecked: String? = nil
         var stage: Int? = nil
         var stageNote: Diagnostic? = nil
         var diagnostics: [Diagnostic] = []

@@ -29,6 +29,8 @@ public enum CheckTextRenderer {
                 + pad(r.actualLines?.description ?? "—", 10) + status + "\n"
             if r.status == .error {
                 for d in r.diagnostics where d.severity == .error { out += "      " + d.message + "\n" }
+            } else if r.status == .unchecked {
+                for d in r.diagnostics { out += "      " + paint(d.message, .dim, options) + "\n" }
             }
             for c in r.claims where c.status != .holds && c.status != .unchecked {
                 out += "      " + paint(pad(c.status.rawValue, 11), colour(for: c.status), options)
