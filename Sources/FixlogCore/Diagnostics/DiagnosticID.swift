@@ -52,6 +52,14 @@ extension DiagnosticID {
     public static let unmatchedProblemFix = DiagnosticID(rawValue: "unmatched-problem-fix")
 }
 
+// MARK: - Verification
+
+extension DiagnosticID {
+    public static let invalidVerifyConfig = DiagnosticID(rawValue: "invalid-verify-config")
+    public static let invalidStepOptions = DiagnosticID(rawValue: "invalid-step-options")
+    public static let unreadableResults = DiagnosticID(rawValue: "unreadable-results")
+}
+
 extension DiagnosticID {
     /// Every identifier fixlog can report, with its documentation. Append new entries; never remove one.
     public static let catalog: [Entry] = [
@@ -70,6 +78,9 @@ extension DiagnosticID {
         Entry(.changeWithoutLanguage, stage: "ingest", .warning, "A code block documenting a change has no language tag; fixlog guesses from its content."),
         Entry(.unterminatedFence, stage: "ingest", .warning, "A fenced code block is still open at the end of the file; it runs to the end."),
         Entry(.unmatchedProblemFix, stage: "ingest", .note, "A problem list and a fix list have different lengths; items are linked by number where possible."),
+        Entry(.invalidVerifyConfig, stage: "verify", .error, "`.fixlog.yml` beside the log is not valid YAML or a setting has the wrong type (exec, timeout, env)."),
+        Entry(.invalidStepOptions, stage: "verify", .error, "A verification block's options (fence info string or `<!-- fixlog: … -->`) name an unknown option or an unreadable value; the step errors."),
+        Entry(.unreadableResults, stage: "verify", .error, "A results file is not valid JSON, not a fixlog results file, or has a newer schemaVersion."),
     ]
 
     /// The catalog entry for this identifier, if documented.

@@ -1,0 +1,173 @@
+import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs one bash script as an isolated process group and reports what happened.
+///
+/// - `bash --noprofile --norc -e -o pipefail -c SCRIPT` in `workingDirectory`, with exactly the
+///   given environment and stdin closed (`/dev/null`: reading gets EOF at once).
+/// - The script runs in a new process group (its pgid is its pid).
+/// - When the main process exits, whatever is left of the group (background children, even ones
+///   holding the output pipes) is killed with SIGKILL.
+/// - On timeout or a ``StopSignal``, the group gets SIGTERM, then SIGKILL after `grace`.
+/// - stdout and stderr are drained concurrently, each capped (head and tail kept).
+public struct StepRunner: Sendable {
+    /// What ended the run.
+    public enum Ending: String, Sendable, Hashable, Codable {
+        /// The main process ended by itself.
+        case finished
+        /// The timeout expired and the group was stopped.
+        case timedOut
+        /// A stop was requested (Ctrl-C) and the group was stopped.
+        case interrupted
+    }
+
+    /// The outcome of a run.
+    public struct Outcome: Sendable {
+        public var ending: Ending
+        /// Exit status, when the main process exited normally.
+        public var exitStatus: Int32?
+        /// Terminating signal, when the main process was killed by one.
+        public var signal: Int32?
+        public var stdout: CappedOutput
+        public var stderr: CappedOutput
+        public var startedAt: Date
+        public var durationMs: Int
+        /// The process group the script ran in (its pid), for callers that want to check it is gone.
+        public var processGroup: Int32?
+        /// Set when the process could not be started.
+        public var launchError: String?
+    }
+
+    public var shell: String
+    public var timeout: Duration
+    public var grace: Duration
+    /// Bytes kept per stream (half head, half tail).
+    public var outputLimit: Int
+
+    public init(shell: String = "/bin/bash", timeout: Duration, grace: Duration = .seconds(2),
+                outputLimit: Int = 1 << 20) {
+        self.shell = shell
+        self.timeout = timeout
+        self.grace = grace
+        self.outputLimit = outputLimit
+    }
+
+    /// The arguments passed to bash for `script`.
+    public static func arguments(for script: String) -> [String] {
+        ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script, "fixlog-step"]
+    }
+
+    /// Runs `script` and waits until its whole process group is gone (or was killed).
+    public func run(script: String, workingDirectory: String, environment: [String: String],
+                    stop: StopSignal = StopSignal()) async -> Outcome {
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        // Safety net if the calling task is cancelled: Subprocess tears the group down itself.
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)]
+        let platformOptions = options
+        var env: [Environment.Key: String] = [:]
+        for (k, v) in environment { if let key = Environment.Key(rawValue: k) { env[key] = v } }
+        let environmentValue = Environment.custom(env)
+        let limit = outputLimit
+        let deadline = start.advanced(by: timeout)
+        let grace = self.grace
+        let pidBox = LockedBox<Int32?>(nil)
+        let outBox = LockedBox(CappedOutput(limit: limit))
+        let errBox = LockedBox(CappedOutput(limit: limit))
+
+        var ending = Ending.finished
+        var exitStatus: Int32?
+        var signal: Int32?
+        var launchError: String?
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(shell)), arguments: Arguments(Self.arguments(for: script)),
+                environment: environmentValue, workingDirectory: FilePath(workingDirectory),
+                platformOptions: platformOptions, input: .none, output: .sequence, error: .sequence
+            ) { execution in
+                let pid = execution.processIdentifier.value
+                pidBox.set(pid)
+                async let o: Void = Self.drain(execution.standardOutput, into: outBox)
+                async let e: Void = Self.drain(execution.standardError, into: errBox)
+                let ending = await Self.watch(pid: pid, deadline: deadline, grace: grace, stop: stop)
+                _ = try? await (o, e)
+                return ending
+            }
+            ending = result.closureResult
+            switch result.terminationStatus {
+            case .exited(let code): exitStatus = code
+            case .signaled(let sig): signal = sig
+            }
+        } catch {
+            launchError = "\(error)"
+        }
+        // Nothing of the group may outlive the step.
+        if let pid = pidBox.get() { _ = kill(-pid, SIGKILL) }
+        let elapsed = clock.now - start
+        let ms = Int((elapsed / .milliseconds(1)).rounded())
+        return Outcome(ending: ending, exitStatus: exitStatus, signal: signal, stdout: outBox.get(),
+                       stderr: errBox.get(), startedAt: startedAt, durationMs: ms, processGroup: pidBox.get(),
+                       launchError: launchError)
+    }
+
+    static func drain(_ sequence: SubprocessOutputSequence, into box: LockedBox<CappedOutput>) async throws {
+        for try await buffer in sequence {
+            buffer.withUnsafeBytes { raw in box.update { $0.append(raw) } }
+        }
+    }
+
+    /// Whether the process `pid` has exited (without reaping it).
+    static func hasExited(_ pid: Int32) -> Bool {
+        var info = siginfo_t()
+        let rc = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+        if rc == -1 { return errno == ECHILD }
+        return info.si_signo != 0
+    }
+
+    /// Polls the main process (1 ms, doubling up to 50 ms) until it has exited, enforcing the deadline
+    /// and the stop signal; then kills what is left of the group so the output pipes close.
+    static func watch(pid: Int32, deadline: ContinuousClock.Instant, grace: Duration, stop: StopSignal) async -> Ending {
+        let clock = ContinuousClock()
+        var interval = Duration.milliseconds(1)
+        var ending = Ending.finished
+        var terminatingSince: ContinuousClock.Instant?
+        var killed = false
+        while true {
+            if hasExited(pid) {
+                _ = kill(-pid, SIGKILL)
+                return ending
+            }
+            let now = clock.now
+            if let since = terminatingSince {
+                if !killed, now - since >= grace {
+                    _ = kill(-pid, SIGKILL)
+                    killed = true
+                }
+            } else if now >= deadline || stop.isStopped || Task.isCancelled {
+                ending = now >= deadline ? .timedOut : .interrupted
+                _ = kill(-pid, SIGTERM)
+                terminatingSince = now
+                interval = .milliseconds(5)
+            }
+            if Task.isCancelled {
+                usleep(10_000)   // Task.sleep would return at once; keep polling without spinning.
+            } else {
+                try? await Task.sleep(for: interval)
+            }
+            interval = min(interval * 2, .milliseconds(50))
+        }
+    }
+}
