@@ -114,7 +114,12 @@ public enum ExpectationMatcher {
     public static func lineMatches(_ expected: String, _ actual: String) -> Bool {
         let marker = expected.contains("...") ? "..." : (expected.contains("…") ? "…" : nil)
         guard let marker else { return expected == actual }
-        let pieces = expected.components(separatedBy: marker)
+        var pieces = expected.components(separatedBy: marker)
+        // White space next to `...` is flexible: `Step ... 1` matches `Step 1`.
+        for i in pieces.indices {
+            if i > 0 { pieces[i] = String(pieces[i].drop(while: { $0 == " " || $0 == "\t" })) }
+            if i < pieces.count - 1 { while pieces[i].hasSuffix(" ") || pieces[i].hasSuffix("\t") { pieces[i].removeLast() } }
+        }
         guard let first = pieces.first, let last = pieces.last, actual.hasPrefix(first) else { return false }
         var rest = actual[actual.index(actual.startIndex, offsetBy: first.count)...]
         for piece in pieces.dropFirst().dropLast() where !piece.isEmpty {

@@ -53,7 +53,7 @@ public struct ScriptAnalysis: Sendable, Hashable {
                       first.prefix(while: { $0 != "=" }).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
                     words.removeFirst()
                 }
-                while let first = words.first, Self.keywords.contains(first) { words.removeFirst() }
+                while let first = words.first, Self.keywords.contains(first) || first.hasSuffix("()") { words.removeFirst() }
                 guard var name = words.first else { continue }
                 var rest = Array(words.dropFirst())
                 while Self.wrappers.contains(name) {
@@ -201,10 +201,15 @@ public struct ScriptAnalysis: Sendable, Hashable {
         var out: [String] = []
         var current = ""
         var quote: Character?
-        for c in line {
+        let chars = Array(line)
+        for (i, c) in chars.enumerated() {
             if let q = quote {
                 if c == q { quote = nil }
-                if q == "\"" && c == "$" { /* command substitution inside double quotes */ }
+                current.append(c)
+                continue
+            }
+            // `>&2`, `2>&1`, `&>file`, `<&3` are redirections, not separators.
+            if c == "&", (i > 0 && (chars[i - 1] == ">" || chars[i - 1] == "<")) || (i + 1 < chars.count && chars[i + 1] == ">") {
                 current.append(c)
                 continue
             }
@@ -213,10 +218,12 @@ public struct ScriptAnalysis: Sendable, Hashable {
                 quote = c
                 current.append(c)
             case ";", "|", "&", "`", "(", ")":
-                if c == "(" && current.hasSuffix("$") { current.removeLast() }
-                if c == "(" && current.trimmingCharacters(in: .whitespaces).isEmpty == false
-                    && !current.hasSuffix(" ") && !current.hasSuffix("$") {
-                    // `name()` function definition or arithmetic: keep in the word.
+                if c == "(" && current.hasSuffix("$") {
+                    current.removeLast()   // `$(`: a command substitution starts a new command
+                } else if c == "(" && !current.isEmpty && !current.hasSuffix(" ") {
+                    current.append(c)      // `name()` function definition: keep in the word
+                    continue
+                } else if c == ")" && current.hasSuffix("(") {
                     current.append(c)
                     continue
                 }
