@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
+            exclude: ["Verification/Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -72,7 +72,8 @@ public enum VerificationReport {
         for m in r.expectation.missingLines { out += "      missing: \(m)\n" }
         for u in r.expectation.uncheckedLines { out += "      unchecked (unknown condition): \(u)\n" }
         if (r.status.isFailure || verbose), !r.outputExcerpt.isEmpty {
-            let lines = r.outputExcerpt.split(separator: "\n", omittingEmptySubsequences: false)
+            var lines = r.outputExcerpt.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.last?.isEmpty == true { lines.removeLast() }
             for l in lines.suffix(25) { out += "      | \(l)\n" }
         }
         return out
