@@ -16,7 +16,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
     var log: String = "DOCKERFILE_FIXES.md"
 
-    @Option(help: "The repository root steps run from (default: the nearest directory above the log holding .git, else the log's directory).")
+    @Option(help: "The root steps run from (default: the current directory when the log is inside it, else the nearest directory above the log holding .git, else the log's directory).")
     var root: String?
 
     @Flag(help: "Really run the steps. Without it, only the plan is printed.")
@@ -72,13 +72,14 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let loaded = LogLoader.load(path: log)
+        let loaded = InterimLogReader.load(path: log)
         for d in loaded.diagnostics { FileHandle.standardError.write(Data((d.formatted + "\n").utf8)) }
         guard let records = loaded.records else { throw ExitCode.failure }
 
         let logAbs = URL(fileURLWithPath: log).standardizedFileURL.path
         let logDir = (logAbs as NSString).deletingLastPathComponent
-        let rootDir = root ?? Self.findRoot(from: logDir)
+        let rootDir = root.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? Self.defaultRoot(logDirectory: logDir, currentDirectory: FileManager.default.currentDirectoryPath)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: rootDir, isDirectory: &isDir), isDir.boolValue else {
             FileHandle.standardError.write(Data("\(rootDir): error: [\(DiagnosticID.fileNotFound.rawValue)] --root is not a directory\n".utf8))
@@ -161,6 +162,14 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         if stop.isStopped { throw ExitCode(130) }
         if stepResults.contains(where: { $0.status.isFailure }) { throw ExitCode.failure }
+    }
+
+    /// The default root: the current directory when the log is inside it (you run fixlog from the
+    /// project), else the nearest directory above the log holding `.git`, else the log's directory.
+    static func defaultRoot(logDirectory: String, currentDirectory: String) -> String {
+        let cwd = URL(fileURLWithPath: currentDirectory).standardizedFileURL.path
+        if logDirectory == cwd || logDirectory.hasPrefix(cwd == "/" ? "/" : cwd + "/") { return cwd }
+        return findRoot(from: logDirectory)
     }
 
     /// The nearest directory at or above `directory` holding `.git`, else `directory`.

@@ -1,15 +1,15 @@
 import Foundation
-import FixlogCore
 
 /// Reads the verification records of a log for `fixlog verify`.
 ///
 /// INTERIM: until the ingester (`FixLogIngester.load(path:)`) lands on main, this reads the log with a
-/// deliberately small rule set: every level-1/2 heading starts a record (numbered when it has `#N`),
+/// deliberately small rule set: every level-2 heading (level-1 when there is none) starts a record (numbered when it has `#N`),
 /// and fenced shell blocks under a heading that mentions "verif" are its steps. Lines after a
 /// `# Expected output:` comment are the expected lines (`(if …)` suffix = condition). Options come
 /// from `key=value` words in the fence info string or a `<!-- fixlog: … -->` comment right before the block.
-enum LogLoader {
-    static func load(path: String) -> (records: [VerificationRecord]?, diagnostics: [Diagnostic]) {
+public enum InterimLogReader {
+    /// The records of the log at `path` that have verification steps (and the others, with none).
+    public static func load(path: String) -> (records: [VerificationRecord]?, diagnostics: [Diagnostic]) {
         let (source, diagnostics) = SourceText.load(path: path)
         guard let source else { return (nil, diagnostics) }
         let doc = MarkdownDocument(source: source)
@@ -17,11 +17,12 @@ enum LogLoader {
         var inVerification = false
         var pendingOptions: [String: String] = [:]
         var sectionLabel: String?
+        let recordLevel = doc.root.children.contains { $0.kind == .heading && $0.headingLevel == 2 } ? 2 : 1
         for node in doc.root.children {
             switch node.kind {
             case .heading:
                 let text = node.plainText
-                if node.headingLevel <= 2 {
+                if node.headingLevel == recordLevel {
                     records.append(VerificationRecord(number: Self.number(in: text), title: text, steps: []))
                 }
                 inVerification = text.lowercased().contains("verif")
@@ -46,7 +47,7 @@ enum LogLoader {
                 pendingOptions = [:]
             }
         }
-        return (records.filter { !$0.steps.isEmpty }.isEmpty ? [] : records, diagnostics)
+        return (records, diagnostics)
     }
 
     static func number(in heading: String) -> Int? {
