@@ -148,7 +148,8 @@ public struct VerificationPlan: Sendable, Hashable {
         return out
     }
 
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// `s` quoted for bash (single quotes).
+    public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// Input files for the hash: Dockerfiles the build commands use, the Dockerfile/Containerfile beside
     /// the log, and existing files the script names.
