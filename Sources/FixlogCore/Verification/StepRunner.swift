@@ -137,11 +137,11 @@ public struct StepRunner: Sendable {
         return info.si_signo != 0
     }
 
-    /// Polls the main process (1 ms, doubling up to 50 ms) until it has exited, enforcing the deadline
+    /// Polls the main process (every 0.2 ms, doubling up to 50 ms) until it has exited, enforcing the deadline
     /// and the stop signal; then kills what is left of the group so the output pipes close.
     static func watch(pid: Int32, deadline: ContinuousClock.Instant, grace: Duration, stop: StopSignal) async -> Ending {
         let clock = ContinuousClock()
-        var interval = Duration.milliseconds(1)
+        var interval = Duration.microseconds(200)
         var ending = Ending.finished
         var terminatingSince: ContinuousClock.Instant?
         var killed = false
