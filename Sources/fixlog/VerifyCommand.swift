@@ -102,6 +102,12 @@ struct VerifyCommand: AsyncParsableCommand {
             if !onlies.isEmpty, !onlies.contains(where: { $0.record == step.incident && ($0.step == nil || $0.step == step.step) }) { return false }
             return true
         }
+        for step in steps where !step.options.problems.isEmpty {
+            let at = SourceLocation(line: max(1, step.line - 1), column: 1)
+            let d = Diagnostic.error(.invalidStepOptions, "step \(step.identifier): " + step.options.problems.joined(separator: "; "),
+                                     file: log, range: SourceRange(start: at, end: at))
+            FileHandle.standardError.write(Data((d.formatted + "\n").utf8))
+        }
         var shown = plan
         shown.steps = steps
 
