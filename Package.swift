@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
-            exclude: ["Verification/Golden"],
+            exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

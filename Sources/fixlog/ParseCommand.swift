@@ -4,13 +4,36 @@ import FixlogCore
 struct ParseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
-        abstract: "Read a fix log and print its records.")
+        abstract: "Read a fix log and print its records.",
+        discussion: """
+            Prints an outline of the records fixlog recognises (text) or the full model (json, schema \
+            version 1, see docs/schema.md). Diagnostics go to standard error as 'path:line:col: severity: [id] message'.
 
-    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
+            Examples:
+              fixlog parse
+              fixlog parse docs/DOCKERFILE_FIXES.md --format json > model.json
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: "The fix log.")
     var log: String = "DOCKERFILE_FIXES.md"
 
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
     func run() async throws {
-        let doc = MarkdownDocument(path: log, markdown: "# hi\n")
-        print(doc.root.children.count)
+        let parsed = FixLogIngester.load(path: log)
+        let unusable: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
+        if parsed.diagnostics.contains(where: { unusable.contains($0.id) }) {
+            Output.report(parsed.diagnostics)
+            throw ExitCode(1)
+        }
+        switch format {
+        case .text: Output.write(ParseOutline.render(parsed))
+        case .json: Output.write(try JSONOutput.encode(ParseDocumentV1(parsed)))
+        }
+        Output.report(parsed.diagnostics)
+        if parsed.diagnostics.hasErrors { throw ExitCode(1) }
     }
 }

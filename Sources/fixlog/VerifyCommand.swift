@@ -72,9 +72,13 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let loaded = InterimLogReader.load(path: log)
-        for d in loaded.diagnostics { FileHandle.standardError.write(Data((d.formatted + "\n").utf8)) }
-        guard let records = loaded.records else { throw ExitCode.failure }
+        let fixLog = FixLogIngester.load(path: log)
+        // Reading problems that stop verification (missing/unreadable file, not text) are shown; the
+        // ingester's warnings belong to `fixlog parse`/`check`.
+        let fatal = fixLog.diagnostics.filter { $0.severity == .error }
+        for d in fatal { FileHandle.standardError.write(Data((d.formatted + "\n").utf8)) }
+        if !fatal.isEmpty && fixLog.incidents.isEmpty { throw ExitCode.failure }
+        let records = fixLog.incidents.map { VerificationRecord(number: $0.number, title: $0.title, steps: $0.verifications) }
 
         let logAbs = URL(fileURLWithPath: log).standardizedFileURL.path
         let logDir = (logAbs as NSString).deletingLastPathComponent

@@ -50,6 +50,7 @@ extension DiagnosticID {
     public static let changeWithoutLanguage = DiagnosticID(rawValue: "change-without-language")
     public static let unterminatedFence = DiagnosticID(rawValue: "unterminated-fence")
     public static let unmatchedProblemFix = DiagnosticID(rawValue: "unmatched-problem-fix")
+    public static let nestingTooDeep = DiagnosticID(rawValue: "nesting-too-deep")
 }
 
 // MARK: - Verification
@@ -77,6 +78,7 @@ extension DiagnosticID {
         Entry(.unreadableLineReference, stage: "ingest", .warning, "Text that refers to Dockerfile lines could not be read as a line number or range."),
         Entry(.changeWithoutLanguage, stage: "ingest", .warning, "A code block documenting a change has no language tag; fixlog guesses from its content."),
         Entry(.unterminatedFence, stage: "ingest", .warning, "A fenced code block is still open at the end of the file; it runs to the end."),
+        Entry(.nestingTooDeep, stage: "ingest", .warning, "Lists or block quotes are nested more than 128 levels deep; deeper levels are read as if they were at level 128."),
         Entry(.unmatchedProblemFix, stage: "ingest", .note, "A problem list and a fix list have different lengths; items are linked by number where possible."),
         Entry(.invalidVerifyConfig, stage: "verify", .error, "`.fixlog.yml` beside the log is not valid YAML or a setting has the wrong type (exec, timeout, env)."),
         Entry(.invalidStepOptions, stage: "verify", .error, "A verification block's options (fence info string or `<!-- fixlog: … -->`) name an unknown option or an unreadable value; the step errors."),

@@ -5,14 +5,14 @@ import Foundation
 
 enum CMarkConverter {
     /// Parses Markdown with source positions on and smart punctuation off (fixlog rewrites what it reads).
-    static func parse(_ bytes: [UInt8]) -> MarkdownNode {
+    static func parse(_ bytes: [UInt8]) -> (MarkdownNode, flattened: Bool) {
         let options = CMARK_OPT_SOURCEPOS
         let root: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parse_document($0, buffer.count, options) }
             } ?? cmark_parse_document("", 0, options)
         }
-        guard let root else { return MarkdownNode(kind: .document) }
+        guard let root else { return (MarkdownNode(kind: .document), false) }
         defer { cmark_node_free(root) }
         return convert(root)
     }
@@ -31,32 +31,44 @@ enum CMarkConverter {
         return String(cString: rendered)
     }
 
+    /// Nesting deeper than this (block quotes in lists in block quotes …) is flattened: deeper containers'
+    /// children are attached to the container at this depth, so every later walk of the tree is bounded.
+    static let maximumDepth = 128
+
     /// Walks the tree with cmark's iterator and an explicit stack (no recursion: nesting depth is
-    /// only bounded by the input).
-    private static func convert(_ root: OpaquePointer) -> MarkdownNode {
-        guard let iterator = cmark_iter_new(root) else { return MarkdownNode(kind: .document) }
+    /// only bounded by the input). Returns the tree and whether it had to be flattened.
+    static func convert(_ root: OpaquePointer) -> (MarkdownNode, flattened: Bool) {
+        guard let iterator = cmark_iter_new(root) else { return (MarkdownNode(kind: .document), false) }
         defer { cmark_iter_free(iterator) }
         var stack: [MarkdownNode] = []
+        var pushed: [Bool] = []  // one entry per open container: was it pushed on `stack`?
+        var flattened = false
         var result = MarkdownNode(kind: .document)
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
             guard let node = cmark_iter_get_node(iterator) else { continue }
+            let container = hasChildren(cmark_node_get_type(node))
             if event == CMARK_EVENT_ENTER {
-                let value = makeNode(node)
-                if hasChildren(cmark_node_get_type(node)) {
-                    stack.append(value)
+                if container {
+                    if stack.count < maximumDepth || stack.isEmpty {
+                        stack.append(makeNode(node))
+                        pushed.append(true)
+                    } else {
+                        flattened = true
+                        pushed.append(false)
+                    }
                 } else if stack.isEmpty {
-                    result = value
+                    result = makeNode(node)
                 } else {
-                    stack[stack.count - 1].children.append(value)
+                    stack[stack.count - 1].children.append(makeNode(node))
                 }
-            } else if event == CMARK_EVENT_EXIT {
-                guard let finished = stack.popLast() else { continue }
+            } else if event == CMARK_EVENT_EXIT, container {
+                guard let wasPushed = pushed.popLast(), wasPushed, let finished = stack.popLast() else { continue }
                 if stack.isEmpty { result = finished } else { stack[stack.count - 1].children.append(finished) }
             }
         }
-        return result
+        return (result, flattened)
     }
 
     private static func hasChildren(_ type: cmark_node_type) -> Bool {

@@ -2,14 +2,17 @@
 public struct MarkdownDocument: Sendable {
     public var source: SourceText
     public var root: MarkdownNode
+    /// True when nesting deeper than ``CMarkConverter/maximumDepth`` levels was flattened.
+    public var flattened: Bool
 
     /// Parses with source positions, no smart punctuation. Fenced-ness of code blocks is read back from
     /// the source (cmark does not expose it).
     public init(source: SourceText) {
         self.source = source
-        var root = CMarkConverter.parse(source.bytes)
+        var (root, flattened) = CMarkConverter.parse(source.bytes)
         Self.markFences(&root, source: source)
         self.root = root
+        self.flattened = flattened
     }
 
     public init(path: String = "<memory>", markdown: String) {

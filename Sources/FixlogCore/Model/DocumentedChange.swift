@@ -10,6 +10,9 @@ public struct DocumentedChange: Sendable, Hashable, Codable {
     public var stage: String?
     /// The documented line reference, when the log gives one.
     public var lineRef: LineReference?
+    /// A line reference that describes the state before the fix (`**Before** (lines 24-31)`,
+    /// `# OLD (Line 70)`): it refers to an older version of the file and is not checked against the current one.
+    public var previousLineRef: LineReference?
     /// The fence's language tag, or a guess from the content when the fence has none.
     public var language: String?
     public var languageGuessed: Bool
@@ -29,7 +32,8 @@ public struct DocumentedChange: Sendable, Hashable, Codable {
     public var contentStartLine: Int
 
     public init(
-        label: String, file: String?, stage: String?, lineRef: LineReference?, language: String?,
+        label: String, file: String?, stage: String?, lineRef: LineReference?, previousLineRef: LineReference? = nil,
+        language: String?,
         languageGuessed: Bool = false, code: String, role: ChangeRole = .after, annotations: [Annotation] = [],
         lines: [CodeLine] = [], replacement: Replacement? = nil, range: SourceRange, contentStartLine: Int
     ) {
@@ -37,6 +41,7 @@ public struct DocumentedChange: Sendable, Hashable, Codable {
         self.file = file
         self.stage = stage
         self.lineRef = lineRef
+        self.previousLineRef = previousLineRef
         self.language = language
         self.languageGuessed = languageGuessed
         self.code = code

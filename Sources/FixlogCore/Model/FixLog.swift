@@ -7,16 +7,50 @@ public struct FixLog: Sendable, Hashable, Codable {
     public var source: String
     public var preamble: Preamble
     public var incidents: [Incident]
+    /// Parts of the log between or after records that belong to no record (group headings, appendices,
+    /// a problem list paired with a fix list).
+    public var interludes: [Interlude]
     public var diagnostics: [Diagnostic]
     /// Facts about the file's bytes that a rewriter must keep.
     public var layout: TextLayout
 
-    public init(source: String, preamble: Preamble, incidents: [Incident], diagnostics: [Diagnostic], layout: TextLayout) {
+    public init(
+        source: String, preamble: Preamble, incidents: [Incident], interludes: [Interlude] = [],
+        diagnostics: [Diagnostic], layout: TextLayout
+    ) {
         self.source = source
         self.preamble = preamble
         self.incidents = incidents
+        self.interludes = interludes
         self.diagnostics = diagnostics
         self.layout = layout
+    }
+
+    /// The ranges of the preamble, the incidents and the interludes in document order. Together they tile the file.
+    public var segments: [SourceRange] {
+        ([preamble.range] + incidents.map(\.range) + interludes.map(\.range)).sorted { $0.start < $1.start }
+    }
+}
+
+/// A stretch of the log that belongs to no record.
+public struct Interlude: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Hashable, Codable {
+        /// A heading that groups records (severity, date, category).
+        case group
+        /// A problem of a problem list whose fix is a record of its own.
+        case pairedProblem
+        /// Anything else (summary, appendix, references).
+        case other
+    }
+
+    public var heading: String?
+    public var role: Role
+    public var range: SourceRange
+
+    public init(heading: String?, role: Role, range: SourceRange) {
+        self.heading = heading
+        self.role = role
+        self.range = range
     }
 }
 

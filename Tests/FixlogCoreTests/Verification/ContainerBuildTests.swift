@@ -58,8 +58,11 @@ struct ContainerBuildTests {
         defer { VT.remove((dir as NSString).deletingLastPathComponent) }
         await Self.removeImage(env)
         let log = dir + "/DOCKERFILE_FIXES.md"
-        let (records, diagnostics) = InterimLogReader.load(path: log)
-        #expect(diagnostics.isEmpty)
+        let fixLog = FixLogIngester.load(path: log)
+        #expect(!fixLog.diagnostics.contains { $0.severity == .error })
+        let records: [VerificationRecord]? = fixLog.incidents.map {
+            VerificationRecord(number: $0.number, title: $0.title, steps: $0.verifications)
+        }
         let config = VerificationConfig.load(directory: dir).config
         #expect(config.environmentNames == ["CONTAINERS_CONF"])
         let stepEnv = VerificationSettings.environment(parent: env, names: config.environmentNames, values: [:])

@@ -93,19 +93,8 @@ enum VT {
         return !groupAlive(pgid)
     }
 
-    /// Compares `actual` with the golden file `Golden/<name>`; a missing golden (or FIXLOG_RECORD=1)
-    /// is written and the comparison fails / passes respectively.
+    /// Compares `actual` with the golden file `Goldens/verify/<name>` (see `TestSupport.assertGolden`).
     static func assertGolden(_ actual: String, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-        let dir = packageRoot + "/Tests/FixlogCoreTests/Verification/Golden"
-        let path = dir + "/" + name
-        let record = ProcessInfo.processInfo.environment["FIXLOG_RECORD"] == "1"
-        if record || !FileManager.default.fileExists(atPath: path) {
-            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try? actual.write(toFile: path, atomically: true, encoding: .utf8)
-            if !record { Issue.record("golden \(name) was missing; recorded it — review and rerun", sourceLocation: sourceLocation) }
-            return
-        }
-        let expected = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        #expect(actual == expected, "golden \(name) differs (FIXLOG_RECORD=1 re-records)", sourceLocation: sourceLocation)
+        TestSupport.assertGolden(actual, "verify/" + name, sourceLocation: sourceLocation)
     }
 }

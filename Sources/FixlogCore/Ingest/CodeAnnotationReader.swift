@@ -1,0 +1,221 @@
+import Foundation
+
+/// Turns an author's edit annotations in a code block into structure: which lines should be present in the
+/// file now, which should be gone, and which are only commentary.
+enum CodeAnnotationReader {
+    struct Output {
+        var lines: [CodeLine] = []
+        var annotations: [Annotation] = []
+        /// Line references written in comments, with the role of the half they describe.
+        var commentRefs: [(ref: LineReferenceReader.Found, line: Int, describesOld: Bool)] = []
+        var isDiff = false
+    }
+
+    static let dockerfileKeywords: Set<String> = [
+        "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER",
+        "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
+    ]
+
+    /// Splits code into lines (no line endings; a final newline does not make an extra line).
+    static func splitLines(_ code: String) -> [String] {
+        var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// True when the first meaningful line starts with a Dockerfile instruction keyword.
+    static func looksLikeDockerfile(_ code: String) -> Bool {
+        for line in splitLines(code) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty || t.hasPrefix("#") { continue }
+            let word = t.prefix(while: { !$0.isWhitespace }).uppercased()
+            return dockerfileKeywords.contains(word)
+        }
+        // Only comments: a commented-out instruction still counts.
+        for line in splitLines(code) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("#") else { continue }
+            let inner = t.dropFirst().trimmingCharacters(in: .whitespaces)
+            if dockerfileKeywords.contains(String(inner.prefix(while: { !$0.isWhitespace }))) { return true }
+        }
+        return false
+    }
+
+    static func looksLikeDiff(_ code: String) -> Bool {
+        let lines = splitLines(code).filter { !$0.isEmpty }
+        guard !lines.isEmpty else { return false }
+        var signed = 0
+        for l in lines {
+            if l.hasPrefix("@@") || l.hasPrefix("+++") || l.hasPrefix("---") || l.hasPrefix("diff ") || l.hasPrefix("index ") { signed += 1; continue }
+            guard let f = l.first, f == "+" || f == "-" || f == " " else { return false }
+            if f != " " { signed += 1 }
+        }
+        return signed > 0
+    }
+
+    /// Guesses a language for an unlabelled block.
+    static func guessLanguage(_ code: String) -> String? {
+        if looksLikeDiff(code) { return "diff" }
+        if looksLikeDockerfile(code) { return "dockerfile" }
+        let first = splitLines(code).first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.trimmingCharacters(in: .whitespaces) ?? ""
+        if first.hasPrefix("$ ") || first.hasPrefix("#!/") { return "bash" }
+        let commands = ["docker", "podman", "cd", "pip", "python", "python3", "curl", "make", "npm", "git", "echo", "ls", "cat", "grep", "kubectl", "buildah", "export", "sudo", "apt-get"]
+        if let word = first.split(separator: " ").first, commands.contains(String(word)) { return "bash" }
+        return nil
+    }
+
+    enum MarkerKind { case old, new, removed }
+
+    /// `# OLD: x`, `# NEW: x`, `# REMOVED: x`, `# Before`, `# After (lines 36-50)`, `# ❌ Wrong`, `# ✅ Correct`.
+    static func marker(in comment: String) -> (kind: MarkerKind, value: String)? {
+        var body = comment.trimmingCharacters(in: .whitespaces)
+        guard body.hasPrefix("#") else { return nil }
+        body = String(body.drop(while: { $0 == "#" })).trimmingCharacters(in: .whitespaces)
+        if body.hasPrefix("❌") || body.hasPrefix("✗") { return (.old, "") }
+        if body.hasPrefix("✅") || body.hasPrefix("✔") { return (.new, "") }
+        let word = String(body.prefix(while: { $0.isLetter }))
+        let table: [String: MarkerKind] = [
+            "REMOVED": .removed, "DELETED": .removed, "OLD": .old, "BEFORE": .old, "PREVIOUSLY": .old,
+            "WRONG": .old, "BAD": .old, "INCORRECT": .old, "NEW": .new, "AFTER": .new, "CORRECT": .new,
+            "GOOD": .new, "FIXED": .new,
+        ]
+        guard let kind = table[word.uppercased()] else { return nil }
+        let rest = body.dropFirst(word.count)
+        if rest.first == ":" {
+            return (kind, rest.dropFirst().trimmingCharacters(in: .whitespaces))
+        }
+        let trimmed = rest.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("(") || trimmed.hasPrefix("-") || trimmed.hasPrefix("—") {
+            return (kind, "")
+        }
+        // "# REMOVED PyTorch install" (upper-case marker) or "# Before the fix" (a short label); not prose such
+        // as "# Before installing deps, update pip".
+        let isUpper = word == word.uppercased() && word.count > 2
+        let shortLabel = ["Before", "After", "Old", "New", "Removed"].contains(word) && trimmed.split(separator: " ").count <= 2
+            && !trimmed.contains(",")
+        guard isUpper || shortLabel else { return nil }
+        return (kind, kind == .removed ? trimmed : "")
+    }
+
+    /// A trailing marker such as `# <--- ADDED THIS LINE`, `# ← NEW`, `# CHANGED`. Returns the line without it.
+    static func trailingMarker(in line: String) -> (content: String, kind: Annotation.Kind, text: String)? {
+        guard let hash = line.range(of: " #", options: .backwards) ?? line.range(of: "\t#", options: .backwards) else { return nil }
+        let comment = line[hash.upperBound...].trimmingCharacters(in: .whitespaces)
+        let upper = comment.uppercased()
+        let hasArrow = comment.hasPrefix("<") || comment.hasPrefix("←") || comment.hasPrefix("⬅")
+        let words: [(String, Annotation.Kind)] = [("ADDED", .added), ("NEW", .added), ("ADD ", .added), ("CHANGED", .changed),
+                                                  ("UPDATED", .changed), ("MODIFIED", .changed), ("FIX", .changed)]
+        for (word, kind) in words where upper.contains(word) {
+            let uppercaseInSource = comment.contains(word.trimmingCharacters(in: .whitespaces))
+            if hasArrow || uppercaseInSource {
+                let content = String(line[..<hash.lowerBound]).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+                return (content, kind, comment)
+            }
+        }
+        if hasArrow {
+            let content = String(line[..<hash.lowerBound]).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            return (content, .changed, comment)
+        }
+        return nil
+    }
+
+    /// Reads a change block. `wholeBlockAbsent` is set for `**Before:**` blocks.
+    static func read(code: String, isDiff: Bool, wholeBlockAbsent: Bool) -> Output {
+        var out = Output()
+        let lines = splitLines(code)
+        if isDiff {
+            out.isDiff = true
+            for (i, text) in lines.enumerated() {
+                let n = i + 1
+                if text.hasPrefix("+++") || text.hasPrefix("---") || text.hasPrefix("@@") || text.hasPrefix("diff ") || text.hasPrefix("index ") {
+                    out.lines.append(CodeLine(text: text, content: text, role: .comment, line: n))
+                } else if text.hasPrefix("-") {
+                    out.lines.append(classify(String(text.dropFirst()), original: text, role: .absent, line: n))
+                } else if text.hasPrefix("+") {
+                    out.lines.append(classify(String(text.dropFirst()), original: text, role: .present, line: n))
+                } else {
+                    let body = text.hasPrefix(" ") ? String(text.dropFirst()) : text
+                    out.lines.append(classify(body, original: text, role: .present, line: n))
+                }
+            }
+            return out
+        }
+        enum Mode { case normal, old, removed }
+        var mode: Mode = wholeBlockAbsent ? .old : .normal
+        for (i, text) in lines.enumerated() {
+            let n = i + 1
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                out.lines.append(CodeLine(text: text, content: "", role: .blank, line: n))
+                if mode == .removed { mode = .normal }
+                continue
+            }
+            if trimmed.hasPrefix("#") {
+                for ref in LineReferenceReader.scan(text).found {
+                    let describesOld = marker(in: text).map { $0.kind != .new } ?? (mode != .normal)
+                    out.commentRefs.append((ref, n, describesOld))
+                }
+                if let (kind, value) = marker(in: text) {
+                    switch kind {
+                    case .old:
+                        out.annotations.append(Annotation(kind: .old, text: value, line: n))
+                        // "# OLD: <value>" annotates a value; a bare "# Before" starts the old half.
+                        if value.isEmpty { mode = .old }
+                    case .new:
+                        out.annotations.append(Annotation(kind: .new, text: value, line: n))
+                        mode = wholeBlockAbsent ? .old : .normal
+                    case .removed:
+                        out.annotations.append(Annotation(kind: .removed, text: value, line: n))
+                        mode = .removed
+                    }
+                    out.lines.append(CodeLine(text: text, content: text, role: .comment, line: n))
+                    continue
+                }
+                if mode == .removed || mode == .old {
+                    // A commented-out instruction (or its continuation) under REMOVED / OLD.
+                    let inner = uncomment(text)
+                    if isCommentedCode(inner, previous: out.lines.last) {
+                        out.lines.append(CodeLine(text: text, content: inner, role: .absent, line: n))
+                        continue
+                    }
+                }
+                out.lines.append(CodeLine(text: text, content: text, role: .comment, line: n))
+                continue
+            }
+            let role: CodeLine.Role = (mode == .old) ? .absent : .present
+            if mode == .removed { mode = .normal }
+            var line = classify(text, original: text, role: role, line: n)
+            if let marker = trailingMarker(in: text) {
+                line.content = marker.content
+                out.annotations.append(Annotation(kind: marker.kind, text: marker.text, line: n))
+            }
+            out.lines.append(line)
+        }
+        return out
+    }
+
+    private static func classify(_ body: String, original: String, role: CodeLine.Role, line: Int) -> CodeLine {
+        let t = body.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return CodeLine(text: original, content: "", role: .blank, line: line) }
+        if t.hasPrefix("#") { return CodeLine(text: original, content: body, role: .comment, line: line) }
+        return CodeLine(text: original, content: body, role: role, line: line)
+    }
+
+    /// `# RUN pip install \` → `RUN pip install \`; `#   --index-url x` → `  --index-url x`.
+    static func uncomment(_ text: String) -> String {
+        guard let hash = text.firstIndex(of: "#") else { return text }
+        var rest = text[text.index(after: hash)...]
+        if rest.first == " " { rest = rest.dropFirst() }
+        return String(rest)
+    }
+
+    /// Whether uncommented text is code: an instruction keyword, or a continuation of the previous absent line.
+    private static func isCommentedCode(_ inner: String, previous: CodeLine?) -> Bool {
+        let word = inner.trimmingCharacters(in: .whitespaces).prefix(while: { !$0.isWhitespace })
+        if dockerfileKeywords.contains(String(word)) { return true }
+        if let previous, previous.role == .absent, previous.content.trimmingCharacters(in: .whitespaces).hasSuffix("\\") { return true }
+        return false
+    }
+}

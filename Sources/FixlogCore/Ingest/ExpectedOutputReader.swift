@@ -1,0 +1,163 @@
+import Foundation
+
+/// Reads what a verification block says its output should be.
+enum ExpectedOutputReader {
+    /// `True (if CUDA GPU available)` → (`True`, `if CUDA GPU available`).
+    static func splitCondition(_ line: String) -> ExpectedLine {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        guard t.hasSuffix(")"), let open = t.lastIndex(of: "(") else { return ExpectedLine(text: t) }
+        let inner = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmingCharacters(in: .whitespaces)
+        let lower = inner.lowercased()
+        let starters = ["if ", "when ", "only if", "only when", "unless ", "requires ", "with ", "on ", "without "]
+        guard starters.contains(where: { lower.hasPrefix($0) }) else { return ExpectedLine(text: t) }
+        let text = t[..<open].trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return ExpectedLine(text: t) }
+        return ExpectedLine(text: text, condition: inner)
+    }
+
+    /// `# Expected output:` (then one `# line` per expected line), `# Expected: 2.6.0`, `# Output:`, `# Should print: x`.
+    static func markerValue(_ line: String) -> String? {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        guard t.hasPrefix("#") else { return nil }
+        let body = t.drop(while: { $0 == "#" }).trimmingCharacters(in: .whitespaces)
+        let lower = body.lowercased()
+        let markers = ["expected output", "expected result", "expected", "expect", "output", "should print", "should output",
+                       "should show", "should return", "should see", "prints", "returns", "result", "salida esperada", "预期输出", "예상 출력"]
+        for m in markers where lower.hasPrefix(m) {
+            let rest = body.dropFirst(m.count).trimmingCharacters(in: .whitespaces)
+            if rest.isEmpty { return "" }
+            if rest.hasPrefix(":") { return rest.dropFirst().trimmingCharacters(in: .whitespaces) }
+            if rest.hasPrefix("(") && rest.hasSuffix(":") { return "" }  // "# Expected output (abridged):"
+            return nil
+        }
+        return nil
+    }
+
+    struct Read {
+        var script: String
+        var expected: [ExpectedLine]
+    }
+
+    /// Reads expectations from a verification block's code. `firstLine` is the log line of the block's first
+    /// content line (for ranges). `console` blocks: `$ ` lines are the script, the other lines the expected output.
+    static func read(code: String, language: String?, firstLine: Int) -> Read {
+        let lines = CodeAnnotationReader.splitLines(code)
+        let lang = (language ?? "").lowercased()
+        let promptLines = lines.filter { $0.hasPrefix("$ ") }
+        if ["console", "shell-session", "terminal", "sh-session"].contains(lang) || (!promptLines.isEmpty && promptLines.count >= lines.filter { !$0.isEmpty && !$0.hasPrefix("#") }.count / 2 && lines.first?.hasPrefix("$ ") == true) {
+            var script: [String] = []
+            var expected: [ExpectedLine] = []
+            for (i, line) in lines.enumerated() {
+                if line.hasPrefix("$ ") {
+                    script.append(String(line.dropFirst(2)))
+                } else if line.hasPrefix("> "), !script.isEmpty {
+                    script.append(String(line.dropFirst(2)))
+                } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    var e = splitCondition(line)
+                    e.range = SourceRange(start: SourceLocation(line: firstLine + i, column: 1),
+                                          end: SourceLocation(line: firstLine + i, column: line.utf8.count + 1))
+                    expected.append(e)
+                }
+            }
+            return Read(script: script.joined(separator: "\n") + (script.isEmpty ? "" : "\n"), expected: expected)
+        }
+        var expected: [ExpectedLine] = []
+        var i = 0
+        while i < lines.count {
+            guard let value = markerValue(lines[i]) else { i += 1; continue }
+            if !value.isEmpty {
+                var e = splitCondition(value)
+                e.range = lineRange(lines[i], firstLine + i)
+                expected.append(e)
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < lines.count {
+                let t = lines[j].trimmingCharacters(in: .whitespaces)
+                guard t.hasPrefix("#"), markerValue(lines[j]) == nil else { break }
+                var body = String(t.dropFirst())
+                if body.hasPrefix(" ") { body.removeFirst() }
+                if body.trimmingCharacters(in: .whitespaces).isEmpty { j += 1; continue }
+                var e = splitCondition(body)
+                e.range = lineRange(lines[j], firstLine + j)
+                expected.append(e)
+                j += 1
+            }
+            i = j
+        }
+        return Read(script: code, expected: expected)
+    }
+
+    /// Expected lines from a separate output block (`**Expected output:**` fence, `## Expected Output` section).
+    static func readOutputBlock(code: String, firstLine: Int) -> [ExpectedLine] {
+        CodeAnnotationReader.splitLines(code).enumerated().compactMap { i, line in
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            var e = splitCondition(line)
+            e.range = lineRange(line, firstLine + i)
+            return e
+        }
+    }
+
+    private static func lineRange(_ text: String, _ line: Int) -> SourceRange {
+        SourceRange(start: SourceLocation(line: line, column: 1), end: SourceLocation(line: line, column: text.utf8.count + 1))
+    }
+
+    /// Lines that look like a program's output rather than commands (a ```bash block holding an error log).
+    static func looksLikeOutput(_ code: String) -> Bool {
+        let lines = CodeAnnotationReader.splitLines(code).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !lines.isEmpty else { return false }
+        let outputPrefixes = ["error", "warning", "traceback", "file \"", "time=", "level=", "step ", "--->", "#0 ", "#1 ", "#2 ",
+                              "#3 ", "#4 ", "#5 ", "#6 ", "#7 ", "#8 ", "#9 ", "[+]", "=>", "exit code", "failed", "fatal",
+                              "npm err", "e: ", "w: ", "the conflict is caused by", "successfully", "collecting ", "downloading ",
+                              "installing ", "requirement already", "info:", "debug:", "panic:", "killed", "at ", "caused by",
+                              "the user requested", "cannot ", "could not", "no such", "permission denied", "ok", "true", "false"]
+        let commandWords: Set<String> = ["docker", "podman", "cd", "pip", "pip3", "python", "python3", "curl", "make", "npm", "git",
+                                         "echo", "ls", "cat", "grep", "kubectl", "buildah", "export", "sudo", "apt-get", "test", "bash",
+                                         "sh", "wget", "du", "df", "find", "rm", "cp", "mv", "mkdir", "chmod", "set", "if", "for",
+                                         "diff", "sed", "awk", "head", "tail", "wc", "jq", "node", "go", "cargo", "swift", "[", "[["]
+        var outputLike = 0
+        for l in lines {
+            if l.hasPrefix("#") { continue }
+            let first = String(l.split(separator: " ").first ?? "")
+            if commandWords.contains(first) || l.hasPrefix("$ ") || l.hasPrefix("./") { return false }
+            let lower = l.lowercased()
+            if outputPrefixes.contains(where: { lower.hasPrefix($0) }) || l.hasPrefix(" ") || l.contains("Error") { outputLike += 1 }
+        }
+        return outputLike > 0
+    }
+
+    /// Options for a verification block from the fence info string (`bash timeout=30s requires=podman skip`,
+    /// `{timeout=30s}`) or an HTML comment before it (`<!-- fixlog: timeout=30s exit=1 -->`).
+    static func options(fromInfo info: String) -> [String: String] {
+        let words = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "{" || $0 == "}" })
+        return parseOptionWords(Array(words.dropFirst()))
+    }
+
+    static func options(fromComment html: String) -> [String: String]? {
+        let t = html.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.hasPrefix("<!--"), t.hasSuffix("-->") else { return nil }
+        let inner = t.dropFirst(4).dropLast(3).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard inner.lowercased().hasPrefix("fixlog") else { return nil }
+        var rest = inner.dropFirst("fixlog".count)
+        if rest.first == ":" { rest = rest.dropFirst() }
+        return parseOptionWords(rest.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "," }))
+    }
+
+    private static func parseOptionWords(_ words: [Substring]) -> [String: String] {
+        var out: [String: String] = [:]
+        for w in words {
+            if let eq = w.firstIndex(of: "=") {
+                let key = String(w[..<eq]).lowercased()
+                var value = String(w[w.index(after: eq)...])
+                if value.count >= 2, value.first == "\"" && value.last == "\"" || value.first == "'" && value.last == "'" {
+                    value = String(value.dropFirst().dropLast())
+                }
+                if let existing = out[key] { out[key] = existing + "," + value } else { out[key] = value }
+            } else if !w.isEmpty {
+                out[String(w).lowercased()] = "true"
+            }
+        }
+        return out
+    }
+}

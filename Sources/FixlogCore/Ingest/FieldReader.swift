@@ -1,0 +1,100 @@
+import Foundation
+
+/// Reads `**Name:** value` fields (also `**Name**: value`, `__Name:__ value`) from the source lines of a block.
+enum FieldReader {
+    struct RawField {
+        var name: String
+        var value: String
+        var line: Int
+        /// Byte column (1-based) where the value starts on its line.
+        var valueColumn: Int
+        var range: SourceRange
+    }
+
+    static func fields(in block: MarkdownNode, source: SourceText) -> [RawField] {
+        guard let range = block.range else { return [] }
+        var out: [RawField] = []
+        for line in range.start.line...max(range.start.line, range.end.line) {
+            if let f = field(onLine: line, source: source) { out.append(f) }
+        }
+        return out
+    }
+
+    static func field(onLine line: Int, source: SourceText) -> RawField? {
+        let text = source.line(line)
+        let b = Array(text.utf8)
+        var i = 0
+        while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == UInt8(ascii: ">") { i += 1 }
+        if i + 1 < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "*") || b[i] == UInt8(ascii: "+"), b[i + 1] == 32 {
+            i += 2
+            while i < b.count, b[i] == 32 { i += 1 }
+        }
+        guard i + 2 < b.count, (b[i] == UInt8(ascii: "*") && b[i + 1] == UInt8(ascii: "*"))
+            || (b[i] == UInt8(ascii: "_") && b[i + 1] == UInt8(ascii: "_"))
+        else { return nil }
+        let marker = b[i]
+        let nameStart = i + 2
+        var j = nameStart
+        while j + 1 < b.count, !(b[j] == marker && b[j + 1] == marker) { j += 1 }
+        guard j + 1 < b.count else { return nil }
+        var name = String(decoding: b[nameStart..<j], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        var k = j + 2
+        var hasColon = false
+        if name.hasSuffix(":") || name.hasSuffix("：") { name.removeLast(); hasColon = true }
+        while k < b.count, b[k] == 32 { k += 1 }
+        if !hasColon, k < b.count, b[k] == UInt8(ascii: ":") { hasColon = true; k += 1 }
+        guard hasColon, !name.isEmpty, name.count <= 40 else { return nil }
+        while k < b.count, b[k] == 32 || b[k] == 9 { k += 1 }
+        let value = String(decoding: b[k...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return RawField(name: TitleReader.stripDecoration(name).trimmingCharacters(in: .whitespaces), value: value,
+                        line: line, valueColumn: k + 1,
+                        range: SourceRange(start: SourceLocation(line: line, column: 1),
+                                            end: SourceLocation(line: line, column: b.count + 1)))
+    }
+
+    /// A bold label standing alone: `**Before:**`, `**After** (lines 24-51)`, `**Builder Stage Changes:**`.
+    /// Returns the label text and the rest of the line.
+    static func label(of block: MarkdownNode) -> (label: String, rest: String)? {
+        guard block.kind == .paragraph, let first = block.children.first, first.kind == .strong || first.kind == .emphasis else {
+            return nil
+        }
+        var label = first.plainText.trimmingCharacters(in: .whitespaces)
+        let rest = block.children.dropFirst().map(\.plainText).joined().trimmingCharacters(in: .whitespaces)
+        if label.hasSuffix(":") || label.hasSuffix("：") { label.removeLast() }
+        // A label paragraph is short: the rest is a colon, a line reference, or nothing.
+        let restCore = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmingCharacters(in: .whitespaces) : rest
+        if restCore.isEmpty || (restCore.hasPrefix("(") && restCore.count < 40) || restCore.count < 3 {
+            return (label.trimmingCharacters(in: .whitespaces), restCore)
+        }
+        return nil
+    }
+
+    /// Text inside the first pair of backticks (`Dockerfile`), or nil.
+    static func firstCodeSpan(_ text: String) -> String? {
+        guard let open = text.firstIndex(of: "`") else { return nil }
+        let after = text.index(after: open)
+        guard let close = text[after...].firstIndex(of: "`") else { return nil }
+        let value = String(text[after..<close]).trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? nil : value
+    }
+
+    /// The first word that looks like a file path naming a Dockerfile (`backend/Dockerfile`, `Dockerfile.prod`).
+    static func dockerfileName(in text: String) -> String? {
+        if let code = firstCodeSpan(text), looksLikeDockerfilePath(code) { return code }
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" || $0 == "," || $0 == "`" || $0 == "*" }) {
+            var w = String(word)
+            while let last = w.last, ":.;".contains(last) { w.removeLast() }
+            if looksLikeDockerfilePath(w) { return w }
+        }
+        return nil
+    }
+
+    static func looksLikeDockerfilePath(_ s: String) -> Bool {
+        guard !s.contains(" "), !s.isEmpty else { return false }
+        let name = s.split(separator: "/").last.map(String.init) ?? s
+        let lower = name.lowercased()
+        if s.hasPrefix("docker/dockerfile") { return false }  // syntax directive image
+        return name.hasPrefix("Dockerfile") || name.hasPrefix("Containerfile") || lower.hasSuffix(".dockerfile")
+            || name.hasSuffix("Dockerfile") || lower == "dockerfile"
+    }
+}

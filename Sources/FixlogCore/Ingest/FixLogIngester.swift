@@ -1,0 +1,368 @@
+import Foundation
+
+/// Reads a fix log (Markdown) into a ``FixLog``: records, their sections, documented changes and verification
+/// steps, every node located in the source. Problems are collected as diagnostics; ingesting never fails.
+public enum FixLogIngester {
+    /// Loads and ingests a file. A missing, unreadable or oversized file gives an empty log with an error.
+    public static func load(path: String, displayPath: String? = nil) -> FixLog {
+        let shown = displayPath ?? path
+        let (text, diagnostics) = SourceText.load(path: path, displayPath: shown)
+        guard let text else {
+            let empty = SourceRange(line: 1)
+            return FixLog(source: shown, preamble: Preamble(title: nil, range: empty), incidents: [],
+                          diagnostics: diagnostics,
+                          layout: TextLayout(lineEnding: .lf, hasBOM: false, endsWithNewline: false, lineCount: 0))
+        }
+        var log = ingest(text, validated: true)
+        log.diagnostics = (diagnostics + log.diagnostics)
+        return log
+    }
+
+    /// Ingests text already in memory.
+    public static func ingest(_ source: SourceText) -> FixLog {
+        ingest(source, validated: false)
+    }
+
+    static func ingest(_ source: SourceText, validated: Bool) -> FixLog {
+        var diagnostics = validated ? [] : source.validateText()
+        let whole = SourceRange(start: SourceLocation(line: 1, column: 1), end: source.endLocation)
+        let layout = TextLayout(source)
+        if source.bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 || $0 == 12 }) {
+            diagnostics.append(.error(.emptyInput, source.bytes.isEmpty ? "the file is empty" : "the file holds only white space",
+                                      file: source.path, range: SourceRange(line: 1)))
+            return FixLog(source: source.path, preamble: Preamble(title: nil, range: whole), incidents: [],
+                          diagnostics: diagnostics, layout: layout)
+        }
+        let document = MarkdownDocument(source: source)
+        if document.flattened {
+            diagnostics.append(.warning(.nestingTooDeep,
+                "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
+                file: source.path, range: SourceRange(line: 1)))
+        }
+        var builder = LogBuilder(document: document)
+        builder.run()
+        diagnostics += builder.diagnostics
+        return FixLog(source: source.path, preamble: builder.preamble, incidents: builder.incidents,
+                      interludes: builder.interludes, diagnostics: diagnostics, layout: layout)
+    }
+}
+
+/// A top-level heading with what its text says.
+struct HeadingInfo {
+    var blockIndex: Int
+    var level: Int
+    var text: String
+    var parsed: TitleReader.Parsed
+    var range: SourceRange
+    /// Index (into the headings array) of the nearest enclosing heading of a lower level.
+    var parent: Int?
+}
+
+/// Finds the records of a log and assembles the ``FixLog``.
+struct LogBuilder {
+    let document: MarkdownDocument
+    var source: SourceText { document.source }
+    var blocks: [MarkdownNode] { document.root.children }
+
+    var headings: [HeadingInfo] = []
+    var diagnostics: [Diagnostic] = []
+    var incidents: [Incident] = []
+    var interludes: [Interlude] = []
+    var preamble = Preamble(title: nil, range: SourceRange(line: 1))
+    /// Problems of a list-form problem list, by number (shape 5 with a Markdown list).
+    var listProblems: [Int: Item] = [:]
+
+    init(document: MarkdownDocument) {
+        self.document = document
+    }
+
+    struct RecordStart {
+        var heading: Int  // index into headings
+        var shape: RecordShape
+        var number: Int?
+        var sameLevelSections = false
+    }
+
+    /// A cut in the file: the start of a record or of an interlude.
+    enum Cut {
+        case record(Int)  // index into starts
+        case interlude(heading: Int?, role: Interlude.Role)
+    }
+
+    mutating func run() {
+        collectHeadings()
+        checkLooksLikeMarkdown()
+        var (starts, interludeHeadings) = detectRecords()
+        var cuts: [(line: Int, cut: Cut)] = []
+        if starts.isEmpty, let single = detectSingleDocument() {
+            starts = [single]
+        }
+        let paired = pairProblemAndFixLists(&starts)
+        for (i, s) in starts.enumerated() { cuts.append((headings[s.heading].range.start.line, .record(i))) }
+        for p in paired { cuts.append((headings[p].range.start.line, .interlude(heading: p, role: .pairedProblem))) }
+        for h in interludeHeadings {
+            let role: Interlude.Role = SectionClassifier.listKind(of: headings[h].parsed.title) == .group ? .group : .other
+            cuts.append((headings[h].range.start.line, .interlude(heading: h, role: role)))
+        }
+        cuts.sort { $0.line < $1.line }
+        let end = source.endLocation
+        let firstLine = cuts.first?.line
+        let preambleEnd = firstLine.map { SourceLocation(line: $0, column: 1) } ?? end
+        let title = headings.first(where: { $0.range.start.line < (firstLine ?? Int.max) && $0.level == 1 })?.parsed.title
+            ?? headings.first(where: { $0.range.start.line < (firstLine ?? Int.max) })?.parsed.title
+        preamble = Preamble(title: title, range: SourceRange(start: SourceLocation(line: 1, column: 1), end: preambleEnd))
+        var records: [(start: RecordStart, range: SourceRange, endBlock: Int)] = []
+        for (k, c) in cuts.enumerated() {
+            let startLoc = SourceLocation(line: c.line, column: 1)
+            let endLoc = k + 1 < cuts.count ? SourceLocation(line: cuts[k + 1].line, column: 1) : end
+            let range = SourceRange(start: startLoc, end: endLoc)
+            switch c.cut {
+            case .record(let i):
+                records.append((starts[i], range, blockIndex(atOrAfterLine: endLoc.line, limit: endLoc == end)))
+            case .interlude(let h, let role):
+                interludes.append(Interlude(heading: h.map { headings[$0].parsed.title }, role: role, range: range))
+            }
+        }
+        let pairedProblems = paired.map { headings[$0] }
+        for r in records {
+            var reader = RecordReader(builder: self, start: r.start, range: r.range, endBlock: r.endBlock)
+            reader.read()
+            var incident = reader.incident
+            if incident.shape == .problemFixPair, let n = incident.number {
+                for p in pairedProblems where p.parsed.numbering.map(Self.number) == n {
+                    let endBlock = blockIndex(atOrAfterLine: nextCutLine(after: p.range.start.line, cuts: cuts) ?? Int.max, limit: false)
+                    incident.problems.insert(problemItem(heading: p, endBlock: endBlock), at: 0)
+                }
+            }
+            if incident.shape == .problemFixPair, let n = incident.number, let p = listProblems[n] {
+                incident.problems.insert(p, at: 0)
+            }
+            incidents.append(incident)
+            diagnostics += reader.diagnostics
+        }
+        finishDiagnostics()
+    }
+
+    func nextCutLine(after line: Int, cuts: [(line: Int, cut: Cut)]) -> Int? {
+        cuts.first { $0.line > line }?.line
+    }
+
+    /// Index of the first top-level block starting at or after `line` (blocks.count when none).
+    func blockIndex(atOrAfterLine line: Int, limit: Bool) -> Int {
+        if limit { return blocks.count }
+        return blocks.firstIndex { ($0.range?.start.line ?? 0) >= line } ?? blocks.count
+    }
+
+    static func number(_ n: TitleReader.Numbering) -> Int {
+        switch n {
+        case .hashNumber(_, let v), .keywordNumber(_, let v), .plainNumber(let v): v
+        }
+    }
+
+    mutating func collectHeadings() {
+        var stack: [Int] = []
+        for (i, block) in blocks.enumerated() where block.kind == .heading {
+            guard let range = block.range else { continue }
+            let text = block.plainText
+            while let top = stack.last, headings[top].level >= block.headingLevel { stack.removeLast() }
+            headings.append(HeadingInfo(blockIndex: i, level: block.headingLevel, text: text,
+                                        parsed: TitleReader.parse(text), range: range, parent: stack.last))
+            stack.append(headings.count - 1)
+        }
+    }
+
+    mutating func checkLooksLikeMarkdown() {
+        guard headings.isEmpty else { return }
+        let structural = blocks.contains { [.list, .codeBlock, .blockQuote, .thematicBreak].contains($0.kind) }
+        if structural { return }
+        let text = String(decoding: source.bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var reason: String?
+        if let first = text.first, first == "{" || first == "[",
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
+        {
+            reason = "it is JSON"
+        } else if text.hasPrefix("<?xml") || text.hasPrefix("<!DOCTYPE") || text.lowercased().hasPrefix("<html") {
+            reason = "it is XML or HTML"
+        } else {
+            let controls = source.bytes.filter { $0 < 32 && $0 != 9 && $0 != 10 && $0 != 13 && $0 != 12 }.count
+            if controls > 0 { reason = "it holds binary control bytes" }
+        }
+        if let reason {
+            diagnostics.append(.error(.notMarkdown, "this does not look like a Markdown fix log: \(reason)",
+                                      file: source.path, range: SourceRange(line: 1)))
+        }
+    }
+
+    /// Record headings, by shape; a record's deeper headings are its sections. Also returns the headings
+    /// after the first record that belong to no record (each starts an interlude).
+    func detectRecords() -> (starts: [RecordStart], interludes: [Int]) {
+        var starts: [RecordStart] = []
+        var interludes: [Int] = []
+        var current: (start: Int, level: Int, sameLevel: Bool)?
+        for (i, h) in headings.enumerated() {
+            if let c = current, h.level > c.level { continue }
+            if let candidate = recordCandidate(i) {
+                starts.append(RecordStart(heading: i, shape: candidate.shape, number: candidate.number))
+                current = (starts.count - 1, h.level, false)
+                continue
+            }
+            if let c = current, h.level == c.level {
+                // `## Problem` right after `## Fix #1` belongs to Fix #1 (same-level sections), unless the record
+                // already used deeper headings for its sections and this one is not a known section.
+                let kind = SectionClassifier.kind(of: h.parsed.title)
+                let usedDeeper = headings[(starts[c.start].heading + 1)..<i].contains { $0.level > c.level }
+                if c.sameLevel || (kind != .other && !usedDeeper) {
+                    starts[c.start].sameLevelSections = true
+                    current = (c.start, c.level, true)
+                    continue
+                }
+            }
+            current = nil
+            if !starts.isEmpty { interludes.append(i) }
+        }
+        return (starts, interludes)
+    }
+
+    /// Whether heading `i` starts a record, and how.
+    func recordCandidate(_ i: Int) -> (shape: RecordShape, number: Int?)? {
+        let h = headings[i]
+        guard let numbering = h.parsed.numbering else { return nil }
+        switch numbering {
+        case .hashNumber(_, let n):
+            return (.fixHeading, n)
+        case .keywordNumber(_, let n):
+            // "### Step 1" is not a keyword; only record keywords reach here. Under a decoy parent it is not a record.
+            if let p = h.parent, isDecoyParent(p) { return nil }
+            return (.keywordHeading, n)
+        case .plainNumber(let n):
+            guard let p = h.parent else { return nil }
+            switch SectionClassifier.listKind(of: headings[p].parsed.title) {
+            case .fixes, .problems, .group: return (.numberedItem, n)
+            case .decoy, .none: return nil
+            }
+        }
+    }
+
+    func isDecoyParent(_ p: Int) -> Bool {
+        let kind = SectionClassifier.kind(of: headings[p].parsed.title)
+        return [.verification, .lessons, .nextSteps, .alternatives, .expectedOutput].contains(kind)
+            && SectionClassifier.listKind(of: headings[p].parsed.title) == .none
+    }
+
+    /// Shape 4: the whole document is one record, titled by its first heading.
+    func detectSingleDocument() -> RecordStart? {
+        guard let first = headings.first(where: { $0.level == 1 }) ?? headings.first,
+            let index = headings.firstIndex(where: { $0.blockIndex == first.blockIndex })
+        else { return nil }
+        let sectionKinds = headings.dropFirst(index + 1).map { SectionClassifier.kind(of: $0.parsed.title) }
+        let fixish = sectionKinds.contains { [.problem, .rootCause, .solution, .changes, .verification].contains($0) }
+        let fields = blocks.contains { block in
+            block.kind == .paragraph && FieldReader.fields(in: block, source: source).contains {
+                ["date", "issue", "problem", "status", "solution", "root cause", "fix"].contains($0.name.lowercased())
+            }
+        }
+        guard fixish || fields else { return nil }
+        return RecordStart(heading: index, shape: .singleDocument, number: first.parsed.numbering.map(Self.number),
+                           sameLevelSections: true)
+    }
+
+    /// Shape 5: a numbered problem list and a numbered fix list side by side. Fix items become records and
+    /// take the problem of the same number; problems without a fix stay records of their own. Returns the
+    /// headings of paired problems (now interludes).
+    mutating func pairProblemAndFixLists(_ starts: inout [RecordStart]) -> [Int] {
+        var byParent: [Int: [Int]] = [:]  // parent heading -> indices into starts
+        for (k, s) in starts.enumerated() where s.shape == .numberedItem || s.shape == .keywordHeading {
+            if let p = headings[s.heading].parent { byParent[p, default: []].append(k) }
+        }
+        let problemParents = byParent.keys.filter { SectionClassifier.listKind(of: headings[$0].parsed.title) == .problems }.sorted()
+        let fixParents = byParent.keys.filter { SectionClassifier.listKind(of: headings[$0].parsed.title) == .fixes }.sorted()
+        guard let fp = fixParents.first else { return [] }
+        guard let pp = problemParents.first else {
+            pairWithProblemList(&starts, fixes: byParent[fp] ?? [], fixParent: fp)
+            return []
+        }
+        let problems = byParent[pp] ?? [], fixes = byParent[fp] ?? []
+        let fixNumbers = Set(fixes.compactMap { starts[$0].number })
+        var pairedHeadings: [Int] = []
+        var remove: Set<Int> = []
+        for k in problems {
+            if let n = starts[k].number, fixNumbers.contains(n) {
+                pairedHeadings.append(starts[k].heading)
+                remove.insert(k)
+            } else {
+                starts[k].shape = .problemFixPair
+            }
+        }
+        for k in fixes { starts[k].shape = .problemFixPair }
+        if problems.count != fixes.count {
+            diagnostics.append(.note(.unmatchedProblemFix,
+                "\(problems.count) problem(s) under '\(headings[pp].parsed.title)' and \(fixes.count) fix(es) under '\(headings[fp].parsed.title)'; linked by number",
+                file: source.path, range: headings[fp].range))
+        }
+        starts = starts.enumerated().filter { !remove.contains($0.offset) }.map(\.element)
+        return pairedHeadings
+    }
+
+    /// A problem list written as a Markdown list (`## Problems` + `1. **…**: …`) beside a fix list of headings.
+    mutating func pairWithProblemList(_ starts: inout [RecordStart], fixes: [Int], fixParent: Int) {
+        guard let ph = headings.firstIndex(where: { h in
+            SectionClassifier.listKind(of: h.parsed.title) == .problems && h.blockIndex < headings[fixParent].blockIndex
+                && !starts.contains { $0.heading == headings.firstIndex(where: { $0.blockIndex == h.blockIndex }) }
+        }) else { return }
+        let next = headings.first { $0.blockIndex > headings[ph].blockIndex }?.blockIndex ?? blocks.count
+        guard let list = blocks[(headings[ph].blockIndex + 1)..<next].first(where: { $0.kind == .list }) else { return }
+        let base = list.listStart ?? 1
+        var items: [Int: Item] = [:]
+        for (offset, item) in list.children.enumerated() where item.kind == .item {
+            guard let range = item.range else { continue }
+            let (title, detail) = RecordReader.titleAndDetail(item)
+            items[base + offset] = Item(title: title, detail: detail, range: range)
+        }
+        guard !items.isEmpty else { return }
+        listProblems = items
+        for k in fixes { starts[k].shape = .problemFixPair }
+        if items.count != fixes.count {
+            diagnostics.append(.note(.unmatchedProblemFix,
+                "\(items.count) problem(s) under '\(headings[ph].parsed.title)' and \(fixes.count) fix(es) under '\(headings[fixParent].parsed.title)'; linked by number",
+                file: source.path, range: headings[fixParent].range))
+        }
+    }
+
+    func problemItem(heading: HeadingInfo, endBlock: Int) -> Item {
+        var detail: [String] = []
+        var k = heading.blockIndex + 1
+        while k < min(endBlock, blocks.count), blocks[k].kind != .heading {
+            if blocks[k].kind == .paragraph || blocks[k].kind == .list { detail.append(blocks[k].plainText) }
+            k += 1
+        }
+        let last = k > heading.blockIndex + 1 ? blocks[k - 1].range ?? heading.range : heading.range
+        return Item(title: heading.parsed.title, detail: detail.joined(separator: "\n"), range: heading.range.union(last))
+    }
+
+    mutating func finishDiagnostics() {
+        var seen: [Int: Incident] = [:]
+        for incident in incidents {
+            if let n = incident.number {
+                if let first = seen[n] {
+                    diagnostics.append(.warning(.duplicateRecordNumber,
+                        "record number \(n) is used again ('\(incident.title)'); both records are kept",
+                        file: source.path, range: incident.heading.range,
+                        notes: [.init(message: "first used here by '\(first.title)'", file: source.path, range: first.heading.range)]))
+                } else {
+                    seen[n] = incident
+                }
+            }
+            if incident.date == nil {
+                let name = incident.number.map { "record #\($0)" } ?? "record '\(incident.title)'"
+                diagnostics.append(.warning(.recordWithoutDate,
+                    "\(name) has no date; add one to the heading, e.g. '(2025-10-13)', or a '**Date:**' field",
+                    file: source.path, range: incident.heading.range))
+            }
+        }
+        if incidents.isEmpty && !diagnostics.hasErrors {
+            diagnostics.append(.warning(.noRecords,
+                "no fix records found; expected headings such as '## Fix #1: Title (2025-01-13)' or '### 1. Title' under 'Issues Fixed'",
+                file: source.path, range: SourceRange(line: 1)))
+        }
+    }
+}

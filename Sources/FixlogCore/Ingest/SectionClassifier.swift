@@ -1,0 +1,67 @@
+/// Classifies headings by what they name: sections of a record, lists of records, groups of records.
+enum SectionClassifier {
+    /// Lower-cased keyword → kind, checked in order (the first match wins).
+    private static let rules: [(SectionKind, [String])] = [
+        (.expectedOutput, ["expected output", "expected result", "expected behavior", "expected behaviour", "salida esperada", "预期输出", "예상 출력", "output atteso"]),
+        (.rootCause, ["root cause", "cause", "why it happened", "why it failed", "diagnosis", "analysis", "causa", "原因", "원인", "ursache"]),
+        (.alternatives, ["alternative", "options considered", "other options", "approaches considered", "considered", "alternativa", "替代", "대안"]),
+        (.verification, ["verification", "verify", "validation", "testing", "test plan", "tests", "how to test", "how to check", "checking", "smoke test", "verificación", "verificacion", "prueba", "pruebe", "验证", "测试", "검증", "테스트", "verifica", "test"]),
+        (.lessons, ["lesson", "takeaway", "learning", "learned", "key insight", "prevention", "lecciones", "经验", "教训", "교훈", "lezioni"]),
+        (.impact, ["impact", "metrics", "performance", "improvement", "before/after", "before and after", "impacto", "影响", "영향", "impatto"]),
+        (.result, ["result", "outcome", "status", "resultado", "结果", "결과", "risultato"]),
+        (.rationale, ["why this works", "why it works", "how it works", "explanation", "rationale", "why", "por qué", "por que", "为什么", "perché"]),
+        (.benefits, ["benefit", "advantages", "beneficio", "优点", "장점", "vantaggi"]),
+        (.files, ["files modified", "files changed", "modified files", "changed files", "affected files", "archivos modificados", "修改的文件", "file modificati"]),
+        (.nextSteps, ["next step", "follow-up", "follow up", "todo", "to do", "future work", "future improvement", "recommendation", "próximos pasos", "后续", "다음 단계", "prossimi passi"]),
+        (.changes, ["implementation", "change", "code", "dockerfile", "builder stage", "runtime stage", "final stage", "build stage", "stage", "step", "diff", "patch", "modification", "update", "cambios", "更改", "变更", "修改", "변경", "modifiche"]),
+        (.solution, ["solution", "fix", "resolution", "remedy", "workaround", "approach", "how we fixed", "what we did", "solución", "solucion", "解决", "修复", "해결", "soluzione", "correzione", "lösung"]),
+        (.problem, ["problem", "issue", "symptom", "error", "bug", "what happened", "description", "context", "background", "failure", "problema", "síntoma", "问题", "错误", "症状", "문제", "오류", "증상", "problemi"]),
+        (.notes, ["note", "reference", "related", "see also", "links", "notas", "备注", "참고"]),
+    ]
+
+    /// The kind of a section heading, from its text (numbering and decoration already stripped).
+    static func kind(of heading: String) -> SectionKind {
+        let t = heading.lowercased()
+        // "What Was NOT Changed" is not a changes section.
+        if t.contains("not changed") || t.contains("unchanged") { return .other }
+        for (kind, words) in rules where words.contains(where: { matches(t, $0) }) {
+            return kind
+        }
+        return .other
+    }
+
+    /// Word-prefix match: "lessons learned" matches "lesson", "testing" matches "test", but "latest" does not.
+    private static func matches(_ text: String, _ word: String) -> Bool {
+        guard let first = word.unicodeScalars.first, first.isASCII else { return text.contains(word) }
+        var searchRange = text.startIndex..<text.endIndex
+        while let r = text.range(of: word, range: searchRange) {
+            if r.lowerBound == text.startIndex || !text[text.index(before: r.lowerBound)].isLetter { return true }
+            searchRange = r.upperBound..<text.endIndex
+        }
+        return false
+    }
+
+    enum ListKind { case fixes, problems, group, decoy, none }
+
+    /// Whether a heading introduces a list of records ("Issues Fixed", "Fixes Applied", "Problemas"), a group
+    /// of records (severity, date), or a list whose numbered items are not records ("Testing", "Next Steps").
+    static func listKind(of heading: String) -> ListKind {
+        let t = heading.lowercased()
+        let decoys = ["test", "lesson", "next step", "not changed", "unchanged", "option", "verification", "verify",
+                      "step", "todo", "to do", "how to", "usage", "setup", "set up", "install", "prerequisite",
+                      "recommendation", "future", "reference", "alternative", "checklist", "command", "appendix",
+                      "prueba", "lecciones", "próximos", "测试", "经验", "下一步", "테스트", "교훈", "다음", "lezioni", "prossimi"]
+        if decoys.contains(where: { matches(t, $0) }) { return .none }
+        let fixWords = ["fix", "fixes", "solution", "resolved", "correction", "solved", "applied", "remediation", "patch",
+                        "soluci", "correcci", "arreglo", "修复", "解决", "해결", "수정", "correzion", "soluzion", "corrections", "korrektur", "lösung"]
+        if fixWords.contains(where: { matches(t, $0) }) { return .fixes }
+        let problemWords = ["issue", "problem", "bug", "error", "incident", "failure", "symptom", "problema", "errores",
+                            "incidencia", "问题", "错误", "故障", "문제", "오류", "이슈", "problemi", "errori", "fehler", "probleme", "problème"]
+        if problemWords.contains(where: { matches(t, $0) }) { return .problems }
+        let groupWords = ["critical", "high", "medium", "low", "major", "minor", "severity", "priority", "blocker",
+                          "urgent", "p0", "p1", "p2", "p3", "crítico", "严重", "紧急", "심각", "critico"]
+        if groupWords.contains(where: { matches(t, $0) }) { return .group }
+        if DateReader.firstDate(in: heading).match != nil { return .group }
+        return .none
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+
+/// Takes a heading's text apart: record numbering, emoji and emphasis, a trailing status marker, a date.
+enum TitleReader {
+    enum Numbering: Equatable {
+        /// `Fix #2: …`, `Issue #3 - …`
+        case hashNumber(keyword: String, number: Int)
+        /// `Issue 3: …`, `Fix 2 - …`, `Error 1.`
+        case keywordNumber(keyword: String, number: Int)
+        /// `3. …`, `3) …`, `#3 …`, `3️⃣ …`
+        case plainNumber(Int)
+    }
+
+    struct Parsed: Equatable {
+        var numbering: Numbering?
+        var title: String
+        var status: String?
+        var date: String?
+        var invalidDates: [String]
+    }
+
+    /// Words that, followed by a number, make a heading a record heading.
+    static let recordKeywords: Set<String> = [
+        "fix", "fixed", "bugfix", "hotfix", "issue", "problem", "error", "bug", "incident", "patch",
+        "problema", "error", "errores", "solución", "solucion", "corrección", "correccion", "incidencia",
+        "correzione", "problema", "errore", "problème", "probleme", "correction", "correctif", "fehler",
+        "修复", "问题", "错误", "문제", "수정", "오류", "이슈",
+    ]
+
+    /// Status words recognised at the end of a title (case-insensitive).
+    static let statusWords: [String] = [
+        "fixed", "resolved", "solved", "done", "closed", "open", "wip", "in progress", "pending", "mitigated",
+        "workaround", "partial", "partially fixed", "complete", "completed", "verified", "won't fix", "wontfix",
+        "reopened", "investigating", "blocked", "superseded",
+    ]
+
+    /// Parses the plain text of a heading.
+    static func parse(_ raw: String) -> Parsed {
+        var text = stripDecoration(raw)
+        var numbering: Numbering?
+        (numbering, text) = splitNumbering(text)
+        var status: String?
+        var date: String?
+        var invalid: [String] = []
+        // Trailing status and date can come in either order: peel repeatedly.
+        var changed = true
+        while changed {
+            changed = false
+            if let (s, rest) = splitTrailingStatus(text) {
+                if status == nil { status = s }
+                text = rest
+                changed = true
+            }
+            let (d, rest, bad) = splitTrailingDate(text)
+            invalid += bad
+            if let d {
+                if date == nil { date = d }
+                text = rest
+                changed = true
+            }
+        }
+        if date == nil {
+            let found = DateReader.firstDate(in: text)
+            invalid += found.invalid.map(\.text)
+            if let m = found.match {
+                date = m.iso
+                // Remove a date embedded with a separator, e.g. "2025-01-09 - Numpy conflict".
+                let bytes = Array(text.utf8)
+                var before = String(decoding: bytes[..<m.byteRange.lowerBound], as: UTF8.self)
+                var after = String(decoding: bytes[m.byteRange.upperBound...], as: UTF8.self)
+                before = before.trimmingCharacters(in: CharacterSet(charactersIn: " -–—:|[(").union(.whitespaces))
+                after = after.trimmingCharacters(in: CharacterSet(charactersIn: " -–—:|])").union(.whitespaces))
+                text = [before, after].filter { !$0.isEmpty }.joined(separator: " ")
+            }
+        }
+        text = trimPunctuation(text)
+        var unique: [String] = []
+        for d in invalid where !unique.contains(d) { unique.append(d) }
+        return Parsed(numbering: numbering, title: text, status: status, date: date, invalidDates: unique)
+    }
+
+    /// Removes emoji, variation selectors and surrounding emphasis markers; collapses white space.
+    static func stripDecoration(_ raw: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for s in raw.unicodeScalars {
+            if isDecorativeScalar(s) { continue }
+            scalars.append(s)
+        }
+        var text = String(scalars)
+        text = text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        text = collapseWhitespace(text)
+        // "( FIXED ✅)" loses its emoji: tidy the brackets it leaves.
+        for (a, b) in [("( ", "("), (" )", ")"), ("[ ", "["), (" ]", "]"), ("()", ""), ("[]", "")] {
+            text = text.replacingOccurrences(of: a, with: b)
+        }
+        return collapseWhitespace(text)
+    }
+
+    static func isDecorativeScalar(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0xFE0F, 0xFE0E, 0x200D, 0x20E3: return true
+        case 0x2190...0x21FF: return false  // arrows stay (→)
+        case 0x2600...0x27BF, 0x1F000...0x1FAFF, 0x2B00...0x2BFF, 0x2300...0x23FF: return true
+        default: return false
+        }
+    }
+
+    static func collapseWhitespace(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
+    }
+
+    static func trimPunctuation(_ text: String) -> String {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        while let last = t.last, ":-–—|,".contains(last) { t.removeLast(); t = t.trimmingCharacters(in: .whitespaces) }
+        while let first = t.first, ":-–—|,".contains(first) { t.removeFirst(); t = t.trimmingCharacters(in: .whitespaces) }
+        return t
+    }
+
+    /// `Fix #2: Title`, `Issue 3 - Title`, `3. Title`, `#3 Title`, `[3] Title`.
+    static func splitNumbering(_ text: String) -> (Numbering?, String) {
+        let chars = Array(text)
+        var i = 0
+        func skipSpaces() { while i < chars.count, chars[i] == " " { i += 1 } }
+        func readInt() -> Int? {
+            var v = 0, n = 0
+            while i < chars.count, let d = chars[i].wholeNumberValue, chars[i].isASCII, n < 9 { v = v * 10 + d; i += 1; n += 1 }
+            return n > 0 ? v : nil
+        }
+        func rest() -> String {
+            var j = i
+            while j < chars.count, chars[j] == " " || chars[j] == ":" || chars[j] == "-" || chars[j] == "–" || chars[j] == "—"
+                || chars[j] == "." || chars[j] == ")" || chars[j] == "]" || chars[j] == "|"
+            {
+                j += 1
+            }
+            return String(chars[j...])
+        }
+        // Plain number: "3.", "3)", "#3", "[3]"
+        if i < chars.count, chars[i] == "#" || chars[i] == "[" { i += 1 }
+        if let n = readInt() {
+            let after = i < chars.count ? chars[i] : " "
+            if after == "." || after == ")" || after == "]" || after == ":" || (text.first == "#" && after == " ") || after == " " && text.first == "[" {
+                if after == ".", i + 1 < chars.count, chars[i + 1].isNumber { return (nil, text) }  // "1.5 upgrade"
+                return (.plainNumber(n), rest())
+            }
+            return (nil, text)
+        }
+        i = 0
+        // Keyword + number
+        var word = ""
+        while i < chars.count, chars[i].isLetter { word.append(chars[i]); i += 1 }
+        guard !word.isEmpty, recordKeywords.contains(word.lowercased()) else { return (nil, text) }
+        skipSpaces()
+        var hashed = false
+        if i < chars.count, chars[i] == "#" { hashed = true; i += 1 }
+        skipSpaces()
+        guard let n = readInt() else { return (nil, text) }
+        if i < chars.count, chars[i].isLetter || chars[i] == "." && i + 1 < chars.count && chars[i + 1].isNumber {
+            return (nil, text)
+        }
+        return (hashed ? .hashNumber(keyword: word, number: n) : .keywordNumber(keyword: word, number: n), rest())
+    }
+
+    /// `Title ✅ FIXED` (emoji already stripped), `Title (FIXED)`, `Title [RESOLVED]`, `Title - Fixed`.
+    static func splitTrailingStatus(_ text: String) -> (String, String)? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let lower = t.lowercased()
+        for word in statusWords.sorted(by: { $0.count > $1.count }) {
+            for (open, close) in [("(", ")"), ("[", "]")] where lower.hasSuffix(open + word + close) {
+                let rest = String(t.dropLast(word.count + 2))
+                return (canonicalStatus(word), rest)
+            }
+            guard lower.hasSuffix(word) else { continue }
+            let rest = String(t.dropLast(word.count))
+            let trimmedRest = rest.trimmingCharacters(in: .whitespaces)
+            guard !trimmedRest.isEmpty, rest.last == " " || rest.last == "-" || rest.last == ":" || rest.last == "|"
+                || rest.last == "—" || rest.last == "–"
+            else { continue }
+            // Only an explicit marker: upper case ("FIXED"), or after a dash/colon/pipe ("- Fixed").
+            let original = String(t.suffix(word.count))
+            let separated = trimmedRest.last.map { "-–—:|".contains($0) } ?? false
+            if original == original.uppercased() || separated {
+                return (canonicalStatus(word), trimmedRest)
+            }
+        }
+        return nil
+    }
+
+    static func canonicalStatus(_ word: String) -> String {
+        switch word {
+        case "wontfix": "WON'T FIX"
+        case "completed": "COMPLETE"
+        default: word.uppercased()
+        }
+    }
+
+    /// `Title (2025-10-13)`, `Title - 2025-10-13`, `Title [Oct 13, 2025]`.
+    static func splitTrailingDate(_ text: String) -> (String?, String, [String]) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        var core = t
+        var closing: Character?
+        if let last = core.last, last == ")" || last == "]" {
+            closing = last
+            core.removeLast()
+        }
+        let opener: Character? = closing == ")" ? "(" : closing == "]" ? "[" : nil
+        let start: String.Index
+        if let opener, let idx = core.lastIndex(of: opener) {
+            start = core.index(after: idx)
+        } else if opener != nil {
+            return (nil, text, [])
+        } else {
+            // Unbracketed: a date after a separator at the end.
+            guard let idx = core.lastIndex(where: { "-–—|:".contains($0) && true }) else { return (nil, text, []) }
+            start = core.index(after: idx)
+            // "2025-10-13" itself contains dashes: try the last 10 / month-name forms via DateReader below.
+            let candidate = String(core[start...])
+            if DateReader.firstDate(in: candidate).match == nil {
+                // try whole trailing words
+                let words = core.split(separator: " ")
+                for n in stride(from: min(3, words.count), through: 1, by: -1) {
+                    let tail = words.suffix(n).joined(separator: " ")
+                    let found = DateReader.firstDate(in: tail)
+                    if let m = found.match, m.byteRange == 0..<tail.utf8.count {
+                        let rest = words.dropLast(n).joined(separator: " ")
+                        return (m.iso, trimPunctuation(rest), [])
+                    }
+                }
+                return (nil, text, [])
+            }
+        }
+        let inner = String(core[start...]).trimmingCharacters(in: .whitespaces)
+        let found = DateReader.firstDate(in: inner)
+        if let m = found.match, m.byteRange == 0..<inner.utf8.count {
+            var rest = String(core[..<start])
+            if opener != nil { rest.removeLast() }
+            return (m.iso, trimPunctuation(rest), [])
+        }
+        return (nil, text, found.invalid.map(\.text))
+    }
+}
