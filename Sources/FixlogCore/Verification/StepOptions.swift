@@ -76,10 +76,10 @@ public struct StepDuration: Sendable, Hashable, Codable, CustomStringConvertible
 /// | option | meaning |
 /// |---|---|
 /// | `timeout=30s` | the step's timeout (overrides `--timeout` and `.fixlog.yml`) |
-/// | `requires=podman,make` | commands that must be on PATH; otherwise the step is skipped |
+/// | `requires=podman` | a command that must be on PATH, else the step is skipped (repeat the key for more) |
 /// | `skip` or `skip=reason` | never run the step; it is reported `skipped` with the reason |
 /// | `exit=1` | the exit status the step is expected to end with (default 0) |
-/// | `env=NAME,OTHER` | more environment variables passed through to this step |
+/// | `env=NAME` | another environment variable passed through to this step (repeat the key for more) |
 public struct StepOptions: Sendable, Hashable {
     public var timeout: StepDuration?
     public var requires: [String]
