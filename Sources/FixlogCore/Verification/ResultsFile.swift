@@ -155,7 +155,7 @@ public struct VerificationResults: Sendable, Hashable, Codable {
     }
 
     /// Combines shard results. Steps are ordered by record and step; when two files hold the same
-    /// step, the later file wins. Throws when a file has a newer schema.
+    /// step, the later file wins. (Reading a file with a newer schema fails in ``read(path:)``.)
     public static func merge(_ parts: [VerificationResults]) -> VerificationResults {
         var byKey: [String: StepResult] = [:]
         for part in parts {

@@ -15,7 +15,7 @@ import Darwin
 ///
 /// - `bash --noprofile --norc -e -o pipefail -c SCRIPT` in `workingDirectory`, with exactly the
 ///   given environment and stdin closed (`/dev/null`: reading gets EOF at once).
-/// - The script runs in a new process group (its pgid is its pid).
+/// - The script runs in a new session and process group (sid = pgid = its pid), without a controlling terminal.
 /// - When the main process exits, whatever is left of the group (background children, even ones
 ///   holding the output pipes) is killed with SIGKILL.
 /// - On timeout or a ``StopSignal``, the group gets SIGTERM, then SIGKILL after `grace`.
@@ -74,7 +74,9 @@ public struct StepRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var options = PlatformOptions()
-        options.processGroupID = 0
+        // A new session: its own process group (pgid = sid = pid) and no controlling terminal, so a
+        // step cannot prompt on the user's terminal (sudo, ssh) or be stopped by terminal signals.
+        options.createSession = true
         // Safety net if the calling task is cancelled: Subprocess tears the group down itself.
         options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)]
         let platformOptions = options
@@ -114,13 +116,32 @@ public struct StepRunner: Sendable {
         } catch {
             launchError = "\(error)"
         }
-        // Nothing of the group may outlive the step.
-        if let pid = pidBox.get() { _ = kill(-pid, SIGKILL) }
+        // Nothing of the group may outlive the step. After a timeout or a stop, also sweep the session:
+        // background jobs that moved to process groups of their own (`set -m`) are still in it.
+        if let pid = pidBox.get() {
+            _ = kill(-pid, SIGKILL)
+            if ending != .finished { Self.killSession(pid) }
+        }
         let elapsed = clock.now - start
         let ms = Int((elapsed / .milliseconds(1)).rounded())
         return Outcome(ending: ending, exitStatus: exitStatus, signal: signal, stdout: outBox.get(),
                        stderr: errBox.get(), startedAt: startedAt, durationMs: ms, processGroup: pidBox.get(),
                        launchError: launchError)
+    }
+
+    /// Sends SIGKILL to every process of session `sid` (Linux: read from /proc). No-op elsewhere.
+    static func killSession(_ sid: Int32) {
+        #if os(Linux)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for entry in entries {
+            guard let pid = Int32(entry), pid != getpid(),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.range(of: ")", options: .backwards) else { continue }
+            // After the command name: state ppid pgrp session …
+            let fields = stat[close.upperBound...].split(separator: " ")
+            if fields.count > 3, Int32(fields[3]) == sid { _ = kill(pid, SIGKILL) }
+        }
+        #endif
     }
 
     static func drain(_ sequence: SubprocessOutputSequence, into box: LockedBox<CappedOutput>) async throws {

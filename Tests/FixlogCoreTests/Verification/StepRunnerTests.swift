@@ -61,6 +61,24 @@ struct StepRunnerTests {
         #expect(await VT.groupGone(try #require(out.processGroup)))
     }
 
+    @Test func jobControlEscapeesAreSweptAtTimeout() async throws {
+        // With `set -m`, bash puts background jobs in process groups of their own; they stay in the session.
+        let dir = try VT.tempDir(); defer { VT.remove(dir) }
+        let out = await runner(timeout: .seconds(1)).run(script: "set -m\nsleep 1000 &\necho $! > job.pid\nsleep 1000",
+                                                         workingDirectory: dir, environment: env)
+        #expect(out.ending == .timedOut)
+        let job = try #require(VT.readPid(dir + "/job.pid"))
+        #expect(job != out.processGroup)
+        #expect(await VT.groupGone(job), "the job's own group is gone too")
+        #expect(await VT.groupGone(try #require(out.processGroup)))
+    }
+
+    @Test func noControllingTerminal() async throws {
+        let out = await runner().run(script: "if (exec < /dev/tty) 2>/dev/null; then echo tty; else echo no-tty; fi",
+                                     workingDirectory: "/tmp", environment: env)
+        #expect(out.stdout.text == "no-tty\n")
+    }
+
     @Test func closedOutputPipesStillTimeOut() async throws {
         let out = await runner(timeout: .seconds(1)).run(script: "exec >&- 2>&-\nsleep 1000", workingDirectory: "/tmp", environment: env)
         #expect(out.ending == .timedOut)
