@@ -90,32 +90,54 @@ public struct StepRunner: Sendable {
         let outBox = LockedBox(CappedOutput(limit: limit))
         let errBox = LockedBox(CappedOutput(limit: limit))
 
-        var ending = Ending.finished
-        var exitStatus: Int32?
-        var signal: Int32?
-        var launchError: String?
-        do {
-            let result = try await Subprocess.run(
-                .path(FilePath(shell)), arguments: Arguments(Self.arguments(for: script)),
-                environment: environmentValue, workingDirectory: FilePath(workingDirectory),
-                platformOptions: platformOptions, input: .none, output: .sequence, error: .sequence
-            ) { execution in
-                let pid = execution.processIdentifier.value
-                pidBox.set(pid)
-                async let o: Void = Self.drain(execution.standardOutput, into: outBox)
-                async let e: Void = Self.drain(execution.standardError, into: errBox)
-                let ending = await Self.watch(pid: pid, deadline: deadline, grace: grace, stop: stop)
-                _ = try? await (o, e)
-                return ending
-            }
-            ending = result.closureResult
-            switch result.terminationStatus {
-            case .exited(let code): exitStatus = code
-            case .signaled(let sig): signal = sig
-            }
-        } catch {
-            launchError = "\(error)"
+        struct RunResult: Sendable {
+            var exitStatus: Int32?
+            var signal: Int32?
+            var launchError: String?
         }
+        let endingBox = LockedBox(Ending.finished)
+        // Two tasks: the run (which returns once the main process is reaped and both pipes reached EOF)
+        // and a watchdog enforcing the deadline and the stop signal, and killing what is left of the
+        // group when the main process has exited but children still hold the pipes. The watchdog never
+        // delays a step that ends normally: it is cancelled as soon as the run returns.
+        let runResult: RunResult = await withTaskGroup(of: RunResult?.self) { group in
+            group.addTask {
+                do {
+                    let result = try await Subprocess.run(
+                        .path(FilePath(shell)), arguments: Arguments(Self.arguments(for: script)),
+                        environment: environmentValue, workingDirectory: FilePath(workingDirectory),
+                        platformOptions: platformOptions, input: .none, output: .sequence, error: .sequence
+                    ) { execution in
+                        pidBox.set(execution.processIdentifier.value)
+                        async let o: Void = Self.drain(execution.standardOutput, into: outBox)
+                        async let e: Void = Self.drain(execution.standardError, into: errBox)
+                        _ = try? await (o, e)
+                    }
+                    switch result.terminationStatus {
+                    case .exited(let code): return RunResult(exitStatus: code)
+                    case .signaled(let sig): return RunResult(signal: sig)
+                    }
+                } catch {
+                    return RunResult(launchError: "\(error)")
+                }
+            }
+            group.addTask {
+                await Self.watch(pid: pidBox, deadline: deadline, grace: grace, stop: stop, ending: endingBox)
+                return nil
+            }
+            var outcome = RunResult()
+            while let next = await group.next() {
+                if let next {
+                    outcome = next
+                    group.cancelAll()
+                }
+            }
+            return outcome
+        }
+        let ending = endingBox.get()
+        let exitStatus = runResult.exitStatus
+        let signal = runResult.signal
+        let launchError = runResult.launchError
         // Nothing of the group may outlive the step. After a timeout or a stop, also sweep the session:
         // background jobs that moved to process groups of their own (`set -m`) are still in it.
         if let pid = pidBox.get() {
@@ -158,36 +180,38 @@ public struct StepRunner: Sendable {
         return info.si_signo != 0
     }
 
-    /// Polls the main process (every 0.2 ms, doubling up to 50 ms) until it has exited, enforcing the deadline
-    /// and the stop signal; then kills what is left of the group so the output pipes close.
-    static func watch(pid: Int32, deadline: ContinuousClock.Instant, grace: Duration, stop: StopSignal) async -> Ending {
+    /// Until cancelled: polls the main process (every 0.2 ms at first, doubling up to 50 ms), enforcing
+    /// the deadline and the stop signal (SIGTERM to the group, SIGKILL after `grace`), and kills what is
+    /// left of the group once the main process has exited, so the output pipes close.
+    static func watch(pid pidBox: LockedBox<Int32?>, deadline: ContinuousClock.Instant, grace: Duration,
+                      stop: StopSignal, ending: LockedBox<Ending>) async {
         let clock = ContinuousClock()
         var interval = Duration.microseconds(200)
-        var ending = Ending.finished
         var terminatingSince: ContinuousClock.Instant?
         var killed = false
-        while true {
-            if hasExited(pid) {
-                _ = kill(-pid, SIGKILL)
-                return ending
-            }
-            let now = clock.now
-            if let since = terminatingSince {
-                if !killed, now - since >= grace {
+        var exited = false
+        while !Task.isCancelled {
+            if let pid = pidBox.get() {
+                if exited || hasExited(pid) {
+                    // Repeated while the run has not returned: nothing of the group may keep the pipes open.
                     _ = kill(-pid, SIGKILL)
-                    killed = true
+                    exited = true
+                } else {
+                    let now = clock.now
+                    if let since = terminatingSince {
+                        if !killed, now - since >= grace {
+                            _ = kill(-pid, SIGKILL)
+                            killed = true
+                        }
+                    } else if now >= deadline || stop.isStopped {
+                        ending.set(now >= deadline ? .timedOut : .interrupted)
+                        _ = kill(-pid, SIGTERM)
+                        terminatingSince = now
+                        interval = .milliseconds(5)
+                    }
                 }
-            } else if now >= deadline || stop.isStopped || Task.isCancelled {
-                ending = now >= deadline ? .timedOut : .interrupted
-                _ = kill(-pid, SIGTERM)
-                terminatingSince = now
-                interval = .milliseconds(5)
             }
-            if Task.isCancelled {
-                usleep(10_000)   // Task.sleep would return at once; keep polling without spinning.
-            } else {
-                try? await Task.sleep(for: interval)
-            }
+            try? await Task.sleep(for: interval)
             interval = min(interval * 2, .milliseconds(50))
         }
     }

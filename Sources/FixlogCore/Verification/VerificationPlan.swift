@@ -80,7 +80,8 @@ public struct VerificationPlan: Sendable, Hashable {
             for (s, step) in record.steps.enumerated() {
                 let options = StepOptions(step.options)
                 let language = step.language?.lowercased() ?? ""
-                let script = Self.commands(of: step.script, language: language)
+                // CRLF logs: bash would see `cmd\r`.
+                let script = Self.commands(of: step.script.replacingOccurrences(of: "\r\n", with: "\n"), language: language)
                 let analysis = ScriptAnalysis(script: script)
                 let prereqs = prerequisites.resolve(commands: analysis.commands, requires: options.requires, directory: rootAbs)
                 var skip = options.skipReason

@@ -27,6 +27,12 @@ struct VerificationEngineTests {
         }
     }
 
+    @Test func crlfScriptsRun() async throws {
+        let root = try VT.tempDir(); defer { VT.remove(root) }
+        let results = await VT.run([VT.step("echo one\r\necho two\r\n", expected: VT.lines("one", "two"))], root: root)
+        #expect(results[0].status == .passed, "\(results[0].outputExcerpt)")
+    }
+
     @Test func hangTimesOutAndLeavesNothing() async throws {
         let root = try VT.tempDir(); defer { VT.remove(root) }
         let results = await VT.run([VT.step("echo $$ > pid\n(sleep 1000) &\nsleep 1000", options: ["timeout": "1s"])], root: root)
