@@ -184,11 +184,19 @@ public struct VerificationEngine: Sendable {
         return result
     }
 
-    /// ISO 8601 UTC with milliseconds.
+    /// ISO 8601 UTC with milliseconds (`2026-01-10T12:00:00.123Z`). Built with `gmtime_r`: an
+    /// `ISO8601DateFormatter` per step costs more than running a trivial step.
     public static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(totalMs >= 0 ? totalMs / 1000 : (totalMs - 999) / 1000)
+        let millis = Int(totalMs - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ n: Int32, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2) + "T"
+            + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2) + "." + pad(Int32(millis), 3) + "Z"
     }
 }

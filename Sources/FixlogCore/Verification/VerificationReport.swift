@@ -101,9 +101,9 @@ public enum VerificationReport {
 
     /// `1.2s`, `12s`, `2m05s`.
     public static func seconds(_ ms: Int) -> String {
-        if ms < 10_000 { return String(format: "%.1fs", Double(ms) / 1000) }
+        if ms < 10_000 { return "\(ms / 1000).\((ms % 1000) / 100)s" }
         let s = ms / 1000
         if s < 60 { return "\(s)s" }
-        return String(format: "%dm%02ds", s / 60, s % 60)
+        return "\(s / 60)m" + (s % 60 < 10 ? "0" : "") + "\(s % 60)s"
     }
 }

@@ -18,6 +18,15 @@ struct VerificationUnitTests {
         #expect(StepDuration(milliseconds: 250).description == "250ms")
     }
 
+    @Test func timestampsAndDurations() {
+        #expect(VerificationEngine.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(VerificationEngine.timestamp(Date(timeIntervalSince1970: 1_767_225_600.25)) == "2026-01-01T00:00:00.250Z")
+        #expect(VerificationEngine.timestamp(Date(timeIntervalSince1970: 951_825_599.999)) == "2000-02-29T11:59:59.999Z")
+        #expect(VerificationReport.seconds(1234) == "1.2s")
+        #expect(VerificationReport.seconds(45_000) == "45s")
+        #expect(VerificationReport.seconds(125_000) == "2m05s")
+    }
+
     @Test func options() {
         let o = StepOptions(["timeout": "30s", "requires": "podman,make", "exit": "2", "env": "A,B", "skip": ""])
         #expect(o.timeout?.milliseconds == 30_000)
