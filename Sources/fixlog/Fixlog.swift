@@ -12,6 +12,6 @@ struct Fixlog: AsyncParsableCommand {
             results up to date.
             """,
         version: FixlogVersion.current,
-        subcommands: [ParseCommand.self, VerifyCommand.self, ResultsCommand.self, DiagnosticsCommand.self]
+        subcommands: [ParseCommand.self, DockerfileCommand.self, VerifyCommand.self, ResultsCommand.self, DiagnosticsCommand.self]
     )
 }

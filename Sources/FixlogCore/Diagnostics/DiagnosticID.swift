@@ -53,6 +53,17 @@ extension DiagnosticID {
     public static let nestingTooDeep = DiagnosticID(rawValue: "nesting-too-deep")
 }
 
+// MARK: - Dockerfile parser
+
+extension DiagnosticID {
+    public static let dockerfileSyntax = DiagnosticID(rawValue: "dockerfile-syntax")
+    public static let dockerfileUnterminatedHeredoc = DiagnosticID(rawValue: "dockerfile-unterminated-heredoc")
+    public static let dockerfileDirective = DiagnosticID(rawValue: "dockerfile-directive")
+    public static let dockerfileLineTooLong = DiagnosticID(rawValue: "dockerfile-line-too-long")
+    public static let dockerfileEmpty = DiagnosticID(rawValue: "dockerfile-empty")
+    public static let dockerfileEmptyContinuation = DiagnosticID(rawValue: "dockerfile-empty-continuation")
+}
+
 // MARK: - Verification
 
 extension DiagnosticID {
@@ -80,6 +91,12 @@ extension DiagnosticID {
         Entry(.unterminatedFence, stage: "ingest", .warning, "A fenced code block is still open at the end of the file; it runs to the end."),
         Entry(.nestingTooDeep, stage: "ingest", .warning, "Lists or block quotes are nested more than 128 levels deep; deeper levels are read as if they were at level 128."),
         Entry(.unmatchedProblemFix, stage: "ingest", .note, "A problem list and a fix list have different lengths; items are linked by number where possible."),
+        Entry(.dockerfileSyntax, stage: "dockerfile", .error, "BuildKit rejects an instruction: a JSON array with a non-string element, ENV/LABEL without a value or without `=`, or an ONBUILD chain nested too deeply."),
+        Entry(.dockerfileUnterminatedHeredoc, stage: "dockerfile", .error, "A heredoc (`<<EOF`) is never closed: no line equals its terminator before the end of the file."),
+        Entry(.dockerfileDirective, stage: "dockerfile", .error, "A parser directive is repeated (`# escape=` twice) or `# escape=` names something other than a backslash or a backtick."),
+        Entry(.dockerfileLineTooLong, stage: "dockerfile", .error, "A physical line is longer than BuildKit's limit of 65535 bytes."),
+        Entry(.dockerfileEmpty, stage: "dockerfile", .error, "The Dockerfile holds no instruction (only blank lines, comments or directives)."),
+        Entry(.dockerfileEmptyContinuation, stage: "dockerfile", .warning, "A blank line inside a continued instruction; BuildKit warns that empty continuation lines will become errors."),
         Entry(.invalidVerifyConfig, stage: "verify", .error, "`.fixlog.yml` beside the log is not valid YAML or a setting has the wrong type (exec, timeout, env)."),
         Entry(.invalidStepOptions, stage: "verify", .error, "A verification block's options (fence info string or `<!-- fixlog: … -->`) name an unknown option or an unreadable value; the step errors."),
         Entry(.unreadableResults, stage: "verify", .error, "A results file is not valid JSON, not a fixlog results file, or has a newer schemaVersion."),

@@ -55,11 +55,15 @@ public struct Instruction: Sendable, Hashable {
     public var stageIndex: Int?
     /// `#` comment lines right before the instruction (BuildKit's `prev_comments`).
     public var previousComments: [String]
+    /// The exact bytes of each argument node (``arguments`` decodes invalid UTF-8 to U+FFFD; the dump
+    /// needs the bytes to print them as `\xHH`).
+    public var rawArguments: [[UInt8]]
 
+    /// - Parameter rawArguments: the exact bytes of the arguments; defaults to the UTF-8 of `arguments`.
     public init(
         keyword: String, flags: [String] = [], arguments: [String] = [], nested: [Instruction] = [],
         jsonForm: Bool = false, heredocs: [Heredoc] = [], original: String, lines: LineSpan,
-        stageIndex: Int? = nil, previousComments: [String] = []
+        stageIndex: Int? = nil, previousComments: [String] = [], rawArguments: [[UInt8]]? = nil
     ) {
         self.keyword = keyword
         self.flags = flags
@@ -71,17 +75,24 @@ public struct Instruction: Sendable, Hashable {
         self.lines = lines
         self.stageIndex = stageIndex
         self.previousComments = previousComments
+        self.rawArguments = rawArguments ?? arguments.map { Array($0.utf8) }
     }
 
     /// The keyword in lower case (`run`).
     public var command: String { keyword.lowercased() }
 }
 
+/// A heredoc body attached to an instruction (`RUN <<EOF` … `EOF`).
 public struct Heredoc: Sendable, Hashable {
+    /// The terminator word with quotes and escapes removed (`EOF` for `<<'EOF'`).
     public var name: String
+    /// `3` for `3<<EOF`; 0 by default.
     public var fileDescriptor: Int
+    /// False when any part of the name was quoted (`<<'EOF'`, `<<"EOF"`): the body is taken literally.
     public var expand: Bool
+    /// `<<-EOF`: the terminator may be indented with tabs (the stored content keeps its tabs).
     public var chomp: Bool
+    /// The body lines, each with its own line ending, terminator excluded.
     public var content: String
 
     public init(name: String, fileDescriptor: Int = 0, expand: Bool = true, chomp: Bool = false, content: String) {
@@ -118,9 +129,12 @@ public struct Stage: Sendable, Hashable {
     }
 }
 
+/// A parser directive from the leading comment block (`# escape=\``).
 public struct ParserDirective: Sendable, Hashable {
+    /// The key in lower case (`syntax`, `escape`, `check`).
     public var name: String
     public var value: String
+    /// The 1-based physical line.
     public var line: Int
     public init(name: String, value: String, line: Int) {
         self.name = name

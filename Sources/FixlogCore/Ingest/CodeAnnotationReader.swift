@@ -28,16 +28,16 @@ enum CodeAnnotationReader {
     /// True when the first meaningful line starts with a Dockerfile instruction keyword.
     static func looksLikeDockerfile(_ code: String) -> Bool {
         for line in splitLines(code) {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmedSpaces
             if t.isEmpty || t.hasPrefix("#") { continue }
             let word = t.prefix(while: { !$0.isWhitespace }).uppercased()
             return dockerfileKeywords.contains(word)
         }
         // Only comments: a commented-out instruction still counts.
         for line in splitLines(code) {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmedSpaces
             guard t.hasPrefix("#") else { continue }
-            let inner = t.dropFirst().trimmingCharacters(in: .whitespaces)
+            let inner = t.dropFirst().trimmedSpaces
             if dockerfileKeywords.contains(String(inner.prefix(while: { !$0.isWhitespace }))) { return true }
         }
         return false
@@ -59,7 +59,7 @@ enum CodeAnnotationReader {
     static func guessLanguage(_ code: String) -> String? {
         if looksLikeDiff(code) { return "diff" }
         if looksLikeDockerfile(code) { return "dockerfile" }
-        let first = splitLines(code).first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.trimmingCharacters(in: .whitespaces) ?? ""
+        let first = splitLines(code).first { !$0.trimmedSpaces.isEmpty }?.trimmedSpaces ?? ""
         if first.hasPrefix("$ ") || first.hasPrefix("#!/") { return "bash" }
         let commands = ["docker", "podman", "cd", "pip", "python", "python3", "curl", "make", "npm", "git", "echo", "ls", "cat", "grep", "kubectl", "buildah", "export", "sudo", "apt-get"]
         if let word = first.split(separator: " ").first, commands.contains(String(word)) { return "bash" }
@@ -70,9 +70,9 @@ enum CodeAnnotationReader {
 
     /// `# OLD: x`, `# NEW: x`, `# REMOVED: x`, `# Before`, `# After (lines 36-50)`, `# ❌ Wrong`, `# ✅ Correct`.
     static func marker(in comment: String) -> (kind: MarkerKind, value: String)? {
-        var body = comment.trimmingCharacters(in: .whitespaces)
+        var body = comment.trimmedSpaces
         guard body.hasPrefix("#") else { return nil }
-        body = String(body.drop(while: { $0 == "#" })).trimmingCharacters(in: .whitespaces)
+        body = String(body.drop(while: { $0 == "#" })).trimmedSpaces
         if body.hasPrefix("❌") || body.hasPrefix("✗") { return (.old, "") }
         if body.hasPrefix("✅") || body.hasPrefix("✔") { return (.new, "") }
         let word = String(body.prefix(while: { $0.isLetter }))
@@ -84,9 +84,9 @@ enum CodeAnnotationReader {
         guard let kind = table[word.uppercased()] else { return nil }
         let rest = body.dropFirst(word.count)
         if rest.first == ":" {
-            return (kind, rest.dropFirst().trimmingCharacters(in: .whitespaces))
+            return (kind, rest.dropFirst().trimmedSpaces)
         }
-        let trimmed = rest.trimmingCharacters(in: .whitespaces)
+        let trimmed = rest.trimmedSpaces
         if trimmed.isEmpty || trimmed.hasPrefix("(") || trimmed.hasPrefix("-") || trimmed.hasPrefix("—") {
             return (kind, "")
         }
@@ -101,24 +101,32 @@ enum CodeAnnotationReader {
 
     /// A trailing marker such as `# <--- ADDED THIS LINE`, `# ← NEW`, `# CHANGED`. Returns the line without it.
     static func trailingMarker(in line: String) -> (content: String, kind: Annotation.Kind, text: String)? {
-        guard let hash = line.range(of: " #", options: .backwards) ?? line.range(of: "\t#", options: .backwards) else { return nil }
-        let comment = line[hash.upperBound...].trimmingCharacters(in: .whitespaces)
+        guard line.utf8.contains(UInt8(ascii: "#")),
+            let hash = line.range(of: " #", options: .backwards) ?? line.range(of: "\t#", options: .backwards)
+        else { return nil }
+        let comment = line[hash.upperBound...].trimmedSpaces
         let upper = comment.uppercased()
         let hasArrow = comment.hasPrefix("<") || comment.hasPrefix("←") || comment.hasPrefix("⬅")
         let words: [(String, Annotation.Kind)] = [("ADDED", .added), ("NEW", .added), ("ADD ", .added), ("CHANGED", .changed),
                                                   ("UPDATED", .changed), ("MODIFIED", .changed), ("FIX", .changed)]
         for (word, kind) in words where upper.contains(word) {
-            let uppercaseInSource = comment.contains(word.trimmingCharacters(in: .whitespaces))
+            let uppercaseInSource = comment.contains(word.trimmedSpaces)
             if hasArrow || uppercaseInSource {
-                let content = String(line[..<hash.lowerBound]).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+                let content = Self.trimTrailing(String(line[..<hash.lowerBound]))
                 return (content, kind, comment)
             }
         }
         if hasArrow {
-            let content = String(line[..<hash.lowerBound]).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            let content = Self.trimTrailing(String(line[..<hash.lowerBound]))
             return (content, .changed, comment)
         }
         return nil
+    }
+
+    static func trimTrailing(_ s: String) -> String {
+        var u = Substring(s)
+        while let last = u.utf8.last, last == 32 || last == 9 { u = u.dropLast() }
+        return String(u)
     }
 
     /// Reads a change block. `wholeBlockAbsent` is set for `**Before:**` blocks.
@@ -146,7 +154,7 @@ enum CodeAnnotationReader {
         var mode: Mode = wholeBlockAbsent ? .old : .normal
         for (i, text) in lines.enumerated() {
             let n = i + 1
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmedSpaces
             if trimmed.isEmpty {
                 out.lines.append(CodeLine(text: text, content: "", role: .blank, line: n))
                 if mode == .removed { mode = .normal }
@@ -197,7 +205,7 @@ enum CodeAnnotationReader {
     }
 
     private static func classify(_ body: String, original: String, role: CodeLine.Role, line: Int) -> CodeLine {
-        let t = body.trimmingCharacters(in: .whitespaces)
+        let t = body.trimmedSpaces
         if t.isEmpty { return CodeLine(text: original, content: "", role: .blank, line: line) }
         if t.hasPrefix("#") { return CodeLine(text: original, content: body, role: .comment, line: line) }
         return CodeLine(text: original, content: body, role: role, line: line)
@@ -213,9 +221,9 @@ enum CodeAnnotationReader {
 
     /// Whether uncommented text is code: an instruction keyword, or a continuation of the previous absent line.
     private static func isCommentedCode(_ inner: String, previous: CodeLine?) -> Bool {
-        let word = inner.trimmingCharacters(in: .whitespaces).prefix(while: { !$0.isWhitespace })
+        let word = inner.trimmedSpaces.prefix(while: { !$0.isWhitespace })
         if dockerfileKeywords.contains(String(word)) { return true }
-        if let previous, previous.role == .absent, previous.content.trimmingCharacters(in: .whitespaces).hasSuffix("\\") { return true }
+        if let previous, previous.role == .absent, previous.content.trimmedSpaces.hasSuffix("\\") { return true }
         return false
     }
 }

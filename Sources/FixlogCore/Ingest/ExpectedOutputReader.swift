@@ -4,29 +4,29 @@ import Foundation
 enum ExpectedOutputReader {
     /// `True (if CUDA GPU available)` → (`True`, `if CUDA GPU available`).
     static func splitCondition(_ line: String) -> ExpectedLine {
-        let t = line.trimmingCharacters(in: .whitespaces)
+        let t = line.trimmedSpaces
         guard t.hasSuffix(")"), let open = t.lastIndex(of: "(") else { return ExpectedLine(text: t) }
-        let inner = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmingCharacters(in: .whitespaces)
+        let inner = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmedSpaces
         let lower = inner.lowercased()
         let starters = ["if ", "when ", "only if", "only when", "unless ", "requires ", "with ", "on ", "without "]
         guard starters.contains(where: { lower.hasPrefix($0) }) else { return ExpectedLine(text: t) }
-        let text = t[..<open].trimmingCharacters(in: .whitespaces)
+        let text = t[..<open].trimmedSpaces
         guard !text.isEmpty else { return ExpectedLine(text: t) }
         return ExpectedLine(text: text, condition: inner)
     }
 
     /// `# Expected output:` (then one `# line` per expected line), `# Expected: 2.6.0`, `# Output:`, `# Should print: x`.
     static func markerValue(_ line: String) -> String? {
-        let t = line.trimmingCharacters(in: .whitespaces)
+        let t = line.trimmedSpaces
         guard t.hasPrefix("#") else { return nil }
-        let body = t.drop(while: { $0 == "#" }).trimmingCharacters(in: .whitespaces)
+        let body = t.drop(while: { $0 == "#" }).trimmedSpaces
         let lower = body.lowercased()
         let markers = ["expected output", "expected result", "expected", "expect", "output", "should print", "should output",
                        "should show", "should return", "should see", "prints", "returns", "result", "salida esperada", "预期输出", "예상 출력"]
         for m in markers where lower.hasPrefix(m) {
-            let rest = body.dropFirst(m.count).trimmingCharacters(in: .whitespaces)
+            let rest = body.dropFirst(m.count).trimmedSpaces
             if rest.isEmpty { return "" }
-            if rest.hasPrefix(":") { return rest.dropFirst().trimmingCharacters(in: .whitespaces) }
+            if rest.hasPrefix(":") { return rest.dropFirst().trimmedSpaces }
             if rest.hasPrefix("(") && rest.hasSuffix(":") { return "" }  // "# Expected output (abridged):"
             return nil
         }
@@ -52,7 +52,7 @@ enum ExpectedOutputReader {
                     script.append(String(line.dropFirst(2)))
                 } else if line.hasPrefix("> "), !script.isEmpty {
                     script.append(String(line.dropFirst(2)))
-                } else if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                } else if !line.trimmedSpaces.isEmpty {
                     var e = splitCondition(line)
                     e.range = SourceRange(start: SourceLocation(line: firstLine + i, column: 1),
                                           end: SourceLocation(line: firstLine + i, column: line.utf8.count + 1))
@@ -74,11 +74,11 @@ enum ExpectedOutputReader {
             }
             var j = i + 1
             while j < lines.count {
-                let t = lines[j].trimmingCharacters(in: .whitespaces)
+                let t = lines[j].trimmedSpaces
                 guard t.hasPrefix("#"), markerValue(lines[j]) == nil else { break }
                 var body = String(t.dropFirst())
                 if body.hasPrefix(" ") { body.removeFirst() }
-                if body.trimmingCharacters(in: .whitespaces).isEmpty { j += 1; continue }
+                if body.trimmedSpaces.isEmpty { j += 1; continue }
                 var e = splitCondition(body)
                 e.range = lineRange(lines[j], firstLine + j)
                 expected.append(e)
@@ -92,7 +92,7 @@ enum ExpectedOutputReader {
     /// Expected lines from a separate output block (`**Expected output:**` fence, `## Expected Output` section).
     static func readOutputBlock(code: String, firstLine: Int) -> [ExpectedLine] {
         CodeAnnotationReader.splitLines(code).enumerated().compactMap { i, line in
-            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            guard !line.trimmedSpaces.isEmpty else { return nil }
             var e = splitCondition(line)
             e.range = lineRange(line, firstLine + i)
             return e
@@ -105,7 +105,7 @@ enum ExpectedOutputReader {
 
     /// Lines that look like a program's output rather than commands (a ```bash block holding an error log).
     static func looksLikeOutput(_ code: String) -> Bool {
-        let lines = CodeAnnotationReader.splitLines(code).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = CodeAnnotationReader.splitLines(code).map { $0.trimmedSpaces }.filter { !$0.isEmpty }
         guard !lines.isEmpty else { return false }
         let outputPrefixes = ["error", "warning", "traceback", "file \"", "time=", "level=", "step ", "--->", "#0 ", "#1 ", "#2 ",
                               "#3 ", "#4 ", "#5 ", "#6 ", "#7 ", "#8 ", "#9 ", "[+]", "=>", "exit code", "failed", "fatal",
@@ -135,9 +135,9 @@ enum ExpectedOutputReader {
     }
 
     static func options(fromComment html: String) -> [String: String]? {
-        let t = html.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = html.trimmedSpaces
         guard t.hasPrefix("<!--"), t.hasSuffix("-->") else { return nil }
-        let inner = t.dropFirst(4).dropLast(3).trimmingCharacters(in: .whitespacesAndNewlines)
+        let inner = t.dropFirst(4).dropLast(3).trimmedSpaces
         guard inner.lowercased().hasPrefix("fixlog") else { return nil }
         var rest = inner.dropFirst("fixlog".count)
         if rest.first == ":" { rest = rest.dropFirst() }

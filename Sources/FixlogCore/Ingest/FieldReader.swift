@@ -37,7 +37,7 @@ enum FieldReader {
         var j = nameStart
         while j + 1 < b.count, !(b[j] == marker && b[j + 1] == marker) { j += 1 }
         guard j + 1 < b.count else { return nil }
-        var name = String(decoding: b[nameStart..<j], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        var name = String(decoding: b[nameStart..<j], as: UTF8.self).trimmedSpaces
         var k = j + 2
         var hasColon = false
         if name.hasSuffix(":") || name.hasSuffix("：") { name.removeLast(); hasColon = true }
@@ -45,8 +45,8 @@ enum FieldReader {
         if !hasColon, k < b.count, b[k] == UInt8(ascii: ":") { hasColon = true; k += 1 }
         guard hasColon, !name.isEmpty, name.count <= 40 else { return nil }
         while k < b.count, b[k] == 32 || b[k] == 9 { k += 1 }
-        let value = String(decoding: b[k...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        return RawField(name: TitleReader.stripDecoration(name).trimmingCharacters(in: .whitespaces), value: value,
+        let value = String(decoding: b[k...], as: UTF8.self).trimmedSpaces
+        return RawField(name: TitleReader.stripDecoration(name).trimmedSpaces, value: value,
                         line: line, valueColumn: k + 1,
                         range: SourceRange(start: SourceLocation(line: line, column: 1),
                                             end: SourceLocation(line: line, column: b.count + 1)))
@@ -58,13 +58,13 @@ enum FieldReader {
         guard block.kind == .paragraph, let first = block.children.first, first.kind == .strong || first.kind == .emphasis else {
             return nil
         }
-        var label = first.plainText.trimmingCharacters(in: .whitespaces)
-        let rest = block.children.dropFirst().map(\.plainText).joined().trimmingCharacters(in: .whitespaces)
+        var label = first.plainText.trimmedSpaces
+        let rest = block.children.dropFirst().map(\.plainText).joined().trimmedSpaces
         if label.hasSuffix(":") || label.hasSuffix("：") { label.removeLast() }
         // A label paragraph is short: the rest is a colon, a line reference, or nothing.
-        let restCore = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmingCharacters(in: .whitespaces) : rest
+        let restCore = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmedSpaces : rest
         if restCore.isEmpty || (restCore.hasPrefix("(") && restCore.count < 40) || restCore.count < 3 {
-            return (label.trimmingCharacters(in: .whitespaces), restCore)
+            return (label.trimmedSpaces, restCore)
         }
         return nil
     }
@@ -74,7 +74,7 @@ enum FieldReader {
         guard let open = text.firstIndex(of: "`") else { return nil }
         let after = text.index(after: open)
         guard let close = text[after...].firstIndex(of: "`") else { return nil }
-        let value = String(text[after..<close]).trimmingCharacters(in: .whitespaces)
+        let value = String(text[after..<close]).trimmedSpaces
         return value.isEmpty ? nil : value
     }
 

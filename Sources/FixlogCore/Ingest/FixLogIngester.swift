@@ -58,6 +58,15 @@ struct HeadingInfo {
     var parent: Int?
 }
 
+/// What every record reader needs to see of the document, indexed once.
+struct LogContext {
+    let source: SourceText
+    let blocks: [MarkdownNode]
+    let headings: [HeadingInfo]
+    /// Top-level block index → heading index.
+    let headingAtBlock: [Int: Int]
+}
+
 /// Finds the records of a log and assembles the ``FixLog``.
 struct LogBuilder {
     let document: MarkdownDocument
@@ -72,8 +81,18 @@ struct LogBuilder {
     /// Problems of a list-form problem list, by number (shape 5 with a Markdown list).
     var listProblems: [Int: Item] = [:]
 
+    /// Start line of every top-level block, for binary search.
+    var blockStartLines: [Int] = []
+
     init(document: MarkdownDocument) {
         self.document = document
+        blockStartLines = document.root.children.map { $0.range?.start.line ?? 0 }
+    }
+
+    var context: LogContext {
+        var map: [Int: Int] = [:]
+        for (i, h) in headings.enumerated() { map[h.blockIndex] = i }
+        return LogContext(source: source, blocks: blocks, headings: headings, headingAtBlock: map)
     }
 
     struct RecordStart {
@@ -124,8 +143,10 @@ struct LogBuilder {
             }
         }
         let pairedProblems = paired.map { headings[$0] }
+        let context = self.context
+        incidents.reserveCapacity(records.count)
         for r in records {
-            var reader = RecordReader(builder: self, start: r.start, range: r.range, endBlock: r.endBlock)
+            var reader = RecordReader(context: context, start: r.start, range: r.range, endBlock: r.endBlock)
             reader.read()
             var incident = reader.incident
             if incident.shape == .problemFixPair, let n = incident.number {
@@ -150,7 +171,12 @@ struct LogBuilder {
     /// Index of the first top-level block starting at or after `line` (blocks.count when none).
     func blockIndex(atOrAfterLine line: Int, limit: Bool) -> Int {
         if limit { return blocks.count }
-        return blocks.firstIndex { ($0.range?.start.line ?? 0) >= line } ?? blocks.count
+        var lo = 0, hi = blockStartLines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blockStartLines[mid] >= line { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
     }
 
     static func number(_ n: TitleReader.Numbering) -> Int {
@@ -175,7 +201,7 @@ struct LogBuilder {
         guard headings.isEmpty else { return }
         let structural = blocks.contains { [.list, .codeBlock, .blockQuote, .thematicBreak].contains($0.kind) }
         if structural { return }
-        let text = String(decoding: source.bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: source.bytes, as: UTF8.self).trimmedSpaces
         var reason: String?
         if let first = text.first, first == "{" || first == "[",
             (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
@@ -305,9 +331,10 @@ struct LogBuilder {
 
     /// A problem list written as a Markdown list (`## Problems` + `1. **…**: …`) beside a fix list of headings.
     mutating func pairWithProblemList(_ starts: inout [RecordStart], fixes: [Int], fixParent: Int) {
-        guard let ph = headings.firstIndex(where: { h in
-            SectionClassifier.listKind(of: h.parsed.title) == .problems && h.blockIndex < headings[fixParent].blockIndex
-                && !starts.contains { $0.heading == headings.firstIndex(where: { $0.blockIndex == h.blockIndex }) }
+        let recordHeadings = Set(starts.map(\.heading))
+        guard let ph = headings.indices.first(where: { i in
+            SectionClassifier.listKind(of: headings[i].parsed.title) == .problems
+                && headings[i].blockIndex < headings[fixParent].blockIndex && !recordHeadings.contains(i)
         }) else { return }
         let next = headings.first { $0.blockIndex > headings[ph].blockIndex }?.blockIndex ?? blocks.count
         guard let list = blocks[(headings[ph].blockIndex + 1)..<next].first(where: { $0.kind == .list }) else { return }

@@ -2,15 +2,15 @@ import Foundation
 
 /// Reads one record's blocks into an ``Incident``.
 struct RecordReader {
-    let builder: LogBuilder
+    let context: LogContext
     let start: LogBuilder.RecordStart
     let range: SourceRange
     let endBlock: Int
     var incident: Incident
     var diagnostics: [Diagnostic] = []
 
-    var source: SourceText { builder.source }
-    var path: String { builder.source.path }
+    var source: SourceText { context.source }
+    var path: String { context.source.path }
 
     /// An open heading inside the record.
     struct Scope {
@@ -47,12 +47,12 @@ struct RecordReader {
     static let shellLanguages: Set<String> = ["bash", "sh", "shell", "zsh", "console", "shell-session", "terminal", "sh-session", "ksh"]
     static let dockerfileLanguages: Set<String> = ["dockerfile", "docker", "containerfile"]
 
-    init(builder: LogBuilder, start: LogBuilder.RecordStart, range: SourceRange, endBlock: Int) {
-        self.builder = builder
+    init(context: LogContext, start: LogBuilder.RecordStart, range: SourceRange, endBlock: Int) {
+        self.context = context
         self.start = start
         self.range = range
         self.endBlock = endBlock
-        let h = builder.headings[start.heading]
+        let h = context.headings[start.heading]
         incident = Incident(number: start.number, title: h.parsed.title, status: h.parsed.status, date: h.parsed.date,
                             dateSource: h.parsed.date == nil ? nil : .heading, shape: start.shape,
                             heading: HeadingRef(text: h.text, level: h.level, range: h.range), range: range)
@@ -61,7 +61,7 @@ struct RecordReader {
     // MARK: - Walking the record
 
     mutating func read() {
-        let h = builder.headings[start.heading]
+        let h = context.headings[start.heading]
         var reported: Set<String> = []
         for bad in h.parsed.invalidDates where reported.insert(bad).inserted {
             let line = source.line(h.range.start.line)
@@ -76,23 +76,23 @@ struct RecordReader {
         }
         recordRef = lineRefs(onLine: h.range.start.line, fromColumn: 1, origin: .heading).first
         if let p = h.parent, start.shape != .singleDocument {
-            let parent = builder.headings[p]
-            let isDocumentTitle = parent.level == 1 && builder.headings.first?.blockIndex == parent.blockIndex
+            let parent = context.headings[p]
+            let isDocumentTitle = parent.level == 1 && context.headings.first?.blockIndex == parent.blockIndex
             if !isDocumentTitle || SectionClassifier.listKind(of: parent.parsed.title) == .group {
                 incident.group = parent.parsed.title
             }
             if incident.date == nil, let d = parent.parsed.date {
                 incident.date = d
                 incident.dateSource = .group
-            } else if incident.date == nil, let gp = parent.parent, let d = builder.headings[gp].parsed.date {
+            } else if incident.date == nil, let gp = parent.parent, let d = context.headings[gp].parsed.date {
                 incident.date = d
                 incident.dateSource = .group
             }
         }
         var k = h.blockIndex + 1
-        let blocks = builder.blocks
+        let blocks = context.blocks
         while k < min(endBlock, blocks.count) {
-            handleBlock(blocks[k], headingIndex: builder.headings.firstIndex { $0.blockIndex == k })
+            handleBlock(blocks[k], headingIndex: context.headingAtBlock[k])
             k += 1
         }
         if start.shape == .singleDocument, incident.date == nil {
@@ -109,7 +109,7 @@ struct RecordReader {
     mutating func handleBlock(_ block: MarkdownNode, headingIndex: Int?) {
         switch block.kind {
         case .heading:
-            if let headingIndex { enterHeading(builder.headings[headingIndex]) }
+            if let headingIndex { enterHeading(headingIndex) }
         case .paragraph:
             handleParagraph(block)
         case .list:
@@ -130,7 +130,8 @@ struct RecordReader {
 
     var currentKind: SectionKind? { pseudoKind ?? scopes.last?.kind }
 
-    mutating func enterHeading(_ h: HeadingInfo) {
+    mutating func enterHeading(_ index: Int) {
+        let h = context.headings[index]
         while let top = scopes.last, top.level >= h.level { scopes.removeLast() }
         let parentKind = scopes.last?.kind
         let own = SectionClassifier.kind(of: h.parsed.title)
@@ -151,9 +152,9 @@ struct RecordReader {
         scopes.append(scope)
         sawSection = true
         incident.sections.append(Section(kind: scope.kind, heading: h.parsed.title, level: h.level,
-                                         range: sectionRange(for: h)))
+                                         range: sectionRange(for: index)))
         if kind == .solution, incident.solution == nil, let colon = h.parsed.title.firstIndex(of: ":") {
-            let rest = h.parsed.title[h.parsed.title.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let rest = h.parsed.title[h.parsed.title.index(after: colon)...].trimmedSpaces
             if !rest.isEmpty { incident.solution = rest }
         }
         fieldFile = nil
@@ -172,12 +173,15 @@ struct RecordReader {
     }
 
     /// From the heading to the next heading of the same or a higher level inside the record.
-    func sectionRange(for h: HeadingInfo) -> SourceRange {
+    func sectionRange(for index: Int) -> SourceRange {
+        let h = context.headings[index]
         let start = SourceLocation(line: h.range.start.line, column: 1)
-        if let next = builder.headings.first(where: { $0.blockIndex > h.blockIndex && $0.level <= h.level }),
-            next.blockIndex < endBlock
-        {
-            return SourceRange(start: start, end: SourceLocation(line: next.range.start.line, column: 1))
+        var k = index + 1
+        while k < context.headings.count, context.headings[k].blockIndex < endBlock {
+            if context.headings[k].level <= h.level {
+                return SourceRange(start: start, end: SourceLocation(line: context.headings[k].range.start.line, column: 1))
+            }
+            k += 1
         }
         return SourceRange(start: start, end: range.end)
     }
@@ -185,7 +189,7 @@ struct RecordReader {
     mutating func handleParagraph(_ block: MarkdownNode) {
         let fields = FieldReader.fields(in: block, source: source)
         for f in fields { handleField(f) }
-        let text = block.plainText.trimmingCharacters(in: .whitespaces)
+        let text = block.plainText.trimmedSpaces
         if let (label, rest) = FieldReader.label(of: block), fields.allSatisfy({ $0.value.isEmpty }) || fields.isEmpty {
             setPendingLabel(label, rest: rest, line: block.range?.start.line ?? 0)
             return
@@ -213,7 +217,8 @@ struct RecordReader {
 
     /// `(**File:** \`Dockerfile\`, lines 9-10)` written inside a sentence.
     static func inlineFile(in text: String) -> String? {
-        for marker in ["**File:**", "**File**:", "**Location:**", "**Path:**"] {
+        guard text.containsBytes("**") else { return nil }
+        for marker in ["**File:**", "**File**:", "**Location:**", "**Path:**"] where text.containsBytes(marker) {
             if let r = text.range(of: marker) {
                 let rest = String(text[r.upperBound...])
                 return FieldReader.firstCodeSpan(rest).flatMap { $0.contains(" ") ? nil : $0 } ?? FieldReader.dockerfileName(in: rest)
@@ -303,7 +308,7 @@ struct RecordReader {
             }
         case "status", "estado", "状态", "상태", "stato":
             if incident.status == nil {
-                let s = TitleReader.stripDecoration(f.value).trimmingCharacters(in: .whitespaces)
+                let s = TitleReader.stripDecoration(f.value).trimmedSpaces
                 if !s.isEmpty { incident.status = s.uppercased() }
             }
         case "file", "files", "location", "path", "target", "dockerfile", "target file", "archivo", "文件", "파일":
@@ -413,16 +418,16 @@ struct RecordReader {
         guard let para = item.children.first(where: { $0.kind == .paragraph }) else { return (item.plainText, "") }
         var nested: [String] = []
         for child in item.children where child.kind == .list {
-            for sub in child.children { nested.append(sub.plainText.trimmingCharacters(in: .whitespaces)) }
+            for sub in child.children { nested.append(sub.plainText.trimmedSpaces) }
         }
         var title: String
         var detail: String
         if let first = para.children.first, first.kind == .strong {
-            title = first.plainText.trimmingCharacters(in: .whitespaces)
+            title = first.plainText.trimmedSpaces
             detail = para.children.dropFirst().map(\.plainText).joined()
         } else {
             let text = para.plainText
-            if let colon = text.range(of: ": "), text.distance(from: text.startIndex, to: colon.lowerBound) <= 60 {
+            if text.containsBytes(": "), let colon = text.range(of: ": "), text.distance(from: text.startIndex, to: colon.lowerBound) <= 60 {
                 title = String(text[..<colon.lowerBound])
                 detail = String(text[colon.upperBound...])
             } else {
@@ -431,18 +436,18 @@ struct RecordReader {
             }
         }
         if title.hasSuffix(":") { title.removeLast() }
-        detail = detail.trimmingCharacters(in: .whitespaces)
-        while let f = detail.first, ":-–—".contains(f) { detail.removeFirst(); detail = detail.trimmingCharacters(in: .whitespaces) }
+        detail = detail.trimmedSpaces
+        while let f = detail.first, ":-–—".contains(f) { detail.removeFirst(); detail = detail.trimmedSpaces }
         if !nested.isEmpty { detail = ([detail] + nested).filter { !$0.isEmpty }.joined(separator: "\n") }
-        return (title.trimmingCharacters(in: .whitespaces), detail)
+        return (title.trimmedSpaces, detail)
     }
 
     /// Metrics from a pipe table written in a paragraph (cmark has no tables): first column is the metric.
     static func tableMetrics(text: String, range: SourceRange) -> [ImpactMetric] {
-        let rows = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("|") }
+        let rows = text.split(separator: "\n").map { $0.trimmedSpaces }.filter { $0.hasPrefix("|") }
         guard rows.count >= 3 else { return [] }
         func cells(_ row: String) -> [String] {
-            row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
+            row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmedSpaces }
         }
         var out: [ImpactMetric] = []
         for (i, row) in rows.enumerated() where i >= 2 {
@@ -679,12 +684,12 @@ struct RecordReader {
             rest = rest[lastEnd...]
         }
         guard spans.count >= 2, let sep = between.first else { return nil }
-        let s = sep.trimmingCharacters(in: .whitespaces).lowercased()
+        let s = sep.trimmedSpaces.lowercased()
         guard s.contains("→") || s.contains("->") || s.contains("=>") || s == "to" || s.contains("⇒") || s.contains("➡") else { return nil }
-        var subject = prefix.trimmingCharacters(in: .whitespaces)
+        var subject = prefix.trimmedSpaces
         if subject.lowercased().hasSuffix(" from") { subject = String(subject.dropLast(5)) }
         if subject.lowercased() == "from" { subject = "" }
-        return Replacement(subject: subject.trimmingCharacters(in: .whitespaces), from: spans[0], to: spans[1], range: range)
+        return Replacement(subject: subject.trimmedSpaces, from: spans[0], to: spans[1], range: range)
     }
 
     /// Attaches each `**Changed:**` replacement to the changes whose code contains its new value (or the first

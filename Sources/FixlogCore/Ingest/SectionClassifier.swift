@@ -19,26 +19,40 @@ enum SectionClassifier {
         (.notes, ["note", "reference", "related", "see also", "links", "notas", "备注", "참고"]),
     ]
 
+    private static let compiledRules: [(SectionKind, [[UInt8]])] = rules.map { ($0.0, $0.1.map { Array($0.utf8) }) }
+
     /// The kind of a section heading, from its text (numbering and decoration already stripped).
     static func kind(of heading: String) -> SectionKind {
-        let t = heading.lowercased()
+        let t = Array(heading.lowercased().utf8)
         // "What Was NOT Changed" is not a changes section.
-        if t.contains("not changed") || t.contains("unchanged") { return .other }
-        for (kind, words) in rules where words.contains(where: { matches(t, $0) }) {
+        if matches(t, notChanged) || matches(t, unchanged) { return .other }
+        for (kind, words) in compiledRules where words.contains(where: { matches(t, $0) }) {
             return kind
         }
         return .other
     }
 
+    private static let notChanged = Array("not changed".utf8)
+    private static let unchanged = Array("unchanged".utf8)
+
     /// Word-prefix match: "lessons learned" matches "lesson", "testing" matches "test", but "latest" does not.
+    /// Non-ASCII keywords (CJK) match anywhere.
     private static func matches(_ text: String, _ word: String) -> Bool {
-        guard let first = word.unicodeScalars.first, first.isASCII else { return text.contains(word) }
-        var searchRange = text.startIndex..<text.endIndex
-        while let r = text.range(of: word, range: searchRange) {
-            if r.lowerBound == text.startIndex || !text[text.index(before: r.lowerBound)].isLetter { return true }
-            searchRange = r.upperBound..<text.endIndex
+        matches(Array(text.utf8), Array(word.utf8))
+    }
+
+    private static func matches(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        let ascii = needle.first.map { $0 < 0x80 } ?? true
+        var from = 0
+        while let r = String.find(needle, in: hay, from: from) {
+            if !ascii || r.lowerBound == 0 || !isWordByte(hay[r.lowerBound - 1]) { return true }
+            from = r.lowerBound + 1
         }
         return false
+    }
+
+    private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b >= 0x80
     }
 
     enum ListKind { case fixes, problems, group, decoy, none }

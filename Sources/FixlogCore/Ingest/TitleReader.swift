@@ -34,6 +34,8 @@ enum TitleReader {
         "reopened", "investigating", "blocked", "superseded",
     ]
 
+    static let statusWordsLongestFirst = statusWords.sorted { $0.count > $1.count }
+
     /// Parses the plain text of a heading.
     static func parse(_ raw: String) -> Parsed {
         var text = stripDecoration(raw)
@@ -87,11 +89,11 @@ enum TitleReader {
             scalars.append(s)
         }
         var text = String(scalars)
-        text = text.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        text = text.replacingBytes("**", with: "").replacingBytes("__", with: "")
         text = collapseWhitespace(text)
         // "( FIXED ✅)" loses its emoji: tidy the brackets it leaves.
         for (a, b) in [("( ", "("), (" )", ")"), ("[ ", "["), (" ]", "]"), ("()", ""), ("[]", "")] {
-            text = text.replacingOccurrences(of: a, with: b)
+            text = text.replacingBytes(a, with: b)
         }
         return collapseWhitespace(text)
     }
@@ -110,9 +112,9 @@ enum TitleReader {
     }
 
     static func trimPunctuation(_ text: String) -> String {
-        var t = text.trimmingCharacters(in: .whitespaces)
-        while let last = t.last, ":-–—|,".contains(last) { t.removeLast(); t = t.trimmingCharacters(in: .whitespaces) }
-        while let first = t.first, ":-–—|,".contains(first) { t.removeFirst(); t = t.trimmingCharacters(in: .whitespaces) }
+        var t = text.trimmedSpaces
+        while let last = t.last, ":-–—|,".contains(last) { t.removeLast(); t = t.trimmedSpaces }
+        while let first = t.first, ":-–—|,".contains(first) { t.removeFirst(); t = t.trimmedSpaces }
         return t
     }
 
@@ -163,16 +165,16 @@ enum TitleReader {
 
     /// `Title ✅ FIXED` (emoji already stripped), `Title (FIXED)`, `Title [RESOLVED]`, `Title - Fixed`.
     static func splitTrailingStatus(_ text: String) -> (String, String)? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         let lower = t.lowercased()
-        for word in statusWords.sorted(by: { $0.count > $1.count }) {
+        for word in statusWordsLongestFirst {
             for (open, close) in [("(", ")"), ("[", "]")] where lower.hasSuffix(open + word + close) {
                 let rest = String(t.dropLast(word.count + 2))
                 return (canonicalStatus(word), rest)
             }
             guard lower.hasSuffix(word) else { continue }
             let rest = String(t.dropLast(word.count))
-            let trimmedRest = rest.trimmingCharacters(in: .whitespaces)
+            let trimmedRest = rest.trimmedSpaces
             guard !trimmedRest.isEmpty, rest.last == " " || rest.last == "-" || rest.last == ":" || rest.last == "|"
                 || rest.last == "—" || rest.last == "–"
             else { continue }
@@ -196,7 +198,7 @@ enum TitleReader {
 
     /// `Title (2025-10-13)`, `Title - 2025-10-13`, `Title [Oct 13, 2025]`.
     static func splitTrailingDate(_ text: String) -> (String?, String, [String]) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         var core = t
         var closing: Character?
         if let last = core.last, last == ")" || last == "]" {
@@ -229,7 +231,7 @@ enum TitleReader {
                 return (nil, text, [])
             }
         }
-        let inner = String(core[start...]).trimmingCharacters(in: .whitespaces)
+        let inner = String(core[start...]).trimmedSpaces
         let found = DateReader.firstDate(in: inner)
         if let m = found.match, m.byteRange == 0..<inner.utf8.count {
             var rest = String(core[..<start])

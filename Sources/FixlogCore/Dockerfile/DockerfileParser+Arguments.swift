@@ -1,0 +1,530 @@
+/// One instruction as BuildKit's `newNodeFromLine` builds it, before line numbers are attached.
+struct ParsedNode {
+    var keyword: [UInt8]
+    var flags: [String]
+    var arguments: [[UInt8]]
+    /// ONBUILD's instruction (at most one element).
+    var nested: [ParsedNode]
+    var jsonForm: Bool
+    /// The text this node was built from (the logical line, or ONBUILD's rest).
+    var line: [UInt8]
+
+    var lowerKeyword: String { GoText.lower(GoText.string(keyword)) }
+
+    /// BuildKit's `canContainHeredoc`: RUN/COPY/ADD in shell form, or ONBUILD directly wrapping one.
+    var canContainHeredoc: Bool {
+        var node = self
+        if node.lowerKeyword == "onbuild", let inner = node.nested.first { node = inner }
+        guard ["add", "copy", "run"].contains(node.lowerKeyword) else { return false }
+        return !node.jsonForm
+    }
+
+    func instruction(original: String, lines: LineSpan, comments: [String]) -> Instruction {
+        let inner = nested.map { $0.instruction(original: GoText.string($0.line), lines: lines, comments: []) }
+        return Instruction(
+            keyword: GoText.string(keyword), flags: flags, arguments: arguments.map { GoText.string($0) },
+            nested: inner, jsonForm: inner.first?.jsonForm ?? jsonForm, heredocs: [], original: original,
+            lines: lines, stageIndex: nil, previousComments: comments, rawArguments: arguments)
+    }
+}
+
+/// Splits a logical line into keyword, flags and argument nodes (BuildKit's `splitCommand`,
+/// `extractBuilderFlags` and the per-keyword line parsers).
+struct InstructionBuilder {
+    let escape: UInt8
+
+    func node(fromLine line: ArraySlice<UInt8>, depth: Int) throws -> ParsedNode {
+        if depth > DockerfileParser.maximumOnbuildDepth {
+            throw InstructionError(message: "ONBUILD nested more than \(DockerfileParser.maximumOnbuildDepth) levels")
+        }
+        // splitCommand: TrimSpace, split at the first run of [\t\v\f\r ].
+        let trimmed = GoText.trimSpace(line)
+        var k = trimmed.startIndex
+        while k < trimmed.endIndex, !GoText.isSplitSpace(trimmed[k]) { k += 1 }
+        let keyword = Array(trimmed[trimmed.startIndex..<k])
+        var flags: [String] = []
+        var rest = trimmed[trimmed.endIndex...]
+        if k < trimmed.endIndex {
+            var r = k
+            while r < trimmed.endIndex, GoText.isSplitSpace(trimmed[r]) { r += 1 }
+            let (remaining, extracted) = Self.extractFlags(trimmed[r...], escape: escape)
+            flags = extracted
+            rest = GoText.trimSpace(remaining)
+        }
+        var node = ParsedNode(keyword: keyword, flags: flags, arguments: [], nested: [], jsonForm: false,
+                              line: Array(line))
+        switch node.lowerKeyword {
+        case "add", "copy", "volume":
+            try parseMaybeJSONToList(rest, into: &node)
+        case "run", "cmd", "entrypoint", "shell":
+            try parseMaybeJSON(rest, into: &node)
+        case "from", "expose":
+            node.arguments = Self.splitWhitespace(rest)
+        case "maintainer", "user", "workdir", "stopsignal":
+            if !rest.isEmpty { node.arguments = [Array(rest)] }
+        case "arg":
+            node.arguments = parseWords(rest)
+        case "env":
+            node.arguments = try parseNameValue(rest, key: "ENV")
+        case "label":
+            node.arguments = try parseNameValue(rest, key: "LABEL")
+        case "healthcheck":
+            try parseHealthcheck(rest, into: &node)
+        case "onbuild":
+            if !rest.isEmpty { node.nested = [try self.node(fromLine: rest, depth: depth + 1)] }
+        default:
+            node.arguments = [[]]
+        }
+        return node
+    }
+
+    // MARK: flags
+
+    /// `extractBuilderFlags`: byte-wise, every byte a Latin-1 rune; the escape character drops itself and keeps
+    /// the byte after it.
+    static func extractFlags(_ line: ArraySlice<UInt8>, escape: UInt8) -> (ArraySlice<UInt8>, [String]) {
+        enum Phase { case spaces, word, quote }
+        var words: [String] = []
+        var phase = Phase.spaces
+        var word = String.UnicodeScalarView()
+        var quote: UInt8 = 0
+        var blankOK = false
+        let end = line.endIndex
+        var pos = line.startIndex
+        var ch: UInt8 = 0
+        func isWordDashDash(_ w: String.UnicodeScalarView) -> Bool {
+            w.count == 2 && w.allSatisfy { $0 == "-" }
+        }
+        while pos <= end {
+            if pos != end { ch = line[pos] }
+            if phase == .spaces {
+                if pos == end { break }
+                if GoText.isLatin1Space(ch) { pos += 1; continue }
+                if ch != UInt8(ascii: "-") || pos + 1 == end || line[pos + 1] != UInt8(ascii: "-") {
+                    return (line[pos...], words)
+                }
+                phase = .word
+            }
+            if phase == .word || phase == .quote, pos == end {
+                if !isWordDashDash(word) && (blankOK || !word.isEmpty) { words.append(String(word)) }
+                break
+            }
+            if phase == .word {
+                if GoText.isLatin1Space(ch) {
+                    phase = .spaces
+                    if isWordDashDash(word) { return (line[pos...], words) }
+                    if blankOK || !word.isEmpty { words.append(String(word)) }
+                    word = String.UnicodeScalarView()
+                    blankOK = false
+                    pos += 1
+                    continue
+                }
+                if ch == UInt8(ascii: "'") || ch == UInt8(ascii: "\"") {
+                    quote = ch
+                    blankOK = true
+                    phase = .quote
+                    pos += 1
+                    continue
+                }
+                if ch == escape {
+                    if pos + 1 == end { pos += 1; continue }
+                    pos += 1
+                    ch = line[pos]
+                }
+                word.append(Unicode.Scalar(ch))
+                pos += 1
+                continue
+            }
+            // phase == .quote
+            if ch == quote {
+                phase = .word
+                pos += 1
+                continue
+            }
+            if ch == escape {
+                if pos + 1 == end {
+                    phase = .word
+                    pos += 1
+                    continue
+                }
+                pos += 1
+                ch = line[pos]
+            }
+            word.append(Unicode.Scalar(ch))
+            pos += 1
+        }
+        return (line[end...], words)
+    }
+
+    // MARK: argument shapes
+
+    /// `parseStringsWhitespaceDelimited`: split on runs of `[\t\v\f\r ]`.
+    static func splitWhitespace(_ rest: ArraySlice<UInt8>) -> [[UInt8]] {
+        if rest.isEmpty { return [] }
+        var out: [[UInt8]] = []
+        var current: [UInt8] = []
+        var i = rest.startIndex
+        while i < rest.endIndex {
+            let c = rest[i]
+            if GoText.isSplitSpace(c) {
+                out.append(current)
+                current = []
+                while i < rest.endIndex, GoText.isSplitSpace(rest[i]) { i += 1 }
+                continue
+            }
+            current.append(c)
+            i += 1
+        }
+        out.append(current)
+        return out
+    }
+
+    func parseMaybeJSON(_ rest: ArraySlice<UInt8>, into node: inout ParsedNode) throws {
+        if rest.isEmpty { return }
+        switch JSONArrayParser.parse(rest) {
+        case .strings(let items):
+            node.arguments = items
+            node.jsonForm = true
+        case .notStrings:
+            throw InstructionError(message: "when using JSON array syntax, arrays must be comprised of strings only")
+        case .invalid:
+            node.arguments = [Array(rest)]
+        }
+    }
+
+    func parseMaybeJSONToList(_ rest: ArraySlice<UInt8>, into node: inout ParsedNode) throws {
+        switch JSONArrayParser.parse(rest) {
+        case .strings(let items):
+            node.arguments = items
+            node.jsonForm = true
+        case .notStrings:
+            throw InstructionError(message: "when using JSON array syntax, arrays must be comprised of strings only")
+        case .invalid:
+            node.arguments = Self.splitWhitespace(rest)
+        }
+    }
+
+    func parseHealthcheck(_ rest: ArraySlice<UInt8>, into node: inout ParsedNode) throws {
+        var sep = rest.startIndex
+        while sep < rest.endIndex, !GoText.isLatin1Space(rest[sep]) { sep += 1 }
+        var next = sep
+        while next < rest.endIndex, GoText.isLatin1Space(rest[next]) { next += 1 }
+        if sep == rest.startIndex { return }
+        var command = node
+        command.arguments = []
+        try parseMaybeJSON(rest[next...], into: &command)
+        node.arguments = [Array(rest[rest.startIndex..<sep])] + command.arguments
+        node.jsonForm = command.jsonForm
+    }
+
+    /// `parseWords`: split on white space outside quotes; quotes and escapes kept.
+    func parseWords(_ rest: ArraySlice<UInt8>) -> [[UInt8]] {
+        enum Phase { case spaces, word, quote }
+        var words: [[UInt8]] = []
+        var phase = Phase.spaces
+        var word: [UInt8] = []
+        var quote: UInt32 = 0
+        var blankOK = false
+        let end = rest.endIndex
+        var pos = rest.startIndex
+        var ch: UInt32 = 0
+        var width = 1
+        let esc = UInt32(escape)
+        while pos <= end {
+            if pos != end { (ch, width) = GoText.decodeRune(rest, pos) }
+            if phase == .spaces {
+                if pos == end { break }
+                if GoText.isSpace(ch) { pos += width; continue }
+                phase = .word
+            }
+            if phase == .word || phase == .quote, pos == end {
+                if blankOK || !word.isEmpty { words.append(word) }
+                break
+            }
+            if phase == .word {
+                if GoText.isSpace(ch) {
+                    phase = .spaces
+                    if blankOK || !word.isEmpty { words.append(word) }
+                    word = []
+                    blankOK = false
+                    pos += width
+                    continue
+                }
+                if ch == 0x27 || ch == 0x22 {
+                    quote = ch
+                    blankOK = true
+                    phase = .quote
+                }
+                if ch == esc {
+                    if pos + width == end { pos += width; continue }
+                    GoText.appendRune(ch, to: &word)
+                    pos += width
+                    (ch, width) = GoText.decodeRune(rest, pos)
+                }
+                GoText.appendRune(ch, to: &word)
+                pos += width
+                continue
+            }
+            // quote
+            if ch == quote { phase = .word }
+            if ch == esc && quote != 0x27 {
+                if pos + width == end {
+                    phase = .word
+                    pos += width
+                    continue
+                }
+                pos += width
+                GoText.appendRune(ch, to: &word)
+                (ch, width) = GoText.decodeRune(rest, pos)
+            }
+            GoText.appendRune(ch, to: &word)
+            pos += width
+        }
+        return words
+    }
+
+    /// `parseNameVal` (ENV, LABEL): `key value` (old form) or `k=v k2=v2` triples.
+    func parseNameValue(_ rest: ArraySlice<UInt8>, key: String) throws -> [[UInt8]] {
+        let words = parseWords(rest)
+        guard let first = words.first else { return [] }
+        let equals = UInt8(ascii: "=")
+        if !first.contains(equals) {
+            var i = rest.startIndex
+            while i < rest.endIndex, !GoText.isSplitSpace(rest[i]) { i += 1 }
+            guard i < rest.endIndex else { throw InstructionError(message: "\(key) must have two arguments") }
+            var j = i
+            while j < rest.endIndex, GoText.isSplitSpace(rest[j]) { j += 1 }
+            return [Array(rest[rest.startIndex..<i]), Array(rest[j...]), []]
+        }
+        var out: [[UInt8]] = []
+        out.reserveCapacity(words.count * 3)
+        for word in words {
+            guard let eq = word.firstIndex(of: equals) else {
+                throw InstructionError(message:
+                    "Syntax error - can't find = in \(GoText.quote(word)). Must be of the form: name=value")
+            }
+            out.append(Array(word[..<eq]))
+            out.append(Array(word[(eq + 1)...]))
+            out.append([equals])
+        }
+        return out
+    }
+}
+
+/// Go `json.Unmarshal` into `[]interface{}`, as BuildKit's `parseJSON` uses it.
+enum JSONArrayParser {
+    enum Result {
+        case strings([[UInt8]])
+        /// Valid JSON array with a non-string element: BuildKit's error.
+        case notStrings
+        /// Not a JSON array: BuildKit falls back to shell form.
+        case invalid
+    }
+
+    static let maximumDepth = 10000
+
+    static func parse(_ input: ArraySlice<UInt8>) -> Result {
+        let b = GoText.trimLeftSpace(input)
+        guard b.first == UInt8(ascii: "[") else { return .invalid }
+        var i = b.startIndex
+        let end = b.endIndex
+        var stack: [UInt8] = []  // '[' or '{'
+        var topItems: [[UInt8]] = []
+        var allStrings = true
+
+        @inline(__always) func skipWS() {
+            while i < end, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+        }
+
+        // Parses a string starting at i (on the quote); returns decoded bytes if `decode`.
+        func scanString(decode: Bool) -> [UInt8]?? {
+            i += 1
+            var out: [UInt8] = []
+            while i < end {
+                let c = b[i]
+                if c == 0x22 { i += 1; return .some(decode ? out : nil) }
+                if c < 0x20 { return nil }
+                if c == 0x5C {
+                    guard i + 1 < end else { return nil }
+                    let e = b[i + 1]
+                    switch e {
+                    case 0x22, 0x5C, 0x2F: if decode { out.append(e) }; i += 2
+                    case UInt8(ascii: "b"): if decode { out.append(0x08) }; i += 2
+                    case UInt8(ascii: "f"): if decode { out.append(0x0C) }; i += 2
+                    case UInt8(ascii: "n"): if decode { out.append(0x0A) }; i += 2
+                    case UInt8(ascii: "r"): if decode { out.append(0x0D) }; i += 2
+                    case UInt8(ascii: "t"): if decode { out.append(0x09) }; i += 2
+                    case UInt8(ascii: "u"):
+                        guard let r = hex4(i + 2) else { return nil }
+                        i += 6
+                        if decode {
+                            if (0xD800...0xDFFF).contains(r) {
+                                if r < 0xDC00, i + 1 < end, b[i] == 0x5C, b[i + 1] == UInt8(ascii: "u"),
+                                   let r2 = hex4(i + 2), (0xDC00...0xDFFF).contains(r2)
+                                {
+                                    GoText.appendRune(0x10000 + ((r - 0xD800) << 10) + (r2 - 0xDC00), to: &out)
+                                    i += 6
+                                } else {
+                                    GoText.appendRune(GoText.replacement, to: &out)
+                                }
+                            } else {
+                                GoText.appendRune(r, to: &out)
+                            }
+                        }
+                    default:
+                        return nil
+                    }
+                    continue
+                }
+                if decode {
+                    if c < 0x80 {
+                        out.append(c)
+                        i += 1
+                    } else {
+                        let (r, w) = GoText.decodeRune(b, i)
+                        if w == 1 { GoText.appendRune(GoText.replacement, to: &out) } else { GoText.appendRune(r, to: &out) }
+                        i += w
+                    }
+                } else {
+                    i += 1
+                }
+            }
+            return nil
+        }
+
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= end else { return nil }
+            var v: UInt32 = 0
+            for k in at..<(at + 4) {
+                let c = b[k]
+                let d: UInt32
+                switch c {
+                case 0x30...0x39: d = UInt32(c - 0x30)
+                case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+                case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+                default: return nil
+                }
+                v = v << 4 | d
+            }
+            return v
+        }
+
+        func scanNumber() -> Bool {
+            if i < end, b[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < end else { return false }
+            if b[i] == UInt8(ascii: "0") {
+                i += 1
+            } else if b[i] >= 0x31 && b[i] <= 0x39 {
+                while i < end, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+            } else {
+                return false
+            }
+            if i < end, b[i] == UInt8(ascii: ".") {
+                i += 1
+                guard i < end, b[i] >= 0x30 && b[i] <= 0x39 else { return false }
+                while i < end, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+            }
+            if i < end, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < end, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+                guard i < end, b[i] >= 0x30 && b[i] <= 0x39 else { return false }
+                while i < end, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+            }
+            return true
+        }
+
+        func scanLiteral(_ word: String) -> Bool {
+            let w = Array(word.utf8)
+            guard i + w.count <= end, b[i..<(i + w.count)].elementsEqual(w) else { return false }
+            i += w.count
+            return true
+        }
+
+        /// After a complete value: `,` continues, a closer pops. Returns true when the top array closed,
+        /// false on a syntax error, nil to keep going.
+        func afterValue() -> Bool? {
+            while true {
+                skipWS()
+                guard i < end else { return false }
+                let top = stack[stack.count - 1]
+                let closer: UInt8 = top == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+                if b[i] == UInt8(ascii: ",") {
+                    i += 1
+                    return nil
+                }
+                if b[i] == closer {
+                    i += 1
+                    stack.removeLast()
+                    if stack.isEmpty { return true }
+                    continue
+                }
+                return false
+            }
+        }
+
+        // State machine. `expectValue`: a value must come next (after '[' the closer is also allowed).
+        i += 1
+        stack.append(UInt8(ascii: "["))
+        var justOpened = true
+        while true {
+            skipWS()
+            guard i < end else { return .invalid }
+            let top = stack[stack.count - 1]
+            if justOpened {
+                let closer: UInt8 = top == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+                if b[i] == closer {
+                    i += 1
+                    stack.removeLast()
+                    justOpened = false
+                    if stack.isEmpty { break }
+                    if let done = afterValue() { if done { break } else { return .invalid } }
+                    continue
+                }
+            }
+            justOpened = false
+            if top == UInt8(ascii: "{") {
+                // key : value
+                guard b[i] == 0x22, case .some = scanString(decode: false) else { return .invalid }
+                skipWS()
+                guard i < end, b[i] == UInt8(ascii: ":") else { return .invalid }
+                i += 1
+                skipWS()
+                guard i < end else { return .invalid }
+            }
+            // a value
+            let atTop = stack.count == 1
+            let c = b[i]
+            if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                if atTop { allStrings = false }
+                stack.append(c)
+                if stack.count > maximumDepth { return .invalid }
+                i += 1
+                justOpened = true
+                continue
+            }
+            if c == 0x22 {
+                guard case .some(let decoded) = scanString(decode: atTop) else { return .invalid }
+                if atTop, let decoded { topItems.append(decoded) }
+            } else if c == UInt8(ascii: "t") {
+                guard scanLiteral("true") else { return .invalid }
+                if atTop { allStrings = false }
+            } else if c == UInt8(ascii: "f") {
+                guard scanLiteral("false") else { return .invalid }
+                if atTop { allStrings = false }
+            } else if c == UInt8(ascii: "n") {
+                guard scanLiteral("null") else { return .invalid }
+                if atTop { allStrings = false }
+            } else if c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) {
+                guard scanNumber() else { return .invalid }
+                if atTop { allStrings = false }
+            } else {
+                return .invalid
+            }
+            if let done = afterValue() { if done { break } else { return .invalid } }
+        }
+
+        skipWS()
+        guard i == end else { return .invalid }
+        return allStrings ? .strings(topItems) : .notStrings
+    }
+}

@@ -1,0 +1,313 @@
+/// The outcome of parsing a Dockerfile: the model (nil on a fatal error, as BuildKit refuses the file)
+/// and every finding, warnings included.
+public struct DockerfileParseResult: Sendable {
+    public var dockerfile: Dockerfile?
+    public var diagnostics: [Diagnostic]
+    /// The lines BuildKit itself reports for the fatal error, quirks included (directive errors one line
+    /// early, `file with no instructions` at the number of lines read, a too-long line at the last line read
+    /// successfully). nil when the parse succeeded. The diagnostics carry the real lines.
+    public var buildkitErrorLines: ClosedRange<Int>?
+
+    public init(dockerfile: Dockerfile?, diagnostics: [Diagnostic], buildkitErrorLines: ClosedRange<Int>? = nil) {
+        self.dockerfile = dockerfile
+        self.diagnostics = diagnostics
+        self.buildkitErrorLines = buildkitErrorLines
+    }
+}
+
+/// A hand-written parser with the semantics of BuildKit's Dockerfile parser
+/// (moby/buildkit `frontend/dockerfile/parser`, the behaviour documented in the conformance corpus'
+/// FORMAT.md): directives, continuations, comments, heredocs, flags, JSON form, ONBUILD, line numbers.
+///
+/// It works on bytes and never traps on any input. Files without FROM (fragments) parse too; their
+/// `stages` are empty.
+public enum DockerfileParser {
+    /// BuildKit's `bufio.MaxScanTokenSize - 1`.
+    public static let maximumLineLength = 65535
+    /// ONBUILD chains deeper than this are refused (BuildKit has no limit; fixlog keeps its stack bounded).
+    public static let maximumOnbuildDepth = 64
+
+    /// Parses the text with BuildKit's rules.
+    public static func parse(_ source: SourceText) -> DockerfileParseResult {
+        var parser = LineParser(source: source)
+        return parser.run()
+    }
+}
+
+/// A fatal parse error, as BuildKit reports it.
+struct DockerfileFailure: Error {
+    var id: DiagnosticID
+    var message: String
+    /// Real 1-based lines of the problem.
+    var lines: ClosedRange<Int>
+    /// What BuildKit reports.
+    var buildkitLines: ClosedRange<Int>
+}
+
+/// An error raised while building one instruction (located by the caller).
+struct InstructionError: Error {
+    var message: String
+    var id: DiagnosticID = .dockerfileSyntax
+}
+
+struct LineParser {
+    let source: SourceText
+    let bytes: [UInt8]
+    /// Byte offset of the next unread physical line.
+    var position = 0
+    /// Physical lines consumed so far (BuildKit's `currentLine`).
+    var currentLine = 0
+    /// Set when a physical line longer than 64 KiB stopped the scanner.
+    var tooLong = false
+    var escape: UInt8 = UInt8(ascii: "\\")
+
+    init(source: SourceText) {
+        self.source = source
+        self.bytes = source.bytes
+    }
+
+    /// The next physical line including its `\n`, or nil at the end (or after a too-long line).
+    mutating func scan() -> Range<Int>? {
+        if tooLong || position >= bytes.count { return nil }
+        let start = position
+        let newline = bytes[start...].firstIndex(of: 0x0A)
+        let contentEnd = newline ?? bytes.count
+        if contentEnd - start > DockerfileParser.maximumLineLength {
+            tooLong = true
+            return nil
+        }
+        position = newline.map { $0 + 1 } ?? bytes.count
+        return start..<position
+    }
+
+    /// Go `bytes.TrimRight(b, "\r\n")`.
+    func trimNewline(_ r: Range<Int>) -> ArraySlice<UInt8> {
+        var end = r.upperBound
+        while end > r.lowerBound, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return bytes[r.lowerBound..<end]
+    }
+
+    /// BuildKit's continuation test: `([^E])E[ \t]*$|^E[ \t]*$`, replaced by `$1`.
+    func trimContinuation(_ b: ArraySlice<UInt8>) -> (ArraySlice<UInt8>, continues: Bool) {
+        var j = b.endIndex
+        while j > b.startIndex, b[j - 1] == 0x20 || b[j - 1] == 0x09 { j -= 1 }
+        guard j > b.startIndex, b[j - 1] == escape else { return (b, false) }
+        if j - 1 == b.startIndex { return (b[b.startIndex..<b.startIndex], true) }
+        if b[j - 2] == escape { return (b, false) }
+        return (b[b.startIndex..<(j - 1)], true)
+    }
+
+    func fail(_ id: DiagnosticID, _ message: String, lines: ClosedRange<Int>, buildkit: ClosedRange<Int>? = nil)
+        -> DockerfileFailure
+    {
+        DockerfileFailure(id: id, message: message, lines: lines, buildkitLines: buildkit ?? lines)
+    }
+
+    /// Bytes on physical line `n` without its line ending (0 past the end of the file).
+    func lineLength(_ n: Int) -> Int {
+        guard n >= 1, n <= source.lineStarts.count, !bytes.isEmpty else { return 0 }
+        let start = source.lineStarts[n - 1]
+        var end = n < source.lineStarts.count ? source.lineStarts[n] : bytes.count
+        while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return end - start
+    }
+
+    /// Leading blanks on physical line `n`, so errors point at the instruction's keyword.
+    func indentation(_ n: Int) -> Int {
+        guard n >= 1, n <= source.lineStarts.count, !bytes.isEmpty else { return 0 }
+        var i = source.lineStarts[n - 1]
+        let start = i
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i < bytes.count, bytes[i] == 0x0A || bytes[i] == 0x0D { return 0 }
+        return i - start
+    }
+
+    mutating func run() -> DockerfileParseResult {
+        do {
+            return try parseAll()
+        } catch let failure as DockerfileFailure {
+            let first = max(1, failure.lines.lowerBound)
+            let last = max(first, failure.lines.upperBound)
+            let range = SourceRange(
+                start: SourceLocation(line: first, column: indentation(first) + 1),
+                end: SourceLocation(line: last, column: lineLength(last) + 1))
+            let diagnostic = Diagnostic.error(failure.id, failure.message, file: source.path, range: range)
+            return DockerfileParseResult(dockerfile: nil, diagnostics: [diagnostic],
+                                         buildkitErrorLines: failure.buildkitLines)
+        } catch {
+            let diagnostic = Diagnostic.error(.dockerfileSyntax, "\(error)", file: source.path,
+                                              range: SourceRange(line: max(1, currentLine)))
+            return DockerfileParseResult(dockerfile: nil, diagnostics: [diagnostic])
+        }
+    }
+
+    private static let knownDirectives: Set<String> = ["syntax", "escape", "check"]
+
+    /// Matches `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`.
+    static func matchDirective(_ b: ArraySlice<UInt8>) -> (key: String, value: ArraySlice<UInt8>)? {
+        var i = b.startIndex
+        let end = b.endIndex
+        guard i < end, b[i] == UInt8(ascii: "#") else { return nil }
+        i += 1
+        while i < end, GoText.isRegexSpace(b[i]) { i += 1 }
+        func isAlpha(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+        guard i < end, isAlpha(b[i]) else { return nil }
+        let keyStart = i
+        while i < end, isAlpha(b[i]) || (b[i] >= 0x30 && b[i] <= 0x39) { i += 1 }
+        let key = String(decoding: b[keyStart..<i], as: UTF8.self)
+        while i < end, GoText.isRegexSpace(b[i]) { i += 1 }
+        guard i < end, b[i] == UInt8(ascii: "=") else { return nil }
+        i += 1
+        let afterEquals = i
+        guard afterEquals < end else { return nil }
+        while i < end, GoText.isRegexSpace(b[i]) { i += 1 }
+        var valueEnd = end
+        while valueEnd > i, GoText.isRegexSpace(b[valueEnd - 1]) { valueEnd -= 1 }
+        if i < valueEnd { return (key, b[i..<valueEnd]) }
+        // Only white space after '=': the lazy group takes the last character.
+        return (key, b[(end - 1)..<end])
+    }
+
+    mutating func parseAll() throws -> DockerfileParseResult {
+        var instructions: [Instruction] = []
+        var warnings: [Diagnostic] = []
+        var directives: [ParserDirective] = []
+        var seenDirectives: Set<String> = []
+        var directivesDone = false
+        var comments: [String] = []
+
+        while let token = scan() {
+            var raw = bytes[token]
+            if currentLine == 0, raw.starts(with: [0xEF, 0xBB, 0xBF]) { raw = raw.dropFirst(3) }
+            let rawRange = raw.startIndex..<raw.endIndex
+            let trimmed = trimNewline(rawRange)
+            let stripped = GoText.trimLeftSpace(trimmed)
+            let isComment = stripped.first == UInt8(ascii: "#")
+
+            var isDirective = false
+            if !directivesDone {
+                if let (key, value) = Self.matchDirective(stripped),
+                   Self.knownDirectives.contains(key.lowercased())
+                {
+                    let name = key.lowercased()
+                    let realLine = currentLine + 1
+                    if seenDirectives.contains(name) {
+                        throw fail(.dockerfileDirective, "only one \(name) parser directive can be used",
+                                   lines: realLine...realLine, buildkit: currentLine...currentLine)
+                    }
+                    seenDirectives.insert(name)
+                    let valueString = GoText.string(value)
+                    if name == "escape" {
+                        guard value.count == 1, value.first == UInt8(ascii: "`") || value.first == UInt8(ascii: "\\")
+                        else {
+                            throw fail(.dockerfileDirective,
+                                       "invalid escape token '\(valueString)' does not match ` or \\",
+                                       lines: realLine...realLine, buildkit: currentLine...currentLine)
+                        }
+                        escape = value[value.startIndex]
+                    }
+                    directives.append(ParserDirective(name: name, value: valueString, line: realLine))
+                    isDirective = true
+                } else {
+                    directivesDone = true
+                }
+            }
+            if isComment && !isDirective {
+                let text = GoText.trimSpace(raw.dropFirst())
+                if text.isEmpty { comments = [] } else { comments.append(GoText.string(text)) }
+            }
+
+            let firstPiece = isComment ? trimmed[trimmed.endIndex...] : stripped
+            currentLine += 1
+            let startLine = currentLine
+            var (piece, continues) = trimContinuation(firstPiece)
+            if !continues && piece.isEmpty { continue }
+
+            var line = [UInt8](piece)
+            var hasEmptyContinuationLine = false
+            while continues, let next = scan() {
+                currentLine += 1
+                let t = trimNewline(next)
+                let s = GoText.trimLeftSpace(t)
+                if s.first == UInt8(ascii: "#") { continue }
+                if s.isEmpty {
+                    hasEmptyContinuationLine = true
+                    continue
+                }
+                (piece, continues) = trimContinuation(t)
+                line.append(contentsOf: piece)
+            }
+
+            let original = GoText.string(line)
+            if hasEmptyContinuationLine {
+                warnings.append(.warning(
+                    .dockerfileEmptyContinuation, "Empty continuation line found in: \(original)",
+                    file: source.path, range: SourceRange(line: currentLine)))
+            }
+
+            var node: ParsedNode
+            do {
+                node = try InstructionBuilder(escape: escape).node(fromLine: line[...], depth: 0)
+            } catch let error as InstructionError {
+                throw fail(error.id, error.message, lines: startLine...currentLine)
+            }
+
+            var heredocs: [Heredoc] = []
+            if node.canContainHeredoc, line.contains(UInt8(ascii: "<")) {
+                let markers: [HeredocMarker]
+                do {
+                    markers = try HeredocScanner.markers(inLine: line[...])
+                } catch let error as InstructionError {
+                    throw fail(error.id, error.message, lines: startLine...currentLine)
+                }
+                for marker in markers {
+                    var content: [UInt8] = []
+                    var terminated = false
+                    while let bodyLine = scan() {
+                        currentLine += 1
+                        var candidate = trimNewline(bodyLine)
+                        if marker.chomp {
+                            while candidate.first == 0x09 { candidate = candidate.dropFirst() }
+                        }
+                        if candidate.elementsEqual(marker.name) {
+                            terminated = true
+                            break
+                        }
+                        content.append(contentsOf: bytes[bodyLine])
+                    }
+                    if !terminated {
+                        throw fail(.dockerfileUnterminatedHeredoc, "unterminated heredoc",
+                                   lines: startLine...max(startLine, currentLine))
+                    }
+                    heredocs.append(Heredoc(name: GoText.string(marker.name), fileDescriptor: marker.fileDescriptor,
+                                            expand: marker.expand, chomp: marker.chomp,
+                                            content: GoText.string(content)))
+                }
+            }
+
+            let span = LineSpan(first: startLine, last: currentLine)
+            var instruction = node.instruction(original: original, lines: span, comments: comments)
+            instruction.heredocs = heredocs
+            instructions.append(instruction)
+            comments = []
+        }
+
+        if instructions.isEmpty {
+            let shown = max(1, currentLine + (tooLong ? 1 : 0))
+            throw fail(.dockerfileEmpty, "file with no instructions", lines: shown...shown,
+                       buildkit: currentLine...currentLine)
+        }
+        if tooLong {
+            let line = currentLine + 1
+            throw fail(.dockerfileLineTooLong,
+                       "dockerfile line greater than max allowed size of \(DockerfileParser.maximumLineLength)",
+                       lines: line...line, buildkit: currentLine...currentLine)
+        }
+
+        let stages = StageBuilder.assignStages(&instructions)
+        let dockerfile = Dockerfile(
+            path: source.path, escapeCharacter: Character(Unicode.Scalar(escape)), directives: directives,
+            instructions: instructions, stages: stages, warnings: warnings, lineCount: source.lineCount)
+        return DockerfileParseResult(dockerfile: dockerfile, diagnostics: warnings)
+    }
+}

@@ -1,0 +1,60 @@
+/// Byte-level string helpers for the ingester's hot paths (Foundation's string search is far slower and
+/// locale-aware, which fixlog does not want anyway).
+extension StringProtocol {
+    /// Trims ASCII white space (space, tab, CR, LF, FF, VT) at both ends.
+    var trimmedSpaces: String {
+        let s = Substring(self)
+        let u = s.utf8
+        guard let first = u.firstIndex(where: { !String.isSpace($0) }) else { return "" }
+        let last = u.lastIndex(where: { !String.isSpace($0) }) ?? first
+        return String(s[first...last])
+    }
+}
+
+extension String {
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+
+    /// The byte range of the first occurrence of `needle`, or nil.
+    func byteRange(of needle: String) -> Range<Int>? {
+        Self.find(Array(needle.utf8), in: Array(utf8))
+    }
+
+    func containsBytes(_ needle: String) -> Bool { byteRange(of: needle) != nil }
+
+    /// Replaces every occurrence of `target` (byte-wise).
+    func replacingBytes(_ target: String, with replacement: String) -> String {
+        let hay = Array(utf8), t = Array(target.utf8), r = Array(replacement.utf8)
+        guard !t.isEmpty, hay.count >= t.count else { return self }
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count)
+        var i = 0
+        var changed = false
+        while i < hay.count {
+            if hay[i] == t[0], i + t.count <= hay.count, hay[i..<i + t.count].elementsEqual(t) {
+                out += r
+                i += t.count
+                changed = true
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
+        }
+        return changed ? String(decoding: out, as: UTF8.self) : self
+    }
+
+    static func find(_ needle: [UInt8], in hay: [UInt8], from start: Int = 0) -> Range<Int>? {
+        guard !needle.isEmpty, hay.count >= needle.count, start <= hay.count - needle.count else { return nil }
+        let first = needle[0]
+        var i = start
+        let end = hay.count - needle.count
+        while i <= end {
+            if hay[i] == first {
+                var k = 1
+                while k < needle.count, hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i..<i + needle.count }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
