@@ -76,6 +76,9 @@ public struct VerificationPlan: Sendable, Hashable {
         self.logPath = logPath
         self.root = rootAbs
         var steps: [PlannedStep] = []
+        // The same for every step: computed once.
+        let prelude = Self.prelude(root: rootAbs, logDirectory: logDir, containerCLI: containerCLI)
+        let besideLog = Self.besideLogFiles(root: rootAbs, logDirectory: logDir)
         for (r, record) in records.enumerated() {
             for (s, step) in record.steps.enumerated() {
                 let options = StepOptions(step.options)
@@ -88,13 +91,13 @@ public struct VerificationPlan: Sendable, Hashable {
                 if skip == nil, !Self.shellLanguages.contains(language) {
                     skip = "not a shell block (\(language))"
                 }
-                let files = Self.inputFiles(analysis: analysis, root: rootAbs, logDirectory: logDir)
+                let files = Self.inputFiles(analysis: analysis, root: rootAbs, logDirectory: logDir, besideLog: besideLog)
                 let hash = ResultsCache.inputsHash(script: step.script, options: step.options,
                                                    containerCLI: containerCLI, files: files)
                 steps.append(PlannedStep(
                     incident: record.number ?? (r + 1), record: r + 1, step: s + 1, title: record.title,
                     label: step.label, line: step.contentStartLine, script: step.script,
-                    runnableScript: Self.prelude(root: rootAbs, logDirectory: logDir, containerCLI: containerCLI) + script,
+                    runnableScript: prelude + script,
                     language: step.language, expectedOutput: step.expectedOutput, rawOptions: step.options,
                     options: options, workingDirectory: rootAbs, logDirectory: logDir, analysis: analysis,
                     prerequisites: prereqs, timeout: options.timeout ?? defaultTimeout,
@@ -154,7 +157,16 @@ public struct VerificationPlan: Sendable, Hashable {
 
     /// Input files for the hash: Dockerfiles the build commands use, the Dockerfile/Containerfile beside
     /// the log, and existing files the script names.
-    static func inputFiles(analysis: ScriptAnalysis, root: String, logDirectory: String) -> [(relative: String, absolute: String)] {
+    /// The `Dockerfile` / `Containerfile` beside the log that exist, as absolute paths.
+    static func besideLogFiles(root: String, logDirectory: String) -> [String] {
+        ["Dockerfile", "Containerfile"].map { logDirectory + "/" + $0 }.filter {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && !isDir.boolValue
+        }
+    }
+
+    static func inputFiles(analysis: ScriptAnalysis, root: String, logDirectory: String,
+                           besideLog: [String]? = nil) -> [(relative: String, absolute: String)] {
         var out: [(String, String)] = []
         var seen: Set<String> = []
         let fm = FileManager.default
@@ -181,7 +193,10 @@ public struct VerificationPlan: Sendable, Hashable {
             let list = candidates(file)
             if let hit = list.first(where: { fm.fileExists(atPath: $0) }) { addIfFile(hit) } else if let first = list.first { addIfFile(first, always: true) }
         }
-        for name in ["Dockerfile", "Containerfile"] { addIfFile(logDirectory + "/" + name) }
+        for path in besideLog ?? besideLogFiles(root: root, logDirectory: logDirectory) {
+            let normal = ScriptAnalysis.join("/", path)
+            if !seen.contains(normal) { seen.insert(normal); out.append((relative(normal), normal)) }
+        }
         for named in analysis.namedPaths {
             let path = named.path.hasPrefix("/") ? named.path : ScriptAnalysis.join(named.directory, named.path)
             for candidate in candidates(path) where fm.fileExists(atPath: candidate) {

@@ -7,7 +7,8 @@ import Testing
 struct StepRunnerTests {
     let env = VT.environment()
 
-    func runner(timeout: Duration = .seconds(2), limit: Int = 64 * 1024) -> StepRunner {
+    // Generous by default: only the tests about timeouts use short ones (the machine may be loaded).
+    func runner(timeout: Duration = .seconds(30), limit: Int = 64 * 1024) -> StepRunner {
         StepRunner(timeout: timeout, grace: .milliseconds(300), outputLimit: limit)
     }
 
@@ -40,7 +41,7 @@ struct StepRunnerTests {
 
     @Test func backgroundChildHoldingStdoutDoesNotBlock() async throws {
         // The script exits at once; its background child keeps stdout open. fixlog must not wait for it.
-        let out = await runner(timeout: .seconds(5)).run(script: "sleep 1000 &\necho started", workingDirectory: "/tmp", environment: env)
+        let out = await runner(timeout: .seconds(30)).run(script: "sleep 1000 &\necho started", workingDirectory: "/tmp", environment: env)
         #expect(out.ending == .finished)
         #expect(out.exitStatus == 0)
         #expect(out.stdout.text == "started\n")
@@ -55,7 +56,7 @@ struct StepRunnerTests {
     }
 
     @Test func scriptIgnoringSIGTERMIsKilled() async throws {
-        let out = await runner(timeout: .seconds(1)).run(script: "trap '' TERM\n(trap '' TERM; sleep 1000) &\nsleep 1000", workingDirectory: "/tmp", environment: env)
+        let out = await runner(timeout: .seconds(2)).run(script: "trap '' TERM\n(trap '' TERM; sleep 1000) &\nsleep 1000", workingDirectory: "/tmp", environment: env)
         #expect(out.ending == .timedOut)
         #expect(out.signal == SIGKILL)
         #expect(await VT.groupGone(try #require(out.processGroup)))
@@ -64,7 +65,7 @@ struct StepRunnerTests {
     @Test func jobControlEscapeesAreSweptAtTimeout() async throws {
         // With `set -m`, bash puts background jobs in process groups of their own; they stay in the session.
         let dir = try VT.tempDir(); defer { VT.remove(dir) }
-        let out = await runner(timeout: .seconds(1)).run(script: "set -m\nsleep 1000 &\necho $! > job.pid\nsleep 1000",
+        let out = await runner(timeout: .seconds(2)).run(script: "set -m\nsleep 1000 &\necho $! > job.pid\nsleep 1000",
                                                          workingDirectory: dir, environment: env)
         #expect(out.ending == .timedOut)
         let job = try #require(VT.readPid(dir + "/job.pid"))
@@ -99,7 +100,7 @@ struct StepRunnerTests {
     }
 
     @Test func stdinIsClosed() async throws {
-        let out = await runner(timeout: .seconds(2)).run(script: "cat; read -r line || echo EOF", workingDirectory: "/tmp", environment: env)
+        let out = await runner().run(script: "cat; read -r line || echo EOF", workingDirectory: "/tmp", environment: env)
         #expect(out.ending == .finished)
         #expect(out.exitStatus == 0)
         #expect(out.stdout.text == "EOF\n")

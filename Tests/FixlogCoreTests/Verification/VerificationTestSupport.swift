@@ -38,7 +38,7 @@ enum VT {
 
     /// A plan for `records` with the log at `root/DOCKERFILE_FIXES.md` (or `logDir`).
     static func plan(_ records: [VerificationRecord], root: String, logDirectory: String? = nil,
-                     timeout: StepDuration = StepDuration(seconds: 5), containerCLI: ContainerCLI? = nil,
+                     timeout: StepDuration = StepDuration(seconds: 30), containerCLI: ContainerCLI? = nil,
                      path: String? = nil) -> VerificationPlan {
         VerificationPlan(records: records, logPath: (logDirectory ?? root) + "/DOCKERFILE_FIXES.md", root: root,
                          searchPath: path ?? environment()["PATH"] ?? VerificationSettings.defaultPath,
@@ -58,7 +58,7 @@ enum VT {
 
     /// Runs single-step records and returns the results.
     static func run(_ steps: [VerificationStep], root: String, engine: VerificationEngine? = nil,
-                    previous: VerificationResults? = nil, timeout: StepDuration = StepDuration(seconds: 5)) async -> [StepResult] {
+                    previous: VerificationResults? = nil, timeout: StepDuration = StepDuration(seconds: 30)) async -> [StepResult] {
         let plan = plan(steps.enumerated().map { VerificationRecord(number: $0.offset + 1, title: "R\($0.offset + 1)", steps: [$0.element]) },
                         root: root, timeout: timeout)
         return await (engine ?? self.engine()).run(plan.steps, logPath: "DOCKERFILE_FIXES.md", previous: previous)
