@@ -163,7 +163,7 @@ struct VerifyCLITests {
         let script = "echo $$ > fixlog.pid\nexec \(VerificationPlan.quote(binary)) verify --allow-exec --grace 300ms"
         async let outcome = StepRunner(timeout: .seconds(30)).run(script: script, workingDirectory: dir, environment: env)
         var stepPid: Int32?
-        for _ in 0..<200 {
+        for _ in 0..<1000 {   // up to 20 s on a loaded machine
             if let text = try? String(contentsOfFile: dir + "/step.pid", encoding: .utf8), let p = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) { stepPid = p; break }
             try await Task.sleep(for: .milliseconds(20))
         }
