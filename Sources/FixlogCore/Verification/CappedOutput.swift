@@ -3,8 +3,11 @@ import Foundation
 /// A byte stream captured with a cap: the first `headLimit` bytes and the last `tailLimit` bytes are
 /// kept; what lies between is counted and replaced by a cut marker when rendered.
 public struct CappedOutput: Sendable, Hashable {
+    /// Bytes kept from the start of the stream.
     public let headLimit: Int
+    /// Bytes kept from the end of the stream.
     public let tailLimit: Int
+    /// The kept first bytes.
     public private(set) var head: [UInt8] = []
     private var tailStorage: [UInt8] = []
     /// Total bytes seen.

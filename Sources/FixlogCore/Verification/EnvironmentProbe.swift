@@ -9,6 +9,7 @@ public actor EnvironmentProbe {
         "curl", "go", "cargo", "rustc", "swift", "kubectl", "helm", "java", "gcc", "cmake", "nvidia-smi",
     ]
 
+    /// The OS name recorded in results (read once).
     public nonisolated let operatingSystem: String
     private var versions: [String: String] = [:]
     private let searchPath: String

@@ -15,6 +15,7 @@ public struct ExpectationOutcome: Sendable, Hashable, Codable {
         self.notApplicableLines = notApplicableLines
     }
 
+    /// True when no expected line is missing.
     public var isSatisfied: Bool { missingLines.isEmpty }
 
     enum CodingKeys: String, CodingKey { case missingLines, uncheckedLines, notApplicableLines }

@@ -19,6 +19,7 @@ public struct Prerequisite: Sendable, Hashable, Codable {
     /// Whether the command was named by a `requires=` option (rather than found in the script).
     public var explicit: Bool
 
+    /// Whether the command was found.
     public var isAvailable: Bool { path != nil }
 }
 

@@ -30,22 +30,31 @@ public struct StepResult: Sendable, Hashable, Codable {
     public var step: Int
     /// The record title and the step's label, for people reading reports.
     public var title: String?
+    /// The label of the section above the block.
     public var label: String?
     /// The log file (as given) and the line of the block's first content line.
     public var log: String?
+    /// The log line of the block's first content line.
     public var line: Int?
+    /// What happened.
     public var status: StepStatus
     /// Why a step was skipped or errored, or what failed.
     public var reason: String?
+    /// The exit status, when the script exited by itself.
     public var exitStatus: Int?
+    /// The signal that ended the script, when one did.
     public var signal: Int?
+    /// Wall time of the run in milliseconds (0 when nothing ran).
     public var durationMs: Int
     /// ISO 8601 UTC timestamp of the start (for a cached step: of the run it reuses).
     public var startedAt: String?
     /// The kept output (stdout, then stderr under a `--- stderr ---` line), masked and shortened.
     public var outputExcerpt: String
+    /// Missing, unchecked and not applicable expected lines.
     public var expectation: ExpectationOutcome
+    /// SHA-256 (hex) of the script and the files it depends on (see `ResultsCache`).
     public var inputsHash: String
+    /// OS and tool versions, for steps that ran.
     public var environment: StepEnvironment?
 
     public init(incident: Int, record: Int, step: Int, title: String? = nil, label: String? = nil,
@@ -78,7 +87,9 @@ public struct StepResult: Sendable, Hashable, Codable {
 
 /// Problems reading or writing a results file.
 public struct ResultsFileError: Error, Sendable, CustomStringConvertible {
+    /// The results file.
     public var path: String
+    /// What is wrong with it.
     public var message: String
     public var description: String { "\(path): \(message)" }
 }
@@ -88,7 +99,9 @@ public struct VerificationResults: Sendable, Hashable, Codable {
     /// The schema version this build writes and reads.
     public static let currentSchemaVersion = 1
 
+    /// Always ``currentSchemaVersion`` when written by this build.
     public var schemaVersion: Int
+    /// One entry per step, in log order.
     public var steps: [StepResult]
 
     public init(steps: [StepResult]) {

@@ -16,8 +16,11 @@ public struct ScriptAnalysis: Sendable, Hashable {
     /// `<context>/Dockerfile`), relative to the run directory.
     public var buildFiles: [String]
 
+    /// A path named by the script and the directory the script was in.
     public struct NamedPath: Sendable, Hashable {
+        /// Directory relative to the run directory (`.` for the run directory).
         public var directory: String
+        /// The path as written.
         public var path: String
     }
 

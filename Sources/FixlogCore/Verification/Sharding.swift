@@ -4,6 +4,7 @@
 public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// 1-based shard index.
     public var index: Int
+    /// Number of shards.
     public var count: Int
 
     public init?(index: Int, count: Int) {

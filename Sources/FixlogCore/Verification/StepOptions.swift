@@ -81,10 +81,15 @@ public struct StepDuration: Sendable, Hashable, Codable, CustomStringConvertible
 /// | `exit=1` | the exit status the step is expected to end with (default 0) |
 /// | `env=NAME` | another environment variable passed through to this step (repeat the key for more) |
 public struct StepOptions: Sendable, Hashable {
+    /// `timeout=`: the step's timeout.
     public var timeout: StepDuration?
+    /// `requires=`: commands that must be on PATH.
     public var requires: [String]
+    /// `skip`: why the step is never run.
     public var skipReason: String?
+    /// `exit=`: the exit status that counts as success.
     public var expectedExitStatus: Int32
+    /// `env=`: more variables passed through.
     public var environmentNames: [String]
     /// Problems found while reading the options (unknown option, unreadable value).
     public var problems: [String]

@@ -33,14 +33,19 @@ public struct StepRunner: Sendable {
 
     /// The outcome of a run.
     public struct Outcome: Sendable {
+        /// What ended the run.
         public var ending: Ending
         /// Exit status, when the main process exited normally.
         public var exitStatus: Int32?
         /// Terminating signal, when the main process was killed by one.
         public var signal: Int32?
+        /// Captured standard output (capped).
         public var stdout: CappedOutput
+        /// Captured standard error (capped).
         public var stderr: CappedOutput
+        /// When the process was started.
         public var startedAt: Date
+        /// Wall time until the group was gone, in milliseconds.
         public var durationMs: Int
         /// The process group the script ran in (its pid), for callers that want to check it is gone.
         public var processGroup: Int32?
@@ -48,8 +53,11 @@ public struct StepRunner: Sendable {
         public var launchError: String?
     }
 
+    /// The bash executable.
     public var shell: String
+    /// How long the script may run.
     public var timeout: Duration
+    /// Time between SIGTERM and SIGKILL when stopping the group.
     public var grace: Duration
     /// Bytes kept per stream (half head, half tail).
     public var outputLimit: Int

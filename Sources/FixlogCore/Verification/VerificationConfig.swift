@@ -11,7 +11,9 @@ import Yams
 /// # … or a map of names to values:  env: {CONTAINERS_CONF: fixtures/containers/containers.conf}
 /// ```
 public struct VerificationConfig: Sendable, Hashable {
+    /// `exec: true` allows running steps without `--allow-exec`.
     public var exec: Bool
+    /// The default step timeout.
     public var timeout: StepDuration?
     /// Variable names to pass through from fixlog's environment.
     public var environmentNames: [String]

@@ -54,6 +54,7 @@ public enum VerificationEvent: Sendable {
 
 /// Runs a plan: cache lookups, prerequisite skips, parallel execution, expectation checks, results.
 public struct VerificationEngine: Sendable {
+    /// How steps are run.
     public var settings: VerificationSettings
 
     public init(settings: VerificationSettings) {

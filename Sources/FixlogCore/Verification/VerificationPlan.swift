@@ -8,6 +8,7 @@ public struct PlannedStep: Sendable, Hashable {
     public var record: Int
     /// The step's 1-based position within its record.
     public var step: Int
+    /// The record's title / the step's label.
     public var title: String?
     public var label: String?
     /// The log's line of the block's first content line.
@@ -16,19 +17,26 @@ public struct PlannedStep: Sendable, Hashable {
     public var script: String
     /// The script bash runs: the prelude (the `cd` rule, a container CLI swap) plus the commands.
     public var runnableScript: String
+    /// The fence language.
     public var language: String?
+    /// Expected stdout lines.
     public var expectedOutput: [ExpectedLine]
+    /// The block's options as read, and as understood.
     public var rawOptions: [String: String]
     public var options: StepOptions
     /// Absolute directory the script starts in (the repository root).
     public var workingDirectory: String
     /// Absolute directory of the log.
     public var logDirectory: String
+    /// What the script invokes and names.
     public var analysis: ScriptAnalysis
+    /// Commands the step needs, resolved on PATH.
     public var prerequisites: [Prerequisite]
+    /// The step's timeout.
     public var timeout: StepDuration
     /// Files the inputs hash covers, relative to the root.
     public var inputFiles: [String]
+    /// SHA-256 of the script and its input files.
     public var inputsHash: String
     /// Why the step will not run (the `skip` option, a block that is not shell), if so.
     public var skipReason: String?
@@ -42,7 +50,9 @@ public struct PlannedStep: Sendable, Hashable {
 
 /// A record of the log, reduced to what verification needs.
 public struct VerificationRecord: Sendable, Hashable {
+    /// The record's number as written, its title and its verification blocks.
     public var number: Int?
+    /// The record's title / the step's label.
     public var title: String?
     public var steps: [VerificationStep]
     public init(number: Int?, title: String?, steps: [VerificationStep]) {
@@ -57,6 +67,7 @@ public struct VerificationRecord: Sendable, Hashable {
 public struct VerificationPlan: Sendable, Hashable {
     /// The log path as given.
     public var logPath: String
+    /// The absolute root directory and the planned steps in log order.
     public var root: String
     public var steps: [PlannedStep]
 
