@@ -47,9 +47,12 @@ struct ContainerBuildTests {
         return (dir, stepEnv)
     }
 
+    /// Removes the fixture's images, the intermediate builder-stage ones included (all carry the
+    /// fixture's label; nothing else in the image store is touched).
     static func removeImage(_ env: [String: String]) async {
-        _ = await StepRunner(timeout: .seconds(60)).run(script: "podman rmi -f \(image) >/dev/null 2>&1 || true",
-                                                         workingDirectory: "/", environment: env)
+        let script = "podman rmi -f \(image) >/dev/null 2>&1 || true\n"
+            + "podman images -q --filter label=org.fixlog.fixture=busybox-app | sort -u | xargs -r podman rmi -f >/dev/null 2>&1 || true"
+        _ = await StepRunner(timeout: .seconds(60)).run(script: script, workingDirectory: "/", environment: env)
     }
 
     @Test(.timeLimit(.minutes(5)))
