@@ -7,7 +7,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEMO_DIR ?= fixtures/projects/voice-backend
 FIXLOG_RELEASE := .build/release/fixlog
-APT_PACKAGES := libcmark-dev pkg-config
+APT_PACKAGES := libcmark-dev pkg-config podman runc busybox-static
 
 .PHONY: all deps demo test build release clean record docs
 
@@ -18,6 +18,9 @@ deps:
 	@missing=""; \
 	pkg-config --exists libcmark 2>/dev/null || missing="$$missing libcmark-dev"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	command -v podman >/dev/null 2>&1 || missing="$$missing podman"; \
+	command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing="$$missing runc"; \
+	dpkg-query -W -f='$${Status}' busybox-static 2>/dev/null | grep -q "ok installed" || missing="$$missing busybox-static"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "fixlog: installing$$missing with apt-get"; \
@@ -26,6 +29,7 @@ deps:
 	  else \
 	    echo "fixlog: missing system packages:$$missing"; \
 	    echo "fixlog: run 'sudo apt-get install -y$$missing' (or run make as root) and try again"; \
+	    echo "fixlog: (podman, runc and busybox-static are only needed by the real container build test, which is skipped without them)"; \
 	    exit 1; \
 	  fi; \
 	fi

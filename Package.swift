@@ -14,6 +14,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The cmark C library (Debian: libcmark-dev). Only Markdown/CMarkConverter.swift imports it.
@@ -25,7 +28,12 @@ let package = Package(
         // All of fixlog's logic: ingest, Dockerfile model, linking, verification, rendering, site.
         .target(
             name: "FixlogCore",
-            dependencies: ["CCmark"],
+            dependencies: [
+                "CCmark",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The thin command-line front end.

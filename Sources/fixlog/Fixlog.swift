@@ -13,7 +13,10 @@ struct Fixlog: AsyncParsableCommand {
             results up to date.
             """,
         version: FixlogVersion.current,
-        subcommands: [ParseCommand.self, DockerfileCommand.self, CheckCommand.self, DiagnosticsCommand.self]
+        subcommands: [
+            ParseCommand.self, DockerfileCommand.self, CheckCommand.self, VerifyCommand.self, ResultsCommand.self,
+            DiagnosticsCommand.self,
+        ]
     )
 
     /// Runs the command, mapping usage errors to exit status 2 (ArgumentParser's default is 64).

@@ -1,0 +1,5 @@
+// MARK: - Configuration and CI
+
+extension DiagnosticID {
+    static let configCatalog: [Entry] = []
+}

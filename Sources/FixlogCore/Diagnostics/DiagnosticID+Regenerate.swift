@@ -1,0 +1,5 @@
+// MARK: - Regenerate
+
+extension DiagnosticID {
+    static let regenerateCatalog: [Entry] = []
+}

@@ -1,0 +1,5 @@
+// MARK: - Site
+
+extension DiagnosticID {
+    static let siteCatalog: [Entry] = []
+}

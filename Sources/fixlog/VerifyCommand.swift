@@ -1,0 +1,298 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import FixlogCore
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Run the log's documented verification steps (only with --allow-exec) and record the results.",
+        discussion: """
+            Without --allow-exec (or `exec: true` in a .fixlog.yml beside the log) nothing from the log runs: \
+            fixlog prints the plan — each step, its working directory, prerequisites and expectations — and exits 0. \
+            See docs/verification.md.
+            """)
+
+    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
+    var log: String = "DOCKERFILE_FIXES.md"
+
+    @Option(help: "The root steps run from (default: the current directory when the log is inside it, else the nearest directory above the log holding .git, else the log's directory).")
+    var root: String?
+
+    @Flag(help: "Really run the steps. Without it, only the plan is printed.")
+    var allowExec = false
+
+    @Option(help: "Steps run in parallel (default: number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Default step timeout, e.g. 30s, 2m, 1h (default: 10m; a block's timeout= option wins).")
+    var timeout: String?
+
+    @Option(help: "Grace period between SIGTERM and SIGKILL when a step is stopped.")
+    var grace: String = "2s"
+
+    @Option(parsing: .upToNextOption, help: "Only these records (N) or steps (N.S), by record number.")
+    var only: [String] = []
+
+    @Option(help: "Results file (default: .fixlog/results.json beside the log).")
+    var results: String?
+
+    @Option(help: "Also write JUnit XML to this file.")
+    var junit: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Run steps even when a passed result with the same inputs exists.")
+    var noCache = false
+
+    @Option(help: "Take shard I of N of the records (e.g. 2/4); combine shards with `fixlog results merge`.")
+    var shard: String?
+
+    @Option(help: "Run podman steps with docker or docker steps with podman.")
+    var containerCli: ContainerCLI?
+
+    enum OutputFormat: String, ExpressibleByArgument, Sendable { case text, json }
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let timeout, StepDuration(parsing: timeout) == nil { throw ValidationError("--timeout '\(timeout)' is not a duration (30s, 2m, 1h)") }
+        if StepDuration(parsing: grace) == nil { throw ValidationError("--grace '\(grace)' is not a duration") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard must be I/N with 1 ≤ I ≤ N, e.g. 2/4") }
+        for o in only where Self.parseOnly(o) == nil { throw ValidationError("--only takes record numbers N or steps N.S, not '\(o)'") }
+    }
+
+    static func parseOnly(_ text: String) -> (record: Int, step: Int?)? {
+        let parts = text.trimmingCharacters(in: CharacterSet(charactersIn: "# ")).split(separator: ".", omittingEmptySubsequences: false)
+        guard let r = parts.first.flatMap({ Int($0) }) else { return nil }
+        if parts.count == 1 { return (r, nil) }
+        guard parts.count == 2, let s = Int(parts[1]) else { return nil }
+        return (r, s)
+    }
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let fixLog = FixLogIngester.load(path: log)
+        // Reading problems that stop verification (missing/unreadable file, not text) are shown; the
+        // ingester's warnings belong to `fixlog parse`/`check`.
+        let fatal = fixLog.diagnostics.filter { $0.severity == .error }
+        for d in fatal { FileHandle.standardError.write(Data((d.formatted + "\n").utf8)) }
+        if !fatal.isEmpty && fixLog.incidents.isEmpty { throw ExitCode.failure }
+        let records = fixLog.incidents.map { VerificationRecord(number: $0.number, title: $0.title, steps: $0.verifications) }
+
+        let logAbs = URL(fileURLWithPath: log).standardizedFileURL.path
+        let logDir = (logAbs as NSString).deletingLastPathComponent
+        let rootDir = root.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? Self.defaultRoot(logDirectory: logDir, currentDirectory: FileManager.default.currentDirectoryPath)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: rootDir, isDirectory: &isDir), isDir.boolValue else {
+            FileHandle.standardError.write(Data("\(rootDir): error: [\(DiagnosticID.fileNotFound.rawValue)] --root is not a directory\n".utf8))
+            throw ExitCode.failure
+        }
+        let (config, configDiagnostics) = VerificationConfig.load(directory: logDir)
+        for d in configDiagnostics { FileHandle.standardError.write(Data((d.formatted + "\n").utf8)) }
+        if configDiagnostics.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+
+        let stepEnv = VerificationSettings.environment(parent: env, names: config.environmentNames, values: config.environmentValues)
+        let masker = SecretMasker(environment: env.merging(config.environmentValues) { $1 })
+        let defaultTimeout = timeout.flatMap(StepDuration.init(parsing:)) ?? config.timeout ?? .defaultTimeout
+        let plan = VerificationPlan(records: records, logPath: log, root: rootDir,
+                                    searchPath: stepEnv["PATH"] ?? VerificationSettings.defaultPath,
+                                    defaultTimeout: defaultTimeout, containerCLI: containerCli)
+        let selection = shard.flatMap(Shard.init(parsing:))
+        let onlies = only.compactMap(Self.parseOnly)
+        let steps = plan.steps.filter { step in
+            if let selection, !selection.includes(record: step.record) { return false }
+            if !onlies.isEmpty, !onlies.contains(where: { $0.record == step.incident && ($0.step == nil || $0.step == step.step) }) { return false }
+            return true
+        }
+        for step in steps where !step.options.problems.isEmpty {
+            let at = SourceLocation(line: max(1, step.line - 1), column: 1)
+            let d = Diagnostic.error(.invalidStepOptions, "step \(step.identifier): " + step.options.problems.joined(separator: "; "),
+                                     file: log, range: SourceRange(start: at, end: at))
+            FileHandle.standardError.write(Data((d.formatted + "\n").utf8))
+        }
+        var shown = plan
+        shown.steps = steps
+
+        guard allowExec || config.exec else {
+            if format == .json {
+                let list = steps.map { PlanEntry($0) }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                let data = try encoder.encode(["plan": list])
+                print(masker.mask(String(decoding: data, as: UTF8.self)))
+            } else {
+                print(VerificationReport.plan(shown, masker: masker), terminator: "")
+            }
+            return
+        }
+
+        let resultsPath = results ?? (logDir as NSString).appendingPathComponent(".fixlog/results.json")
+        var previous: VerificationResults?
+        do { previous = try VerificationResults.read(path: resultsPath) } catch {
+            FileHandle.standardError.write(Data("\(resultsPath): warning: [\(DiagnosticID.unreadableResults.rawValue)] \(error); not using it as a cache\n".utf8))
+        }
+        let settings = VerificationSettings(
+            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, useCache: !noCache,
+            grace: StepDuration(parsing: grace)?.duration ?? .seconds(2), environment: stepEnv, masker: masker)
+        let engine = VerificationEngine(settings: settings)
+        let stop = StopSignal()
+        let interrupts = InterruptHandler(stop: stop)
+        let display = ProgressDisplay(total: steps.count, printLines: format == .text)
+        display.startTicker()
+        let stepResults = await engine.run(steps, logPath: log, previous: previous, stop: stop) { event in
+            display.handle(event)
+        }
+        display.finish()
+        interrupts.cancel()
+
+        var all = stepResults
+        if !onlies.isEmpty, let previous {
+            // Keep the other steps' earlier results (and so their cache entries).
+            let ran = Set(stepResults.map { "\($0.record).\($0.step)" })
+            all = VerificationResults.merge([VerificationResults(steps: previous.steps.filter { !ran.contains("\($0.record).\($0.step)") }),
+                                             VerificationResults(steps: stepResults)]).steps
+        }
+        let file = VerificationResults(steps: all)
+        do { try file.write(path: resultsPath) } catch {
+            FileHandle.standardError.write(Data("\(resultsPath): error: cannot write results: \(error)\n".utf8))
+        }
+        if let junit {
+            let xml = JUnitRenderer.render(VerificationResults(steps: stepResults),
+                                           timestamp: VerificationEngine.timestamp(Date()))
+            do { try VerificationResults.writeAtomically(Data(xml.utf8), to: junit) } catch {
+                FileHandle.standardError.write(Data("\(junit): error: cannot write JUnit XML: \(error)\n".utf8))
+            }
+        }
+        if format == .json {
+            print(String(decoding: try VerificationResults(steps: stepResults).encoded(), as: UTF8.self), terminator: "")
+        } else {
+            print(VerificationReport.summary(stepResults) + "  (results: \(resultsPath))")
+        }
+        if stop.isStopped { throw ExitCode(130) }
+        if stepResults.contains(where: { $0.status.isFailure }) { throw ExitCode.failure }
+    }
+
+    /// The default root: the current directory when the log is inside it (you run fixlog from the
+    /// project), else the nearest directory above the log holding `.git`, else the log's directory.
+    static func defaultRoot(logDirectory: String, currentDirectory: String) -> String {
+        let cwd = URL(fileURLWithPath: currentDirectory).standardizedFileURL.path
+        if logDirectory == cwd || logDirectory.hasPrefix(cwd == "/" ? "/" : cwd + "/") { return cwd }
+        return findRoot(from: logDirectory)
+    }
+
+    /// The nearest directory at or above `directory` holding `.git`, else `directory`.
+    static func findRoot(from directory: String) -> String {
+        var dir = directory
+        while true {
+            if FileManager.default.fileExists(atPath: dir + "/.git") { return dir }
+            let parent = (dir as NSString).deletingLastPathComponent
+            if parent == dir || parent.isEmpty { return directory }
+            dir = parent
+        }
+    }
+}
+
+extension ContainerCLI: ExpressibleByArgument {}
+
+/// The JSON form of a planned step (`verify --format json` without --allow-exec).
+struct PlanEntry: Encodable {
+    var incident: Int, record: Int, step: Int, line: Int
+    var title: String?, label: String?
+    var workingDirectory: String
+    var timeout: String
+    var prerequisites: [Prerequisite]
+    var expectedOutput: [String]
+    var skipReason: String?
+    var inputsHash: String
+    init(_ s: PlannedStep) {
+        incident = s.incident; record = s.record; step = s.step; line = s.line
+        title = s.title; label = s.label; workingDirectory = s.workingDirectory; timeout = s.timeout.description
+        prerequisites = s.prerequisites
+        expectedOutput = s.expectedOutput.map { $0.text + ($0.condition.map { " (\($0))" } ?? "") }
+        skipReason = s.skipReason ?? s.missingPrerequisites
+        inputsHash = s.inputsHash
+    }
+}
+
+/// Turns SIGINT into a stop request for the running steps (a second Ctrl-C exits at once).
+final class InterruptHandler: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+    init(stop: StopSignal) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            if stop.isStopped { _exit(130) }
+            FileHandle.standardError.write(Data("\nfixlog: interrupted; stopping running steps…\n".utf8))
+            stop.stop()
+        }
+        source.resume()
+        self.source = source
+    }
+    func cancel() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// Prints finished steps in log order; on a TTY keeps a live progress line on stderr.
+final class ProgressDisplay: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let printLines: Bool
+    private let isTTY = isatty(STDERR_FILENO) == 1
+    private var finished: [Int: StepResult] = [:]
+    private var nextToPrint = 0
+    private var running: [Int: (String, ContinuousClock.Instant)] = [:]
+    private var ticker: Task<Void, Never>?
+    private let clock = ContinuousClock()
+
+    init(total: Int, printLines: Bool) {
+        self.total = total
+        self.printLines = printLines
+    }
+
+    func startTicker() {
+        guard isTTY else { return }
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                self?.redraw()
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
+    func handle(_ event: VerificationEvent) {
+        lock.lock(); defer { lock.unlock() }
+        switch event {
+        case .started(let index, let step):
+            running[index] = (step.identifier, clock.now)
+        case .finished(let index, let result):
+            running[index] = nil
+            finished[index] = result
+            while let r = finished[nextToPrint] {
+                if printLines { emit(VerificationReport.resultLine(r)) }
+                nextToPrint += 1
+            }
+        }
+    }
+
+    private func emit(_ text: String) {
+        if isTTY { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func redraw() {
+        lock.lock(); defer { lock.unlock() }
+        let now = clock.now
+        let items = running.sorted { $0.key < $1.key }.map { (identifier: $0.value.0, elapsedMs: Int((now - $0.value.1) / .milliseconds(1))) }
+        let line = VerificationReport.progressLine(running: items, done: nextToPrint, total: total)
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+    }
+
+    func finish() {
+        ticker?.cancel()
+        if isTTY { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}
