@@ -116,14 +116,21 @@ struct VerifyCommand: AsyncParsableCommand {
         shown.steps = steps
 
         guard allowExec || config.exec else {
+            // The static verdicts of `fixlog check` belong to the plan: what the log claims about the
+            // Dockerfile, before anything runs. Only when the log documents changes.
+            let hasChanges = fixLog.incidents.contains { !$0.changes.isEmpty }
+            let check = hasChanges ? CrossLinker.check(log: fixLog, logPath: log, root: root) : nil
             if format == .json {
-                let list = steps.map { PlanEntry($0) }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let data = try encoder.encode(["plan": list])
+                let data = try encoder.encode(PlanOutput(plan: steps.map { PlanEntry($0) }, check: check))
                 print(masker.mask(String(decoding: data, as: UTF8.self)))
             } else {
                 print(VerificationReport.plan(shown, masker: masker), terminator: "")
+                if let check {
+                    print("\nStatic check (`fixlog check`) of the documented changes:\n")
+                    print(masker.mask(CheckTextRenderer.render(check)), terminator: "")
+                }
             }
             return
         }
@@ -195,6 +202,12 @@ struct VerifyCommand: AsyncParsableCommand {
 }
 
 extension ContainerCLI: ExpressibleByArgument {}
+
+/// `verify --format json` without --allow-exec: the plan and the static check report.
+struct PlanOutput: Encodable {
+    var plan: [PlanEntry]
+    var check: CheckReport?
+}
 
 /// The JSON form of a planned step (`verify --format json` without --allow-exec).
 struct PlanEntry: Encodable {
