@@ -136,7 +136,7 @@ public enum StatusBlock {
         text += " \(stepSymbol(s.status)) \(words(s.status))"
         if let reason = s.reason, !reason.isEmpty { text += ": " + inline(reason, limit: 160) }
         var facts: [String] = []
-        if let t = s.startedAt { facts.append(s.status == .cached ? "reused run of \(t)" : t) }
+        if let t = s.startedAt, !(s.reason ?? "").contains(t) { facts.append(s.status == .cached ? "reused run of \(t)" : t) }
         if !s.inputsHash.isEmpty { facts.append("inputs \(s.inputsHash.prefix(8))") }
         if !facts.isEmpty { text += " — " + facts.joined(separator: ", ") }
         return text
