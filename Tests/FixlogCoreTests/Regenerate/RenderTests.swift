@@ -84,3 +84,94 @@ struct RenderTests {
         TestSupport.assertGolden(LogRenderer.render(log, templates: try RenderSupport.set()), "../Regenerate/Goldens/voice-backend.rendered.md")
     }
 }
+
+@Suite("templates and new records")
+struct TemplateAndNewTests {
+    /// A copy of Templates/ in a temporary directory.
+    func copyTemplates(to dir: URL) throws -> String {
+        let target = dir.appendingPathComponent("Templates")
+        try FileManager.default.copyItem(atPath: RenderSupport.templates, toPath: target.path)
+        return target.path
+    }
+
+    @Test func missingTemplateIsNamed() throws {
+        try TestSupport.withTemporaryDirectory { dir in
+            let templates = try copyTemplates(to: dir)
+            try FileManager.default.removeItem(atPath: templates + "/partials/change.mustache")
+            guard case .failure(let error) = TemplateSet.load(directory: templates) else {
+                Issue.record("a missing partial must fail"); return
+            }
+            #expect(error.diagnostics.map(\.id) == [.templateMissing])
+            #expect(error.diagnostics[0].formatted.contains("partials/change.mustache:1:1: error: [template-missing]"))
+        }
+        guard case .failure(let e) = TemplateSet.load(directory: "/nonexistent/templates") else { Issue.record("must fail"); return }
+        #expect(e.diagnostics.first?.id == .templateMissing)
+    }
+
+    @Test func brokenTemplateGivesLineAndColumn() throws {
+        try TestSupport.withTemporaryDirectory { dir in
+            let templates = try copyTemplates(to: dir)
+            try Data("{{% CONTENT_TYPE: TEXT }}\n# {{title}}\n\n{{#records}}\n{{> partials/record}}\n".utf8)
+                .write(to: URL(fileURLWithPath: templates + "/fixlog.md.mustache"))
+            guard case .failure(let error) = TemplateSet.load(directory: templates) else {
+                Issue.record("an unclosed section must fail"); return
+            }
+            let d = try #require(error.diagnostics.first)
+            #expect(d.id == .templateInvalid)
+            #expect(d.file?.hasSuffix("fixlog.md.mustache") == true)
+            #expect((d.range?.start.line ?? 0) >= 4, "\(d.formatted)")
+        }
+    }
+
+    @Test func customTemplatesAreUsed() throws {
+        try TestSupport.withTemporaryDirectory { dir in
+            let templates = try copyTemplates(to: dir)
+            try Data("{{% CONTENT_TYPE: TEXT }}\n# {{title}} (custom)\n\n{{#records}}\n{{> partials/record}}\n{{/records}}\n".utf8)
+                .write(to: URL(fileURLWithPath: templates + "/fixlog.md.mustache"))
+            guard case .success(let set) = TemplateSet.load(directory: templates) else { Issue.record("must load"); return }
+            let path = "fixtures/projects/voice-backend/DOCKERFILE_FIXES.md"
+            let log = FixLogIngester.ingest(SourceText(path: path, bytes: try TestSupport.read(path)))
+            let text = LogRenderer.render(log, templates: set)
+            #expect(text.hasPrefix("# Dockerfile Fixes Documentation (custom)\n"))
+            #expect(text.contains("RUN pip install --no-cache-dir \"numpy>=1.24.0,<1.26.0\""), "no HTML escaping")
+        }
+    }
+
+    @Test func newRecordGoesFirstInANewestFirstLog() throws {
+        let path = "fixtures/projects/voice-backend/DOCKERFILE_FIXES.md"
+        let source = SourceText(path: path, bytes: try TestSupport.read(path))
+        let log = FixLogIngester.ingest(source)
+        let (bytes, plan) = LogRenderer.insertNewRecord(title: "Pin the Whisper Model", date: "2025-12-01", into: source, log: log,
+                                                        templates: try RenderSupport.set())
+        #expect(plan.number == 6)
+        #expect(plan.newestFirst)
+        let after = FixLogIngester.ingest(SourceText(path: path, bytes: bytes))
+        #expect(after.incidents.map(\.number) == [6, 5, 4, 3, 2, 1])
+        #expect(after.incidents[0].title == "Pin the Whisper Model")
+        #expect(after.incidents[0].date == "2025-12-01")
+        #expect(after.incidents[0].sections.map(\.heading) == log.incidents[0].sections.map(\.heading))
+        // Everything else is untouched.
+        let inserted = bytes.count - source.bytes.count
+        #expect(Array(bytes[..<plan.offset]) == Array(source.bytes[..<plan.offset]))
+        #expect(Array(bytes[(plan.offset + inserted)...]) == Array(source.bytes[plan.offset...]))
+        TestSupport.assertGolden(String(decoding: bytes[plan.offset..<(plan.offset + inserted)], as: UTF8.self),
+                                 "../Regenerate/Goldens/voice-backend.new-record.md")
+    }
+
+    @Test func newRecordGoesLastInAnOldestFirstLogAndKeepsCRLF() throws {
+        let text = "# Fixes\r\n\r\n## Fix #1: One (2025-01-01)\r\n\r\n### Root Cause\r\n\r\nx\r\n\r\n## Fix #2: Two (2025-01-02)\r\n\r\n### Root Cause\r\n\r\ny"
+        let source = SourceText(path: "log.md", string: text)
+        let log = FixLogIngester.ingest(source)
+        let (bytes, plan) = LogRenderer.insertNewRecord(title: "Three", date: "2025-01-03", into: source, log: log,
+                                                        templates: try RenderSupport.set())
+        #expect(plan.number == 3)
+        #expect(!plan.newestFirst)
+        let result = String(decoding: bytes, as: UTF8.self)
+        #expect(result.hasPrefix(text))
+        #expect(result.hasSuffix("## Fix #3: Three (2025-01-03)\r\n\r\n### Root Cause"))
+        #expect(!result.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "CRLF only")
+        let after = FixLogIngester.ingest(SourceText(path: "log.md", bytes: bytes))
+        #expect(after.incidents.map(\.number) == [1, 2, 3])
+        #expect(LogRenderer.isCalendarDate("2025-02-28") && !LogRenderer.isCalendarDate("2025-02-30") && !LogRenderer.isCalendarDate("25-1-1"))
+    }
+}
