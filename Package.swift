@@ -54,6 +54,13 @@ let package = Package(
             path: "Benchmarks/CheckBenchmark",
             swiftSettings: swiftSettings
         ),
+        // `swift run -c release fixlog-regenerate-benchmark [records]`: timing of `fixlog regenerate`.
+        .executableTarget(
+            name: "fixlog-regenerate-benchmark",
+            dependencies: ["FixlogCore"],
+            path: "Benchmarks/RegenerateBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],

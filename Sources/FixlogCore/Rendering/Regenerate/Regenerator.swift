@@ -160,15 +160,20 @@ public enum Regenerator {
         if diagnostics.contains(where: { $0.severity == .error }) { return (source.bytes, 0, diagnostics) }
 
         let nl: [UInt8] = source.usesCRLF ? [0x0D, 0x0A] : [0x0A]
-        var bytes = source.bytes
-        for s in splices.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
-            var text: [UInt8] = s.leadingBreak ? nl : []
+        // Built front to back in one pass (no repeated shifting of a large array).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.bytes.count + splices.count * 256)
+        var copied = 0
+        for s in splices.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) where s.range.lowerBound >= copied {
+            bytes += source.bytes[copied..<s.range.lowerBound]
+            if s.leadingBreak { bytes += nl }
             for (k, l) in s.lines.enumerated() {
-                text += Array(l.utf8)
-                if k < s.lines.count - 1 || !s.omitFinalBreak { text += nl }
+                bytes += Array(l.utf8)
+                if k < s.lines.count - 1 || !s.omitFinalBreak { bytes += nl }
             }
-            bytes.replaceSubrange(s.range, with: text)
+            copied = s.range.upperBound
         }
+        bytes += source.bytes[copied...]
         return (bytes, statusBlocks, diagnostics)
     }
 
