@@ -80,9 +80,9 @@ public enum ManagedRegions {
                     blocks.append(Block(kind: o.kind, openLine: o.line, closeLine: n, recordedChecksum: o.checksum,
                                         actualChecksum: checksum(ofLines: content)))
                     open = nil
-                } else if openKind(line) != nil {
+                } else if let kind = openKind(line) {
                     diagnostics.append(unterminated(o.kind, line: o.line, source: source))
-                    open = (openKind(line)!, n, recordedChecksum(line))
+                    open = (kind, n, recordedChecksum(line))
                     content = []
                 } else {
                     content.append(line)

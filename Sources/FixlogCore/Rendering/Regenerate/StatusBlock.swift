@@ -72,7 +72,10 @@ public enum StatusBlock {
                 if let a = claim.actualLines { text += " (\(span(a)))" }
             }
         case .error:
-            if let d = c.diagnostics.first { text += " — " + inline(d.message) }
+            // The diagnostic's id, not its message: messages name absolute paths, which differ between machines.
+            let file = c.fileAsWritten ?? c.file ?? "Dockerfile"
+            text += " — cannot check `\(code(file))`"
+            if let d = c.diagnostics.first { text += " (\(d.id.rawValue))" }
         case .holds, .unchecked:
             break
         }
