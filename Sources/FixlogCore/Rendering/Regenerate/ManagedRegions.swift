@@ -46,7 +46,14 @@ public enum ManagedRegions {
     public static func checksum(ofLines lines: [String]) -> String {
         let joined = lines.joined(separator: "\n")
         let digest = SHA256.hash(data: Data(joined.utf8))
-        return String(digest.map { String(format: "%02x", $0) }.joined().prefix(checksumLength))
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(checksumLength)
+        for byte in digest.prefix(checksumLength / 2) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The kind of opening marker on this line, if it is one.
@@ -72,7 +79,16 @@ public enum ManagedRegions {
         var fence: (char: Character, count: Int)?
         var open: (kind: Kind, line: Int, checksum: String?)?
         var content: [String] = []
+        let bytes = source.bytes
         for n in stride(from: 1, through: source.lineCount, by: 1) {
+            // Only lines inside a block, and lines that could be a marker or a fence, become strings.
+            if open == nil {
+                let start = source.lineStarts[n - 1]
+                var k = start
+                if n == 1, source.hasBOM { k += 3 }
+                while k < bytes.count, bytes[k] == 0x20, k - start < 4 { k += 1 }
+                guard k < bytes.count, bytes[k] == UInt8(ascii: "<") || bytes[k] == UInt8(ascii: "`") || bytes[k] == UInt8(ascii: "~") else { continue }
+            }
             var line = source.line(n)
             if n == 1, line.hasPrefix("\u{FEFF}") { line.removeFirst() }
             if let o = open {

@@ -148,6 +148,11 @@ public enum StatusBlock {
     /// One line of text, safe inside the block: line breaks collapsed, `<` escaped so no HTML tag (or
     /// marker) can form, shortened to `limit` characters.
     static func inline(_ s: String, limit: Int = 200) -> String {
+        // Fast path: most labels and titles are short single lines without `<`.
+        if s.utf8.count <= limit, !s.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x3C }),
+           s.first != " ", s.last != " " {
+            return s
+        }
         var t = s.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
         if t.count > limit { t = String(t.prefix(limit - 1)) + "…" }
