@@ -175,3 +175,26 @@ struct TemplateAndNewTests {
         #expect(LogRenderer.isCalendarDate("2025-02-28") && !LogRenderer.isCalendarDate("2025-02-30") && !LogRenderer.isCalendarDate("25-1-1"))
     }
 }
+
+@Suite("templates folder lookup")
+struct TemplateLookupTests {
+    @Test func installedLayoutIsFoundBesideTheExecutable() throws {
+        try TestSupport.withTemporaryDirectory { prefix in
+            let fm = FileManager.default
+            try fm.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+            let exe = prefix.appendingPathComponent("bin/fixlog").path
+            #expect(fm.createFile(atPath: exe, contents: Data()))
+            #expect(TemplateSet.defaultDirectory(executable: exe) == nil)
+            try fm.createDirectory(at: prefix.appendingPathComponent("share/fixlog"), withIntermediateDirectories: true)
+            try fm.copyItem(atPath: RenderSupport.templates, toPath: prefix.appendingPathComponent("share/fixlog/Templates").path)
+            let found = try #require(TemplateSet.defaultDirectory(executable: exe))
+            #expect(URL(fileURLWithPath: found).resolvingSymlinksInPath().path
+                    == prefix.appendingPathComponent("share/fixlog/Templates").resolvingSymlinksInPath().path)
+        }
+    }
+
+    @Test func packageTemplatesAreFoundFromTheBuildFolder() {
+        let exe = TestSupport.packageRoot.appendingPathComponent(".build/debug/fixlog").path
+        #expect(TemplateSet.defaultDirectory(executable: exe) == TestSupport.packageRoot.appendingPathComponent("Templates").path)
+    }
+}
