@@ -195,6 +195,7 @@ struct RegenerateByteTests {
         let log = S.voice + "/DOCKERFILE_FIXES.md"
         let base = S.regenerate(try S.read(log), logPath: log, options: .init(summary: true)).bytes
         var rng = SeededRandom(seed: 0x5EED_0005)
+        var compared = 0
         let alphabet = Array("abc XYZ 0123 \n\n-*`#_:()|.".utf8)
         for round in 0..<40 {
             var bytes = base
@@ -217,7 +218,9 @@ struct RegenerateByteTests {
             let out = S.regenerate(bytes, logPath: log, options: .init(fixLineReferences: false))
             if !out.succeeded { continue }
             #expect(S.withoutBlocks(out.bytes) == S.withoutBlocks(bytes), "round \(round)")
+            compared += 1
         }
+        #expect(compared >= 30, "most rounds produce a valid edited log that regenerates (\(compared) of 40)")
     }
 }
 
