@@ -9,7 +9,7 @@ DEMO_DIR ?= fixtures/projects/voice-backend
 FIXLOG_RELEASE := .build/release/fixlog
 APT_PACKAGES := libcmark-dev pkg-config podman runc busybox-static
 
-.PHONY: all deps demo test build release clean record docs
+.PHONY: all deps demo test build release clean record docs install
 
 all: build
 
@@ -68,3 +68,11 @@ record: deps
 
 clean:
 	rm -rf .build
+
+# Install the release binary and the templates (`fixlog render`/`new` find them in <prefix>/share/fixlog/Templates).
+PREFIX ?= /usr/local
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fixlog
+	install -m 0755 $(FIXLOG_RELEASE) $(DESTDIR)$(PREFIX)/bin/fixlog
+	rm -rf $(DESTDIR)$(PREFIX)/share/fixlog/Templates
+	cp -R Templates $(DESTDIR)$(PREFIX)/share/fixlog/Templates
