@@ -14,7 +14,7 @@ struct Fixlog: AsyncParsableCommand {
             """,
         version: FixlogVersion.current,
         subcommands: [
-            ParseCommand.self, DockerfileCommand.self, CheckCommand.self, VerifyCommand.self, ResultsCommand.self,
+            ParseCommand.self, DockerfileCommand.self, CheckCommand.self, VerifyCommand.self, ResultsCommand.self, SiteCommand.self,
             DiagnosticsCommand.self,
         ]
     )
