@@ -58,7 +58,7 @@ let package = Package(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
             // Goldens and fixtures are read from the source tree through #filePath, not bundled.
-            exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures", "Site/Goldens"],
+            exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
