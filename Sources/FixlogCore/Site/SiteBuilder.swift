@@ -286,8 +286,14 @@ struct RenderContext {
             LinkVM(linkHref: "../\(p)" + (change.actualLines.map { "#L\($0.first)" } ?? ""), linkLabel: change.file ?? p,
                    linkTitle: "Open the Dockerfile")
         }
+        let documented = record.incident.changes.indices.contains(change.change) ? record.incident.changes[change.change] : nil
+        let role: String? = switch documented?.role {
+        case .before?: "before"
+        case .diff?: "diff"
+        default: nil
+        }
         return ChangeVM(
-            changeAnchor: "change-\(change.change + 1)", changeLabel: change.label, changeFile: change.file ?? change.fileAsWritten,
+            changeAnchor: "change-\(change.change + 1)", changeLabel: change.label, changeRole: role, changeFile: change.file ?? change.fileAsWritten,
             changeFileLink: fileLink, changeBadge: SiteModel.badge(change.status), changeLineRef: change.lineRef, changeStale: stale,
             changeSuperseded: change.supersededBy.flatMap { recordLink($0.position, root: "../") },
             changeExcerpt: excerpt, hasExcerpt: !excerpt.isEmpty, changeExcerptCaption: caption,
@@ -307,7 +313,13 @@ struct RenderContext {
                             runEnvironment: env)
         }
         let expected = step.expectedOutput.map(\.text).joined(separator: "\n")
-        return StepVM(stepAnchor: "step-\(index + 1)", stepNumber: index + 1, stepLabel: step.label ?? "Step \(index + 1)",
+        let purpose = step.script.split(separator: "\n").first.flatMap { line -> String? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("#"), !t.hasPrefix("#!") else { return nil }
+            let text = t.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
+        }
+        return StepVM(stepAnchor: "step-\(index + 1)", stepNumber: index + 1, stepLabel: step.label ?? "Step \(index + 1)", stepPurpose: purpose,
                       stepLanguage: step.language ?? "sh", stepScript: step.script,
                       stepExpected: step.expectedOutput.isEmpty ? nil : expected, stepRun: run,
                       stepBadge: SiteModel.stepBadge(result?.status))

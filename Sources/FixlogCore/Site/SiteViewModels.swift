@@ -85,6 +85,8 @@ struct StaleVM: Sendable, Hashable {
 struct ChangeVM: Sendable, Hashable {
     var changeAnchor: String
     var changeLabel: String
+    /// `before`, `diff` or nil for the state after the fix.
+    var changeRole: String?
     var changeFile: String?
     var changeFileLink: LinkVM?
     var changeBadge: BadgeVM
@@ -114,6 +116,8 @@ struct StepVM: Sendable, Hashable {
     var stepAnchor: String
     var stepNumber: Int
     var stepLabel: String
+    /// The script's first comment line, when it has one (what the step checks).
+    var stepPurpose: String?
     var stepLanguage: String
     var stepScript: String
     var stepExpected: String?
