@@ -218,25 +218,13 @@ struct RenderContext {
         let steps = incident.verifications.enumerated().map { (i, step) in
             stepVM(step, index: i, result: record.steps.indices.contains(i) ? record.steps[i] : nil)
         }
-        var supersededBy = Set<Int>()
-        for c in record.changes {
-            if let by = c.supersededBy { supersededBy.insert(by.position) }
-            for claim in c.claims { if let by = claim.supersededBy { supersededBy.insert(by.position) } }
-        }
-        var supersedes = Set<Int>()
-        for other in model.records where other.position != record.position {
-            for c in other.changes {
-                if c.supersededBy?.position == record.position || c.claims.contains(where: { $0.supersededBy?.position == record.position }) {
-                    supersedes.insert(other.position)
-                }
-            }
-        }
-        supersededBy.remove(record.position)
+        let supersededBy = model.supersededBy[record.position] ?? []
+        let supersedes = model.supersedes[record.position] ?? []
         let byLinks = supersededBy.sorted().compactMap { recordLink($0, root: "../") }
         let supLinks = supersedes.sorted().compactMap { recordLink($0, root: "../") }
         // Previous/next in newest-first order.
         let order = model.newestFirst
-        let at = order.firstIndex(of: record.position)
+        let at = model.rank[record.position]
         let newer = at.flatMap { $0 > 0 ? order[$0 - 1] : nil }
         let older = at.flatMap { $0 + 1 < order.count ? order[$0 + 1] : nil }
         return RecordPageVM(
@@ -249,7 +237,7 @@ struct RenderContext {
     }
 
     func dockerfileText(_ path: String) -> [String]? {
-        model.dockerfiles.first { $0.path == path }.map { SiteHTML.lines($0.text) }
+        model.dockerfileLines[path]
     }
 
     func changeVM(_ change: ChangeResult, record: SiteModel.Record) -> ChangeVM {

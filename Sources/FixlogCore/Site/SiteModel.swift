@@ -19,9 +19,17 @@ struct SiteModel: Sendable {
     var records: [Record]
     /// Positions, newest first.
     var newestFirst: [Int]
+    /// Position → index in `newestFirst`.
+    var rank: [Int: Int]
+    /// Position → positions of the records it supersedes (some change of theirs names it).
+    var supersedes: [Int: Set<Int>]
+    /// Position → positions of the records that supersede it.
+    var supersededBy: [Int: Set<Int>]
     /// Dockerfile path → page path.
     var dockerfilePages: [String: String]
     var dockerfiles: [SiteDockerfile]
+    /// Dockerfile path → its physical lines.
+    var dockerfileLines: [String: [String]]
     /// Dockerfile path → line → records (positions) documenting it, with the worst status.
     var documented: [String: [Int: (records: [Int], status: CheckStatus)]]
 
@@ -81,9 +89,24 @@ struct SiteModel: Sendable {
                 }
             }
         }
+        var rank: [Int: Int] = [:]
+        for (i, p) in newestFirst.enumerated() { rank[p] = i }
+        var supersedes: [Int: Set<Int>] = [:], supersededBy: [Int: Set<Int>] = [:]
+        for record in records {
+            for c in record.changes {
+                let by = ([c.supersededBy] + c.claims.map(\.supersededBy)).compactMap { $0?.position }
+                for p in by where p != record.position {
+                    supersededBy[record.position, default: []].insert(p)
+                    supersedes[p, default: []].insert(record.position)
+                }
+            }
+        }
         let title = input.options.title ?? input.log.preamble.title ?? "Fix log"
-        return SiteModel(siteTitle: title, records: records, newestFirst: newestFirst, dockerfilePages: pages,
-                         dockerfiles: input.dockerfiles.sorted { $0.path < $1.path }, documented: documented)
+        return SiteModel(siteTitle: title, records: records, newestFirst: newestFirst, rank: rank, supersedes: supersedes,
+                         supersededBy: supersededBy, dockerfilePages: pages,
+                         dockerfiles: input.dockerfiles.sorted { $0.path < $1.path },
+                         dockerfileLines: Dictionary(input.dockerfiles.map { ($0.path, SiteHTML.lines($0.text)) }, uniquingKeysWith: { a, _ in a }),
+                         documented: documented)
     }
 
     static func label(_ status: CheckStatus) -> String {
