@@ -134,7 +134,7 @@ struct RenderContext {
     func row(_ record: SiteModel.Record, root: String) -> RecordRowVM {
         let incident = record.incident
         return RecordRowVM(rowHref: root + record.path, rowNumber: record.numberLabel, rowTitle: incident.title,
-                           rowDate: incident.date, rowSummary: incident.summary, rowCheck: record.check, rowVerify: record.verify)
+                           rowDate: incident.date, rowSummary: incident.summary.map(inlineHTML), rowCheck: record.check, rowVerify: record.verify)
     }
 
     func indexVM() -> IndexVM {
@@ -192,6 +192,15 @@ struct RenderContext {
             }
         }
         return markdownHTML(markdown)
+    }
+
+    /// One line of Markdown (a summary) as inline HTML: cmark's output without the paragraph around it.
+    func inlineHTML(_ markdown: String) -> String {
+        var html = markdownHTML(markdown).trimmingCharacters(in: .whitespacesAndNewlines)
+        if html.hasPrefix("<p>"), html.hasSuffix("</p>"), html.components(separatedBy: "<p>").count == 2 {
+            html = String(html.dropFirst(3).dropLast(4))
+        }
+        return html
     }
 
     func markdownHTML(_ markdown: String) -> String {

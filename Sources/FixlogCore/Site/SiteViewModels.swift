@@ -27,6 +27,7 @@ struct RecordRowVM: Sendable, Hashable {
     var rowNumber: String
     var rowTitle: String
     var rowDate: String?
+    /// The summary rendered by cmark (safe mode unless --unsafe-html), as inline HTML.
     var rowSummary: String?
     var rowCheck: BadgeVM
     var rowVerify: BadgeVM
