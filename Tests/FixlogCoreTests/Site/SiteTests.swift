@@ -323,3 +323,41 @@ struct SiteTests {
         #expect(!js.contains("fetch(") && !js.contains("XMLHttpRequest") && !js.contains("innerHTML"))
     }
 }
+
+@Suite("Site view models")
+struct SiteViewModelTests {
+    /// Every stored field of every view model is reachable through `MustacheParent.child(named:)`.
+    func checkReachable(_ value: Any, path: String, visited: inout Int) {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            if let inner = mirror.children.first?.value { checkReachable(inner, path: path, visited: &visited) }
+            return
+        }
+        if mirror.displayStyle == .collection {
+            for (i, child) in mirror.children.enumerated() { checkReachable(child.value, path: "\(path)[\(i)]", visited: &visited) }
+            return
+        }
+        guard let parent = value as? any MustacheParentProbe else { return }
+        for child in mirror.children {
+            guard let label = child.label else { continue }
+            let isNil = Mirror(reflecting: child.value).displayStyle == .optional && Mirror(reflecting: child.value).children.isEmpty
+            if !isNil {
+                #expect(parent.probe(label) != nil, "\(path).\(label) is not reachable from the templates")
+                visited += 1
+            }
+            checkReachable(child.value, path: "\(path).\(label)", visited: &visited)
+        }
+    }
+
+    @Test func everyFieldReachable() throws {
+        let input = try SiteFixture.input(project: "voice-backend", results: SiteFixture.voiceBackendResults)
+        let model = SiteModel.build(input)
+        let context = RenderContext(input: input, model: model, templates: try SiteFixture.templates())
+        var visited = 0
+        checkReachable(context.indexVM(), path: "index", visited: &visited)
+        checkReachable(context.timelineVM(), path: "timeline", visited: &visited)
+        for record in model.records { checkReachable(context.recordVM(record), path: record.path, visited: &visited) }
+        for d in model.dockerfiles { checkReachable(context.dockerfileVM(d), path: d.path, visited: &visited) }
+        #expect(visited > 500)
+    }
+}
