@@ -86,8 +86,9 @@ public enum SiteBuilder {
                 }
                 let url = temporary.appendingPathComponent(path)
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                guard fm.createFile(atPath: url.path, contents: Data(bytes)) else {
-                    throw SiteBuildError(step: .install, path: url.path, message: "cannot write file")
+                // Plain writes (no per-file fsync): the directory only becomes visible by the rename below.
+                do { try Data(bytes).write(to: url) } catch {
+                    throw SiteBuildError(step: .install, path: url.path, message: "cannot write file: \(error.localizedDescription)")
                 }
             }
             if exists { try fm.moveItem(at: dest, to: old) }
