@@ -33,7 +33,5 @@ open(f"{work}/hugo/layouts/_default/single.html", "w").write('<!DOCTYPE html><ht
 open(f"{work}/hugo/layouts/_default/list.html", "w").write('<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n')
 PY
 echo "records: $N"
-start=$(date +%s.%N); "$FIXLOG" site "$WORK/DOCKERFILE_FIXES.md" --root "$WORK" --out "$WORK/site" >/dev/null; end=$(date +%s.%N)
-echo "fixlog site: $(echo "$end - $start" | bc) s (includes ingest and check)"
-start=$(date +%s.%N); hugo --quiet -s "$WORK/hugo" -d "$WORK/hugo-public" >/dev/null 2>&1; end=$(date +%s.%N)
-echo "hugo:        $(echo "$end - $start" | bc) s"
+/usr/bin/time -f "fixlog site: %e s wall, %U s user, %S s sys (includes ingest and check)" "$FIXLOG" site "$WORK/DOCKERFILE_FIXES.md" --root "$WORK" --out "$WORK/site" >/dev/null
+/usr/bin/time -f "hugo:        %e s wall, %U s user, %S s sys" hugo --quiet -s "$WORK/hugo" -d "$WORK/hugo-public" >/dev/null

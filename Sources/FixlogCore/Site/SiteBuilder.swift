@@ -87,8 +87,8 @@ public enum SiteBuilder {
                 let url = temporary.appendingPathComponent(path)
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 // Plain writes (no per-file fsync): the directory only becomes visible by the rename below.
-                do { try Data(bytes).write(to: url) } catch {
-                    throw SiteBuildError(step: .install, path: url.path, message: "cannot write file: \(error.localizedDescription)")
+                guard writeFile(url.path, bytes) else {
+                    throw SiteBuildError(step: .install, path: url.path, message: "cannot write file")
                 }
             }
             if exists { try fm.moveItem(at: dest, to: old) }
@@ -105,6 +105,15 @@ public enum SiteBuilder {
             throw SiteBuildError(step: .install, path: dest.path, message: error.localizedDescription)
         }
     }
+}
+
+/// Writes bytes to a new file with stdio (Foundation's writers fsync every file, which is slow for
+/// thousands of pages; durability comes from the final rename of the whole directory).
+private func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+    guard let file = fopen(path, "wx") else { return false }
+    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+    let closed = fclose(file) == 0
+    return written == bytes.count && closed
 }
 
 /// Renders the pages of one site.
