@@ -407,11 +407,24 @@ struct RenderContext {
         do { data = try encoder.encode(["records": entries]) } catch {
             throw SiteBuildError(step: .writeSearchIndex, path: "search-index.json", message: "\(error)")
         }
-        var json = String(decoding: data, as: UTF8.self)
-        // Safe to embed anywhere: no raw `<`, `>`, `&`, U+2028 or U+2029.
-        json = json.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
-            .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "\u{2028}", with: "\\u2028")
-            .replacingOccurrences(of: "\u{2029}", with: "\\u2029")
+        // Safe to embed anywhere: no raw `<`, `>`, `&`, U+2028 or U+2029 (one pass over the bytes; inside
+        // JSON these only occur in strings, where the \u escapes mean the same).
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(data.count + data.count / 16)
+        let bytes = [UInt8](data)
+        var i = 0
+        func escape(_ code: String) { escaped.append(contentsOf: Array("\\u\(code)".utf8)) }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "<") { escape("003c") }
+            else if b == UInt8(ascii: ">") { escape("003e") }
+            else if b == UInt8(ascii: "&") { escape("0026") }
+            else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                escape(bytes[i + 2] == 0xA8 ? "2028" : "2029"); i += 2
+            } else { escaped.append(b) }
+            i += 1
+        }
+        let json = String(decoding: escaped, as: UTF8.self)
         let script = "window.FIXLOG_SEARCH_INDEX = \(json);\n"
         return (Array((json + "\n").utf8), Array(script.utf8))
     }
