@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import Synchronization
 
 /// Builds the static incident site: `loadTemplates → buildModel → renderIndex → renderRecords →
 /// renderDockerfiles → renderTimeline → writeSearchIndex → copyAssets`, then `install` moves it into place.
@@ -16,10 +17,25 @@ public enum SiteBuilder {
 
         files["index.html"] = try context.page(.index, step: .renderIndex, path: "index.html", root: "",
                                                title: "Records", nav: .index, body: context.indexVM())
-        for record in model.records {
-            files[record.path] = try context.page(.record, step: .renderRecords, path: record.path, root: "../",
-                                                  title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
-                                                  body: context.recordVM(record))
+        // Record pages are independent: render them on every core, collect them by position (same bytes
+        // whatever the scheduling), and report the first failure in record order.
+        let pages = Mutex<[Int: Result<[UInt8], SiteBuildError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: model.records.count) { i in
+            let record = context.model.records[i]
+            let result = Result { () throws(SiteBuildError) -> [UInt8] in
+                try context.page(.record, step: .renderRecords, path: record.path, root: "../",
+                                 title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
+                                 body: context.recordVM(record))
+            }
+            pages.withLock { $0[i] = result }
+        }
+        let rendered = pages.withLock { $0 }
+        for (i, record) in model.records.enumerated() {
+            switch rendered[i] {
+            case .success(let bytes)?: files[record.path] = bytes
+            case .failure(let error)?: throw error
+            case nil: throw SiteBuildError(step: .renderRecords, path: record.path, message: "page was not rendered")
+            }
         }
         for dockerfile in model.dockerfiles {
             guard let path = model.dockerfilePages[dockerfile.path] else { continue }
@@ -117,7 +133,7 @@ private func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
 }
 
 /// Renders the pages of one site.
-struct RenderContext {
+struct RenderContext: Sendable {
     enum Nav { case index, timeline }
 
     var input: SiteInput
