@@ -1,6 +1,5 @@
 import Foundation
 import Mustache
-import Synchronization
 
 /// Builds the static incident site: `loadTemplates → buildModel → renderIndex → renderRecords →
 /// renderDockerfiles → renderTimeline → writeSearchIndex → copyAssets`, then `install` moves it into place.
@@ -19,7 +18,7 @@ public enum SiteBuilder {
                                                title: "Records", nav: .index, body: context.indexVM())
         // Record pages are independent: render them on every core, collect them by position (same bytes
         // whatever the scheduling), and report the first failure in record order.
-        let pages = Mutex<[Int: Result<[UInt8], SiteBuildError>]>([:])
+        let pages = LockedPages()
         DispatchQueue.concurrentPerform(iterations: model.records.count) { i in
             let record = context.model.records[i]
             let result = Result { () throws(SiteBuildError) -> [UInt8] in
@@ -27,9 +26,9 @@ public enum SiteBuilder {
                                  title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
                                  body: context.recordVM(record))
             }
-            pages.withLock { $0[i] = result }
+            pages.set(i, result)
         }
-        let rendered = pages.withLock { $0 }
+        let rendered = pages.all
         for (i, record) in model.records.enumerated() {
             switch rendered[i] {
             case .success(let bytes)?: files[record.path] = bytes
@@ -120,6 +119,20 @@ public enum SiteBuilder {
             try? fm.removeItem(at: temporary)
             throw SiteBuildError(step: .install, path: dest.path, message: error.localizedDescription)
         }
+    }
+}
+
+/// Rendered record pages collected from concurrent workers (NSLock keeps macOS 13 as the deployment target).
+private final class LockedPages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages: [Int: Result<[UInt8], SiteBuildError>] = [:]
+    func set(_ index: Int, _ result: Result<[UInt8], SiteBuildError>) {
+        lock.lock(); defer { lock.unlock() }
+        pages[index] = result
+    }
+    var all: [Int: Result<[UInt8], SiteBuildError>] {
+        lock.lock(); defer { lock.unlock() }
+        return pages
     }
 }
 
