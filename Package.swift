@@ -52,6 +52,13 @@ let package = Package(
             path: "Benchmarks/CheckBenchmark",
             swiftSettings: swiftSettings
         ),
+        // `make bench`: the fixlog side of benchmarks timed inside one process (bench/run.py).
+        .executableTarget(
+            name: "fixlog-bench",
+            dependencies: ["FixlogCore"],
+            path: "Benchmarks/BenchTool",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
