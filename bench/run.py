@@ -166,8 +166,19 @@ def machine():
 # ---------------------------------------------------------------- the benchmarks
 
 def has_command(fixlog, name):
-    """Whether the built binary has a subcommand (regenerate and site land separately)."""
-    return subprocess.run([fixlog, name, "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    """Whether the built binary has a subcommand (regenerate and site land separately). `fixlog NAME --help`
+    of an unknown NAME prints the top-level help, so the usage line must name the subcommand."""
+    proc = subprocess.run([fixlog, name, "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return proc.returncode == 0 and f"USAGE: fixlog {name}" in proc.stdout.decode("utf-8", "replace")
+
+
+def guarded(res, label, block):
+    """Runs one group of rows; a command that fails is reported and the run goes on."""
+    try:
+        block()
+    except Exception as error:  # noqa: BLE001 - any failure of one row must not lose the others
+        print(f"bench: {label}: failed: {error}", flush=True)
+        res.skip(label.split(",")[0].strip(), "—", None, "—", f"failed: {error}")
 
 
 def count_processes(cmd, cwd, workdir):
@@ -218,116 +229,138 @@ def main():
         le = lambda limit: (lambda ratio, s: ratio is not None and ratio <= limit)
 
         # ingest, ingest-scaling, memory
-        ingest_times = {}
-        if want("ingest") or want("ingest-scaling") or want("memory"):
-            parse = lambda n: (lambda: run_once([fixlog, "parse", "--format", "json", "DOCKERFILE_FIXES.md"], cwd=logs[n], ok=(0, 1)))
-            cm = lambda: run_once(["cmark", "--sourcepos", "-t", "xml", big])
-            fx, pe = pair(runs, parse(10000), cm)
-            ingest_times[10000] = fx
-            res.add("ingest", f"10,000 records ({size_mb:.1f} MB)", fx, "cmark --sourcepos -t xml", pe, "<= 1.5", le(1.5))
-            if want("ingest-scaling"):
-                for n in (100, 1000):
-                    ingest_times[n], _ = pair(runs, parse(n))
-                for small, large in ((100, 1000), (1000, 10000)):
-                    res.add("ingest-scaling", f"{large:,} records vs {small:,}", ingest_times[large],
-                            f"same on {small:,} records", ingest_times[small], "<= 12", le(12))
-            if want("memory"):
-                ratio = fx.peak_rss / pe.peak_rss
-                res.add("memory", f"peak RSS KiB, ingest of {size_mb:.1f} MB", fx,
-                        f"cmark ({pe.peak_rss} KiB)", pe, "<= 1.5", le(1.5), ratio=ratio,
-                        note="ratio = peak RSS fixlog / cmark")
+        def block0():
+            ingest_times = {}
+            if want("ingest") or want("ingest-scaling") or want("memory"):
+                parse = lambda n: (lambda: run_once([fixlog, "parse", "--format", "json", "DOCKERFILE_FIXES.md"], cwd=logs[n], ok=(0, 1)))
+                cm = lambda: run_once(["cmark", "--sourcepos", "-t", "xml", big])
+                fx, pe = pair(runs, parse(10000), cm)
+                ingest_times[10000] = fx
+                res.add("ingest", f"10,000 records ({size_mb:.1f} MB)", fx, "cmark --sourcepos -t xml", pe, "<= 1.5", le(1.5))
+                if want("ingest-scaling"):
+                    for n in (100, 1000):
+                        ingest_times[n], _ = pair(runs, parse(n))
+                    for small, large in ((100, 1000), (1000, 10000)):
+                        res.add("ingest-scaling", f"{large:,} records vs {small:,}", ingest_times[large],
+                                f"same on {small:,} records", ingest_times[small], "<= 12", le(12))
+                if want("memory"):
+                    ratio = fx.peak_rss / pe.peak_rss
+                    res.add("memory", f"peak RSS KiB, ingest of {size_mb:.1f} MB", fx,
+                            f"cmark ({pe.peak_rss} KiB)", pe, "<= 1.5", le(1.5), ratio=ratio,
+                            note="ratio = peak RSS fixlog / cmark")
+
+        guarded(res, 'ingest, ingest-scaling, memory', block0)
 
         # dockerfile: the shared corpus, in one process each
-        if want("dockerfile"):
-            corpus = os.path.join(os.path.abspath(args.corpus), "dockerfiles")
-            if not os.path.isdir(corpus):
-                res.skip("dockerfile", "231 corpus files", "dockerfile-parse", "<= 0.1",
-                         f"corpus not found at {corpus} (set FIXLOG_CORPUS)")
-            elif not os.access(vpy, os.X_OK):
-                res.skip("dockerfile", "231 corpus files", "dockerfile-parse", "<= 0.1", f"no venv at {args.venv}")
-            else:
-                skip = {"MANIFEST.tsv", "NOTICE.txt"}
-                files = sorted(os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs
-                               if f not in skip and "LICENSES" not in d and not f.startswith("LICENSE"))
-                inproc = lambda cmd: (lambda: (lambda o: (o[0]["seconds"], o[1]))(run_json(cmd)))
-                fx, pe = pair(runs, inproc([tool, "dockerfiles"] + files),
-                              inproc([vpy, os.path.join(HERE, "dockerfile_parse_bench.py")] + files))
-                res.add("dockerfile", f"{len(files)} corpus files, in-process", fx, "dockerfile-parse (Python)", pe,
-                        "<= 0.1", le(0.1))
-                gen = lambda n: os.path.join(work, "dockerfiles", f"{n}.Dockerfile")
-                fx, pe = pair(runs, inproc([tool, "dockerfiles"] + [gen(5000)] * 10),
-                              inproc([vpy, os.path.join(HERE, "dockerfile_parse_bench.py")] + [gen(5000)] * 10))
-                res.add("dockerfile", "5,000 instructions ×10, in-process", fx, "dockerfile-parse (Python)", pe,
-                        "<= 0.1", le(0.1))
-                small, _ = pair(runs, inproc([tool, "dockerfiles"] + [gen(500)] * 10))
-                res.add("dockerfile-scale", "5,000 instructions vs 500 (×10)", fx, "same on 500", small, "<= 12", le(12))
+        def block1():
+            if want("dockerfile"):
+                corpus = os.path.join(os.path.abspath(args.corpus), "dockerfiles")
+                if not os.path.isdir(corpus):
+                    res.skip("dockerfile", "231 corpus files", "dockerfile-parse", "<= 0.1",
+                             f"corpus not found at {corpus} (set FIXLOG_CORPUS)")
+                elif not os.access(vpy, os.X_OK):
+                    res.skip("dockerfile", "231 corpus files", "dockerfile-parse", "<= 0.1", f"no venv at {args.venv}")
+                else:
+                    skip = {"MANIFEST.tsv", "NOTICE.txt"}
+                    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs
+                                   if f not in skip and "LICENSES" not in d and not f.startswith("LICENSE"))
+                    inproc = lambda cmd: (lambda: (lambda o: (o[0]["seconds"], o[1]))(run_json(cmd)))
+                    fx, pe = pair(runs, inproc([tool, "dockerfiles"] + files),
+                                  inproc([vpy, os.path.join(HERE, "dockerfile_parse_bench.py")] + files))
+                    res.add("dockerfile", f"{len(files)} corpus files, in-process", fx, "dockerfile-parse (Python)", pe,
+                            "<= 0.1", le(0.1))
+                    gen = lambda n: os.path.join(work, "dockerfiles", f"{n}.Dockerfile")
+                    fx, pe = pair(runs, inproc([tool, "dockerfiles"] + [gen(5000)] * 10),
+                                  inproc([vpy, os.path.join(HERE, "dockerfile_parse_bench.py")] + [gen(5000)] * 10))
+                    res.add("dockerfile", "5,000 instructions ×10, in-process", fx, "dockerfile-parse (Python)", pe,
+                            "<= 0.1", le(0.1))
+                    small, _ = pair(runs, inproc([tool, "dockerfiles"] + [gen(500)] * 10))
+                    res.add("dockerfile-scale", "5,000 instructions vs 500 (×10)", fx, "same on 500", small, "<= 12", le(12))
+
+        guarded(res, 'dockerfile: the shared corpus, in one process each', block1)
 
         # check
-        if want("check"):
-            check = lambda n: (lambda: run_once([fixlog, "check", "DOCKERFILE_FIXES.md"], cwd=logs[n], ok=(0, 1)))
-            fx, _ = pair(runs, check(10000))
-            res.add("check", "10,000 records, 5,000 instructions", fx, None, None, "< 1 s",
-                    lambda r, s: s is not None and s < 1.0)
-            small, _ = pair(runs, check(1000))
-            res.add("check-scaling", "10,000 records vs 1,000", fx, "same on 1,000 records", small, "<= 12", le(12))
+        def block2():
+            if want("check"):
+                check = lambda n: (lambda: run_once([fixlog, "check", "DOCKERFILE_FIXES.md"], cwd=logs[n], ok=(0, 1)))
+                fx, _ = pair(runs, check(10000))
+                res.add("check", "10,000 records, 5,000 instructions", fx, None, None, "< 1 s",
+                        lambda r, s: s is not None and s < 1.0)
+                small, _ = pair(runs, check(1000))
+                res.add("check-scaling", "10,000 records vs 1,000", fx, "same on 1,000 records", small, "<= 12", le(12))
+
+        guarded(res, 'check', block2)
 
         # verify, verify-peer
-        v200 = os.path.join(work, "verify", "200")
-        if want("verify") or want("verify-peer"):
-            verify = lambda: run_once([fixlog, "verify", "--allow-exec", "--jobs", "1", "--no-cache"], cwd=v200)
-            loop = ("for i in $(seq 1 200); do bash --noprofile --norc -e -o pipefail scripts/$i.sh >/dev/null "
-                    "|| exit 1; done")
-            bash = lambda: run_once(["bash", "--noprofile", "--norc", "-c", loop], cwd=v200)
-            if want("verify"):
-                fx, pe = pair(runs, verify, bash)
-                res.add("verify", "200 trivial steps, --jobs 1", fx, "bash, 200 scripts in turn", pe, "<= 1.2", le(1.2))
-            if want("verify-peer"):
-                if os.access(cram, os.X_OK):
-                    crm = lambda: run_once([cram, "-q", "cram"], cwd=v200)
-                    fx, pe = pair(runs, verify, crm)
-                    res.add("verify-peer", "200 trivial steps, --jobs 1", fx, "cram, 200 tests", pe, "< 1", le(0.999))
-                else:
-                    res.skip("verify-peer", "200 trivial steps", "cram", "< 1", f"cram not installed in {args.venv}")
+        def block3():
+            v200 = os.path.join(work, "verify", "200")
+            if want("verify") or want("verify-peer"):
+                verify = lambda: run_once([fixlog, "verify", "--allow-exec", "--jobs", "1", "--no-cache"], cwd=v200)
+                loop = ("for i in $(seq 1 200); do bash --noprofile --norc -e -o pipefail scripts/$i.sh >/dev/null "
+                        "|| exit 1; done")
+                bash = lambda: run_once(["bash", "--noprofile", "--norc", "-c", loop], cwd=v200)
+                if want("verify"):
+                    fx, pe = pair(runs, verify, bash)
+                    res.add("verify", "200 trivial steps, --jobs 1", fx, "bash, 200 scripts in turn", pe, "<= 1.2", le(1.2))
+                if want("verify-peer"):
+                    if os.access(cram, os.X_OK):
+                        crm = lambda: run_once([cram, "-q", "cram"], cwd=v200)
+                        fx, pe = pair(runs, verify, crm)
+                        res.add("verify-peer", "200 trivial steps, --jobs 1", fx, "cram, 200 tests", pe, "< 1", le(0.999))
+                    else:
+                        res.skip("verify-peer", "200 trivial steps", "cram", "< 1", f"cram not installed in {args.venv}")
+
+        guarded(res, 'verify, verify-peer', block3)
 
         # verify-cached
-        if want("verify-cached"):
-            v1000 = os.path.join(work, "verify", "1000")
-            cmd = [fixlog, "verify", "--allow-exec"]
-            run_once(cmd, cwd=v1000)  # fills the cache: 1,000 passed steps
-            fx, _ = pair(runs, lambda: run_once(cmd, cwd=v1000))
-            procs = count_processes(cmd, v1000, work)
-            res.add("verify-cached", f"1,000 passed unchanged steps; processes: {procs if procs is not None else '?'}",
-                    fx, None, None, "< 0.2 s", lambda r, s: s is not None and s < 0.2 and procs == 0,
-                    note=None if procs is not None else "strace missing: processes not counted")
+        def block4():
+            if want("verify-cached"):
+                v1000 = os.path.join(work, "verify", "1000")
+                cmd = [fixlog, "verify", "--allow-exec"]
+                run_once(cmd, cwd=v1000)  # fills the cache: 1,000 passed steps
+                fx, _ = pair(runs, lambda: run_once(cmd, cwd=v1000))
+                procs = count_processes(cmd, v1000, work)
+                res.add("verify-cached", f"1,000 passed unchanged steps; processes: {procs if procs is not None else '?'}",
+                        fx, None, None, "< 0.2 s", lambda r, s: s is not None and s < 0.2 and procs == 0,
+                        note=None if procs is not None else "strace missing: processes not counted")
+
+        guarded(res, 'verify-cached', block4)
 
         # regenerate
-        if want("regenerate"):
-            if has_command(fixlog, "regenerate"):
-                out = os.path.join(work, "regenerated.md")
-                regen = lambda: run_once([fixlog, "regenerate", "DOCKERFILE_FIXES.md", "--output", out],
-                                         cwd=logs[10000], ok=(0, 1))
-                fx, _ = pair(runs, regen)
-                res.add("regenerate", "10,000 records", fx, None, None, "< 1 s", lambda r, s: s is not None and s < 1.0)
-            else:
-                res.skip("regenerate", "10,000 records", None, "< 1 s", "command not available: fixlog regenerate")
+        def block5():
+            if want("regenerate"):
+                if has_command(fixlog, "regenerate"):
+                    out = os.path.join(work, "regenerated.md")
+                    regen = lambda: run_once([fixlog, "regenerate", "DOCKERFILE_FIXES.md", "--output", out],
+                                             cwd=logs[10000], ok=(0, 1))
+                    fx, _ = pair(runs, regen)
+                    res.add("regenerate", "10,000 records", fx, None, None, "< 1 s", lambda r, s: s is not None and s < 1.0)
+                else:
+                    res.skip("regenerate", "10,000 records", None, "< 1 s", "command not available: fixlog regenerate")
+
+        guarded(res, 'regenerate', block5)
 
         # site
-        if want("site"):
-            if not has_command(fixlog, "site"):
-                res.skip("site", "10,000 records", "hugo", "<= 1.0", "command not available: fixlog site")
-            elif not shutil.which("hugo"):
-                res.skip("site", "10,000 records", "hugo", "<= 1.0", "hugo not installed")
-            else:
-                site_out, hugo_out = os.path.join(work, "site-out"), os.path.join(work, "hugo-out")
+        def block6():
+            if want("site"):
+                if not has_command(fixlog, "site"):
+                    res.skip("site", "10,000 records", "hugo", "<= 1.0", "command not available: fixlog site")
+                elif not shutil.which("hugo"):
+                    res.skip("site", "10,000 records", "hugo", "<= 1.0", "hugo not installed")
+                else:
+                    site_out, hugo_out = os.path.join(work, "site-out"), os.path.join(work, "hugo-out")
 
-                def clean():
-                    for d in (site_out, hugo_out, os.path.join(work, "hugo", "resources")):
-                        shutil.rmtree(d, ignore_errors=True)
-                site = lambda: run_once([fixlog, "site", "DOCKERFILE_FIXES.md", "--out", site_out],
-                                        cwd=logs[10000], ok=(0, 1))
-                hugo = lambda: run_once(["hugo", "--quiet", "-s", os.path.join(work, "hugo"), "-d", hugo_out])
-                fx, pe = pair(runs, site, hugo, before=clean)
-                res.add("site", "10,000 records", fx, "hugo (Markdown pages)", pe, "<= 1.0", le(1.0))
+                    def clean():
+                        for d in (site_out, hugo_out, os.path.join(work, "hugo", "resources")):
+                            shutil.rmtree(d, ignore_errors=True)
+                    site = lambda: run_once([fixlog, "site", "DOCKERFILE_FIXES.md", "--out", site_out],
+                                            cwd=logs[10000], ok=(0, 1))
+                    hugo = lambda: run_once(["hugo", "--quiet", "-s", os.path.join(work, "hugo"), "-d", hugo_out])
+                    fx, pe = pair(runs, site, hugo, before=clean)
+                    res.add("site", "10,000 records", fx, "hugo (Markdown pages)", pe, "<= 1.0", le(1.0))
+
+
+        guarded(res, 'site', block6)
 
         results = {"machine": m,
                    "benchmarks": [{k: v for k, v in r.items() if not k.startswith("_")} for r in res.rows]}
