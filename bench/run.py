@@ -206,8 +206,9 @@ def main():
     args = ap.parse_args()
     fixlog = os.path.abspath(args.fixlog)
     tool = os.path.abspath(args.bench_tool)
-    vpy = os.path.join(args.venv, "bin", "python")
-    cram = os.path.join(args.venv, "bin", "cram")
+    venv = os.path.abspath(args.venv)  # commands run in the workload folders
+    vpy = os.path.join(venv, "bin", "python")
+    cram = os.path.join(venv, "bin", "cram")
     only = set(filter(None, args.only.split(",")))
     want = lambda name: not only or name in only
     for path in (fixlog, tool):
