@@ -11,15 +11,21 @@ import Foundation
 enum FastJSON {
     /// The pretty-printed text (without the final newline), or nil when Foundation must do it.
     static func encode<T: Encodable>(_ value: T) -> String? {
-        let encoder = TreeEncoder(codingPath: [])
+        encodeBytes(value).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The same text as UTF-8 bytes (no copy into a `String`), or nil when Foundation must do it.
+    static func encodeBytes<T: Encodable>(_ value: T) -> [UInt8]? {
+        var writer = Writer()
         do {
+            // The tree lives only in this scope: it is released before the caller copies or writes the bytes.
+            let encoder = TreeEncoder(codingPath: [])
             try value.encode(to: encoder)
+            guard writer.write(encoder.root ?? .object(ObjectBox()), indent: 0) else { return nil }
         } catch {
             return nil
         }
-        var writer = Writer()
-        guard writer.write(encoder.root ?? .object(ObjectBox()), indent: 0) else { return nil }
-        return String(decoding: writer.out, as: UTF8.self)
+        return writer.out
     }
 
     /// A value the fast path leaves to Foundation.

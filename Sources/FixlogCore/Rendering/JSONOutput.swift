@@ -9,6 +9,16 @@ public enum JSONOutput {
         return try foundationEncode(value)
     }
 
+    /// `encode` as UTF-8 bytes with the final newline, without the copies into a `String` (for large documents
+    /// written straight to standard output).
+    public static func encodeUTF8<T: Encodable>(_ value: T) throws -> [UInt8] {
+        if var fast = FastJSON.encodeBytes(value) {
+            fast.append(0x0A)
+            return fast
+        }
+        return Array(try foundationEncode(value).utf8)
+    }
+
     /// The reference encoding through Foundation's `JSONEncoder` (tests compare `encode` against it).
     public static func foundationEncode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()

@@ -14,6 +14,7 @@ import Testing
         let document = ParseDocumentV1(log)
         let fast = try #require(FastJSON.encode(document), "the fast path must handle a parse document")
         #expect(fast + "\n" == (try JSONOutput.foundationEncode(document)))
+        #expect(try JSONOutput.encodeUTF8(document) == Array(JSONOutput.foundationEncode(document).utf8))
     }
 
     struct Sample: Encodable {
