@@ -58,7 +58,10 @@ demo: release
 	  step "fixlog check              # again: every change holds or is superseded"; \
 	  $$F check --root . | tail -n 1; echo "(exit $$?)"; \
 	  step "fixlog regenerate --check   # what CI runs: is the log current?"; \
-	  $$F regenerate --root . --check; echo "(exit $$?: 0 = current)"
+	  $$F regenerate --root . --check; echo "(exit $$?: 0 = current)"; \
+	  step "fixlog site --out ../site   # publish the incident site"; \
+	  $$F site --root . --out ../site; echo "(exit $$?)"
+	@echo; echo "Open $(DEMO_OUT)/site/index.html in a browser to see the incident site."
 	@echo; echo "The scratch copy is in $(DEMO_OUT)/project (the fixture itself is untouched)."
 
 test: deps

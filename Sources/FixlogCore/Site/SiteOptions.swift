@@ -31,7 +31,8 @@ public struct SiteDockerfile: Sendable, Hashable {
 /// Everything a site is built from. Every page is a pure function of this value and the templates.
 public struct SiteInput: Sendable {
     public var log: FixLog
-    /// The log's bytes (the model's ranges point into them).
+    /// The log's bytes (the model's ranges point into them), with fixlog's own managed blocks (status blocks,
+    /// summary table) blanked out: the site shows that information itself, from the report and results.
     public var logText: SourceText
     /// How to name the log on the pages (a file name, not an absolute path).
     public var logName: String
@@ -43,7 +44,7 @@ public struct SiteInput: Sendable {
     public init(log: FixLog, logText: SourceText, logName: String, report: CheckReport, results: VerificationResults?,
                 dockerfiles: [SiteDockerfile], options: SiteOptions) {
         self.log = log
-        self.logText = logText
+        self.logText = ManagedRegions.masked(logText)
         self.logName = logName
         self.report = report
         self.results = results
