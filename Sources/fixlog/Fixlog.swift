@@ -15,7 +15,7 @@ struct Fixlog: AsyncParsableCommand {
         version: FixlogVersion.current,
         subcommands: [
             ParseCommand.self, DockerfileCommand.self, CheckCommand.self, VerifyCommand.self, ResultsCommand.self,
-            DiagnosticsCommand.self,
+            CICommand.self, InitCommand.self, DiagnosticsCommand.self,
         ]
     )
 
