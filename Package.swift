@@ -62,6 +62,8 @@ let package = Package(
         .testTarget(
             name: "FixlogCLITests",
             dependencies: ["FixlogCore"],
+            // Help snapshots are read from the source tree through #filePath.
+            exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -8,17 +8,17 @@ struct CICommand: AsyncParsableCommand {
         commandName: "ci",
         abstract: "Run check, verify and regenerate --check for CI, writing SARIF, JUnit and GitHub annotations.",
         discussion: """
-            For each log (the arguments, else the config's logs, else DOCKERFILE_FIXES.md): checks every \\
-            documented change against the Dockerfile, runs the verification steps when exec is permitted \\
-            (--allow-exec or `exec: true` in .fixlog.yml; otherwise verification is reported as skipped), \\
+            For each log (the arguments, else the config's logs, else DOCKERFILE_FIXES.md): checks every \
+            documented change against the Dockerfile, runs the verification steps when exec is permitted \
+            (--allow-exec or `exec: true` in .fixlog.yml; otherwise verification is reported as skipped), \
             and checks that regenerating the log would change nothing.
 
-            Writes into --output-dir (default fixlog-results/): fixlog.sarif (the check findings, SARIF \\
-            2.1.0: GitHub code scanning, GitLab), junit.xml (one test case per verification step), \\
-            github-annotations.txt and summary.md. Under GitHub Actions (GITHUB_ACTIONS=true) the \\
+            Writes into --output-dir (default fixlog-results/): fixlog.sarif (the check findings, SARIF \
+            2.1.0: GitHub code scanning, GitLab), junit.xml (one test case per verification step), \
+            github-annotations.txt and summary.md. Under GitHub Actions (GITHUB_ACTIONS=true) the \
             annotations also go to standard output and the summary to $GITHUB_STEP_SUMMARY. See docs/ci.md.
 
-            Exit status: 0 when everything holds and passed; 1 when a change moved, changed, went missing \\
+            Exit status: 0 when everything holds and passed; 1 when a change moved, changed, went missing \
             or was violated, a step failed, or the log is not regenerated; 2 on usage, config or input errors.
 
             Examples:

@@ -8,10 +8,10 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Write a commented starter .fixlog.yml and, if none exists, a starter fix log.",
         discussion: """
-            Never overwrites: an existing .fixlog.yml or log is left as it is and reported. The config \\
+            Never overwrites: an existing .fixlog.yml or log is left as it is and reported. The config \
             names the log; every setting is explained in it and in docs/config.md.
 
-            Exit status: 0 when the files exist afterwards (written now or before); 2 when the directory \\
+            Exit status: 0 when the files exist afterwards (written now or before); 2 when the directory \
             is missing or a file cannot be written.
 
             Examples:
