@@ -54,7 +54,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FixlogCoreTests",
-            dependencies: ["FixlogCore"],
+            dependencies: ["FixlogCore", .product(name: "Yams", package: "Yams")],
             // Goldens and fixtures are read from the source tree through #filePath, not bundled.
             exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures"],
             swiftSettings: swiftSettings
