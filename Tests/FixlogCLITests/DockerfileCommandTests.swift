@@ -14,7 +14,7 @@ enum FixlogBinary {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String]? = nil, in directory: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments

@@ -81,7 +81,7 @@ struct InitAndCITests {
         #expect(try String(contentsOfFile: dir.url.path + "/DOCKERFILE_FIXES.md", encoding: .utf8) == "# mine\n")
         #expect(try String(contentsOfFile: dir.url.path + "/.fixlog.yml", encoding: .utf8) == config)
         // The starter files work with the other commands: the log parses, the config is read.
-        let parse = try FixlogBinary.run(["parse"], environment: cliEnvironment, directory: dir.url.path)
+        let parse = try FixlogBinary.run(["parse"], environment: cliEnvironment, in: dir.url.path)
         #expect(parse.status == 0, "\(parse.stderr)")
         let missing = try FixlogBinary.run(["init", dir.url.path + "/nope"], environment: cliEnvironment)
         #expect(missing.status == 2 && missing.stderr.contains("mkdir -p"))
@@ -103,11 +103,11 @@ struct InitAndCITests {
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("moved"), withIntermediateDirectories: true)
         _ = try dir.write("moved/Dockerfile", try String(contentsOfFile: Self.history + "/states/04-moved/Dockerfile", encoding: .utf8))
         // No log argument: the config's log, checked against the config's Dockerfile (moved → 1).
-        let viaConfig = try FixlogBinary.run(["check"], environment: cliEnvironment, directory: dir.url.path)
+        let viaConfig = try FixlogBinary.run(["check"], environment: cliEnvironment, in: dir.url.path)
         #expect(viaConfig.status == 1, "\(viaConfig.stdout)\(viaConfig.stderr)")
         #expect(viaConfig.stdout.contains("moved"))
         // --dockerfile overrides the config.
-        let overridden = try FixlogBinary.run(["check", "--dockerfile", "Dockerfile"], environment: cliEnvironment, directory: dir.url.path)
+        let overridden = try FixlogBinary.run(["check", "--dockerfile", "Dockerfile"], environment: cliEnvironment, in: dir.url.path)
         #expect(overridden.status == 0, "\(overridden.stdout)\(overridden.stderr)")
     }
 
@@ -115,12 +115,12 @@ struct InitAndCITests {
         let dir = try project(state: "03-current", config: "version: 1\ndockerflie: Dockerfile\n")
         defer { dir.cleanup() }
         for command in [["check"], ["verify"], ["ci"]] {
-            let out = try FixlogBinary.run(command, environment: cliEnvironment, directory: dir.url.path)
+            let out = try FixlogBinary.run(command, environment: cliEnvironment, in: dir.url.path)
             #expect(out.status == 2, "\(command)")
             #expect(out.stderr.contains(".fixlog.yml:2:1: error: [unknown-config-key] unknown setting 'dockerflie'; did you mean 'dockerfile'?"), "\(command): \(out.stderr)")
         }
         _ = try dir.write(".fixlog.yml", "version: 9\n")
-        let newer = try FixlogBinary.run(["check"], environment: cliEnvironment, directory: dir.url.path)
+        let newer = try FixlogBinary.run(["check"], environment: cliEnvironment, in: dir.url.path)
         #expect(newer.status == 2 && newer.stderr.contains("reads version 1 at most"))
     }
 
@@ -128,7 +128,7 @@ struct InitAndCITests {
         let dir = try project(state: "06-regression", config: "version: 1\n")
         defer { dir.cleanup() }
         let out = try FixlogBinary.run(["ci"], environment: cliEnvironment.merging(["GITHUB_ACTIONS": "true"]) { $1 },
-                                       directory: dir.url.path)
+                                       in: dir.url.path)
         #expect(out.status == 1, "\(out.stdout)\(out.stderr)")
         #expect(out.stdout.contains("verify: skipped (running the log's steps needs --allow-exec or exec: true in .fixlog.yml)"))
         #expect(out.stdout.contains("::error file="), "annotations on stdout under GitHub Actions")
@@ -143,17 +143,17 @@ struct InitAndCITests {
         // The current state holds: exit 0; --annotations none keeps workflow commands off stdout.
         _ = try dir.write("Dockerfile", try String(contentsOfFile: Self.history + "/states/03-current/Dockerfile", encoding: .utf8))
         let good = try FixlogBinary.run(["ci", "--output-dir", "out", "--annotations", "none"],
-                                        environment: cliEnvironment.merging(["GITHUB_ACTIONS": "true"]) { $1 }, directory: dir.url.path)
+                                        environment: cliEnvironment.merging(["GITHUB_ACTIONS": "true"]) { $1 }, in: dir.url.path)
         #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
         #expect(!good.stdout.contains("::"))
         #expect(FileManager.default.fileExists(atPath: dir.url.path + "/out/fixlog.sarif"))
 
         // A missing log is an input error (2) with a next step.
-        let missing = try FixlogBinary.run(["ci", "nope.md"], environment: cliEnvironment, directory: dir.url.path)
+        let missing = try FixlogBinary.run(["ci", "nope.md"], environment: cliEnvironment, in: dir.url.path)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("fixlog init"))
         // Contradictory flags are a usage error (2).
-        #expect(try FixlogBinary.run(["ci", "--allow-exec", "--no-verify"], environment: cliEnvironment, directory: dir.url.path).status == 2)
+        #expect(try FixlogBinary.run(["ci", "--allow-exec", "--no-verify"], environment: cliEnvironment, in: dir.url.path).status == 2)
     }
 
     @Test func ciRunsVerificationWhenTheConfigPermitsExec() throws {
@@ -191,7 +191,7 @@ struct InitAndCITests {
             ```
 
             """)
-        let out = try FixlogBinary.run(["ci"], environment: cliEnvironment, directory: dir.url.path)
+        let out = try FixlogBinary.run(["ci"], environment: cliEnvironment, in: dir.url.path)
         #expect(out.status == 1, "a failing step fails ci: \(out.stdout)\(out.stderr)")
         let junit = try String(contentsOfFile: dir.url.path + "/fixlog-results/junit.xml", encoding: .utf8)
         #expect(junit.contains("tests=\"2\"") && junit.contains("<failure"))

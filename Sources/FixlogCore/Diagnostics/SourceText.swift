@@ -141,27 +141,11 @@ extension SourceText {
     /// Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or nil.
     public static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
         var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let len: Int
-            var minSecond: UInt8 = 0x80, maxSecond: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: len = 2
-            case 0xE0: len = 3; minSecond = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: len = 3
-            case 0xED: len = 3; maxSecond = 0x9F
-            case 0xF0: len = 4; minSecond = 0x90
-            case 0xF1...0xF3: len = 4
-            case 0xF4: len = 4; maxSecond = 0x8F
-            default: return i
-            }
-            if i + len > n { return i }
-            let second = bytes[i + 1]
-            if second < minSecond || second > maxSecond { return i }
-            for k in 2..<len where bytes[i + k] & 0xC0 != 0x80 { return i }
-            i += len
+        while i < bytes.count {
+            if bytes[i] < 0x80 { i += 1; continue }
+            let (scalar, width) = GoText.decodeRune(bytes, i)
+            if scalar == GoText.replacement && width == 1 { return i }
+            i += width
         }
         return nil
     }

@@ -92,7 +92,7 @@ public struct StepRunner: Sendable {
         for (k, v) in environment { if let key = Environment.Key(rawValue: k) { env[key] = v } }
         let environmentValue = Environment.custom(env)
         let limit = outputLimit
-        let deadline = start.advanced(by: timeout)
+        let timeout = self.timeout
         let grace = self.grace
         let pidBox = LockedBox<Int32?>(nil)
         let outBox = LockedBox(CappedOutput(limit: limit))
@@ -130,7 +130,7 @@ public struct StepRunner: Sendable {
                 }
             }
             group.addTask {
-                await Self.watch(pid: pidBox, deadline: deadline, grace: grace, stop: stop, ending: endingBox)
+                await Self.watch(pid: pidBox, timeout: timeout, grace: grace, stop: stop, ending: endingBox)
                 return nil
             }
             var outcome = RunResult()
@@ -189,17 +189,24 @@ public struct StepRunner: Sendable {
     }
 
     /// Until cancelled: polls the main process (every 0.2 ms at first, doubling up to 50 ms), enforcing
-    /// the deadline and the stop signal (SIGTERM to the group, SIGKILL after `grace`), and kills what is
+    /// the timeout (counted from when the process is seen started, so a slow spawn on a loaded machine
+    /// does not eat the script's time) and the stop signal (SIGTERM to the group, SIGKILL after `grace`), and kills what is
     /// left of the group once the main process has exited, so the output pipes close.
-    static func watch(pid pidBox: LockedBox<Int32?>, deadline: ContinuousClock.Instant, grace: Duration,
+    static func watch(pid pidBox: LockedBox<Int32?>, timeout: Duration, grace: Duration,
                       stop: StopSignal, ending: LockedBox<Ending>) async {
         let clock = ContinuousClock()
         var interval = Duration.microseconds(200)
         var terminatingSince: ContinuousClock.Instant?
         var killed = false
         var exited = false
+        var startedAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             if let pid = pidBox.get() {
+                let deadline: ContinuousClock.Instant
+                if let known = startedAt { deadline = known + timeout } else {
+                    startedAt = clock.now
+                    deadline = clock.now + timeout
+                }
                 if exited || hasExited(pid) {
                     // Repeated while the run has not returned: nothing of the group may keep the pipes open.
                     _ = kill(-pid, SIGKILL)
