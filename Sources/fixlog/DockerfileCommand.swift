@@ -34,6 +34,9 @@ struct DockerfileCommand: AsyncParsableCommand {
         printDiagnostics(result.diagnostics)
         let inputErrors: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
         if result.diagnostics.contains(where: { $0.severity == .error && inputErrors.contains($0.id) }) {
+            if result.diagnostics.contains(where: { $0.id == .fileNotFound }) {
+                Output.error("fixlog: hint: pass the Dockerfile's path, e.g. 'fixlog dockerfile docker/Dockerfile'")
+            }
             throw ExitCode(2)
         }
         guard let dockerfile = result.dockerfile else { throw ExitCode(1) }
