@@ -13,7 +13,7 @@ import Yams
 /// env: [CONTAINERS_CONF]          # extra variables passed to steps (names, or a map of names to values)
 /// container-cli: podman           # run container steps with podman or docker
 /// templates: templates            # templates directory (regenerate, site)
-/// site: {output: site, title: "…", base-url: "https://…"}
+/// site: {output: site, title: "…", base-url: "https://…", unsafe-html: false}
 /// ```
 ///
 /// Relative paths are relative to the directory holding the config file. Keys starting with `x-` are
@@ -38,20 +38,23 @@ public struct FixlogConfig: Sendable, Hashable {
     }
 
     /// The `site:` options.
-    public struct SiteOptions: Sendable, Hashable {
+    public struct Site: Sendable, Hashable {
         /// The directory the site is written to.
         public var output: String?
         /// The site's title.
         public var title: String?
-        /// The absolute URL the site is published under (for canonical links and feeds).
+        /// The absolute http(s) URL the site is served from (for canonical links).
         public var baseURL: String?
-        public init(output: String? = nil, title: String? = nil, baseURL: String? = nil) {
+        /// Pass raw HTML in the log through to the pages.
+        public var unsafeHTML: Bool
+        public init(output: String? = nil, title: String? = nil, baseURL: String? = nil, unsafeHTML: Bool = false) {
             self.output = output
             self.title = title
             self.baseURL = baseURL
+            self.unsafeHTML = unsafeHTML
         }
         /// The keys `site:` accepts.
-        public static let keys = ["output", "title", "base-url"]
+        public static let keys = ["output", "title", "base-url", "unsafe-html"]
     }
 
     /// The schema version the file declares (1 when omitted).
@@ -77,12 +80,12 @@ public struct FixlogConfig: Sendable, Hashable {
     /// The templates directory, as written.
     public var templates: String?
     /// Site options.
-    public var site: SiteOptions
+    public var site: Site
 
     public init(version: Int = FixlogConfig.supportedVersion, path: String? = nil, logs: [LogEntry] = [],
                 root: String? = nil, dockerfile: String? = nil, timeout: StepDuration? = nil, exec: Bool = false,
                 environmentNames: [String] = [], environmentValues: [String: String] = [:],
-                containerCLI: ContainerCLI? = nil, templates: String? = nil, site: SiteOptions = SiteOptions()) {
+                containerCLI: ContainerCLI? = nil, templates: String? = nil, site: Site = Site()) {
         self.version = version
         self.path = path
         self.logs = logs
@@ -323,10 +326,10 @@ struct ConfigParser {
         return entries
     }
 
-    private mutating func site(_ value: Node) -> FixlogConfig.SiteOptions {
-        var site = FixlogConfig.SiteOptions()
+    private mutating func site(_ value: Node) -> FixlogConfig.Site {
+        var site = FixlogConfig.Site()
         guard let map = value.mapping else {
-            problem(.invalidConfig, "site must be a mapping (output, title, base-url)", at: value)
+            problem(.invalidConfig, "site must be a mapping (\(FixlogConfig.Site.keys.joined(separator: ", ")))", at: value)
             return site
         }
         for (k, v) in map {
@@ -334,15 +337,17 @@ struct ConfigParser {
             switch key {
             case "output": site.output = path(v, key: "site.output")
             case "title": site.title = text(v, key: "site.title")
+            case "unsafe-html":
+                if let b = v.bool { site.unsafeHTML = b } else { problem(.invalidConfig, "site.unsafe-html must be true or false", at: v) }
             case "base-url":
                 if let url = text(v, key: "site.base-url") {
-                    if url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("/") { site.baseURL = url } else {
-                        problem(.invalidConfig, "site.base-url must be an http(s) URL or start with /", at: v)
+                    if url.hasPrefix("http://") || url.hasPrefix("https://") { site.baseURL = url } else {
+                        problem(.invalidConfig, "site.base-url must be an absolute http(s) URL", at: v)
                     }
                 }
             default:
                 if key.hasPrefix("x-") { continue }
-                unknown(key, at: k, known: FixlogConfig.SiteOptions.keys, in: "site")
+                unknown(key, at: k, known: FixlogConfig.Site.keys, in: "site")
             }
         }
         return site

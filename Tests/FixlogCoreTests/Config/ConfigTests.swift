@@ -77,7 +77,7 @@ struct ConfigTests {
     @Test func suggestions() {
         #expect(Suggestion.nearest(to: "dockerfiles", in: FixlogConfig.keys) == "dockerfile")
         #expect(Suggestion.nearest(to: "containercli", in: FixlogConfig.keys) == "container-cli")
-        #expect(Suggestion.nearest(to: "baseurl", in: FixlogConfig.SiteOptions.keys) == "base-url")
+        #expect(Suggestion.nearest(to: "baseurl", in: FixlogConfig.Site.keys) == "base-url")
         #expect(Suggestion.nearest(to: "xyz", in: FixlogConfig.keys) == nil)
         #expect(Suggestion.distance(Array("exec"), Array("exce")) == 1)
     }

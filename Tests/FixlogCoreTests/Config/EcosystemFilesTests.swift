@@ -39,7 +39,7 @@ struct EcosystemFilesTests {
 
     @Test func configDocsNameEveryKey() throws {
         let docs = try Self.text("docs/config.md")
-        for key in FixlogConfig.keys + FixlogConfig.SiteOptions.keys {
+        for key in FixlogConfig.keys + FixlogConfig.Site.keys {
             #expect(docs.contains("`\(key)`") || docs.contains("`site.\(key)`"), "docs/config.md documents \(key)")
         }
         let ci = try Self.text("docs/ci.md")
