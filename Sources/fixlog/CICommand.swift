@@ -153,7 +153,8 @@ struct CICommand: AsyncParsableCommand {
             }
 
             // regenerate --check
-            let regenerated = RegenerateStage.check(log: log, config: config)
+            Output.write("regenerate --check:\n")
+            let regenerated = await RegenerateStage.check(log: log, root: rootDir, config: configOption.config)
             Output.write("regenerate --check: \(regenerated.detail)\n")
             outcomes.append(.init(stage: "regenerate", log: log, status: regenerated.status, detail: regenerated.detail))
             if regenerated.status == "failed" { findings = true }
@@ -210,15 +211,31 @@ struct CICommand: AsyncParsableCommand {
     }
 }
 
-/// The `regenerate --check` stage of `fixlog ci`.
+/// The `regenerate --check` stage of `fixlog ci`: `fixlog regenerate --check` run in-process, so it
+/// behaves exactly like the command (it prints the diff when the log is out of date).
 enum RegenerateStage {
     struct Outcome {
         var status: String
         var detail: String
     }
 
-    /// Until `fixlog regenerate` exists on this branch, the stage is reported as skipped.
-    static func check(log: String, config: FixlogConfig) -> Outcome {
-        Outcome(status: "skipped", detail: "skipped (this build has no regenerate command)")
+    static func check(log: String, root: String?, config: String?) async -> Outcome {
+        var arguments = [log, "--check"]
+        if let root { arguments += ["--root", root] }
+        if let config { arguments += ["--config", config] }
+        do {
+            let command = try RegenerateCommand.parse(arguments)
+            try await command.run()
+            return Outcome(status: "passed", detail: "the log is current")
+        } catch let code as ExitCode {
+            switch code.rawValue {
+            case 0: return Outcome(status: "passed", detail: "the log is current")
+            case 1: return Outcome(status: "failed", detail: "the log is out of date; run 'fixlog regenerate' and commit the result")
+            default: return Outcome(status: "error", detail: "regenerate could not run (see the messages above)")
+            }
+        } catch {
+            Output.error("fixlog ci: error: regenerate: \(RegenerateCommand.fullMessage(for: error))")
+            return Outcome(status: "error", detail: "regenerate could not run")
+        }
     }
 }

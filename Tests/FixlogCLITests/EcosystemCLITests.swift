@@ -140,8 +140,13 @@ struct InitAndCITests {
         #expect(try String(contentsOfFile: results + "/summary.md", encoding: .utf8).contains("| check | `DOCKERFILE_FIXES.md` | failed |"))
         #expect(try String(contentsOfFile: results + "/github-annotations.txt", encoding: .utf8).contains("::error file="))
 
-        // The current state holds: exit 0; --annotations none keeps workflow commands off stdout.
+        #expect(out.stdout.contains("regenerate --check: the log is out of date"))
+
+        // The current state holds and the log is regenerated: exit 0; --annotations none keeps workflow
+        // commands off stdout.
         _ = try dir.write("Dockerfile", try String(contentsOfFile: Self.history + "/states/03-current/Dockerfile", encoding: .utf8))
+        let regenerate = try FixlogBinary.run(["regenerate"], environment: cliEnvironment, in: dir.url.path)
+        #expect(regenerate.status == 0, "\(regenerate.stderr)")
         let good = try FixlogBinary.run(["ci", "--output-dir", "out", "--annotations", "none"],
                                         environment: cliEnvironment.merging(["GITHUB_ACTIONS": "true"]) { $1 }, in: dir.url.path)
         #expect(good.status == 0, "\(good.stdout)\(good.stderr)")

@@ -33,7 +33,9 @@ public enum FixLogIngester {
             return FixLog(source: source.path, preamble: Preamble(title: nil, range: whole), incidents: [],
                           diagnostics: diagnostics, layout: layout)
         }
-        let document = MarkdownDocument(source: source)
+        // fixlog's own status and summary blocks are read as blank lines (same offsets, same line numbers),
+        // so re-ingesting a regenerated log never takes them for records, changes or steps.
+        let document = MarkdownDocument(source: ManagedRegions.masked(source))
         if document.flattened {
             diagnostics.append(.warning(.nestingTooDeep,
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
