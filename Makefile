@@ -61,11 +61,13 @@ demo: release
 	  $$F check --root .; echo "(exit $$?: 1 = something moved, changed, went missing or regressed)"; \
 	  step "fixlog verify --allow-exec   # run the documented verification steps"; \
 	  $$F verify --root . --allow-exec; echo "(exit $$?)"; \
-	  step "fixlog check --fix        # correct the stale line reference in the log, nothing else"; \
-	  $$F check --root . --fix >/dev/null; echo "(exit $$?)"; \
-	  diff -u $(CURDIR)/$(DEMO_DIR)/DOCKERFILE_FIXES.md DOCKERFILE_FIXES.md | sed 's|$(CURDIR)/||'; \
+	  step "fixlog regenerate --summary   # fix stale references, add status blocks and a summary table"; \
+	  $$F regenerate --root . --summary; echo "(exit $$?)"; \
+	  diff -u $(CURDIR)/$(DEMO_DIR)/DOCKERFILE_FIXES.md DOCKERFILE_FIXES.md | sed -e 's|$(CURDIR)/||' -e '1,2s/\t.*//' | head -n 60; \
 	  step "fixlog check              # again: every change holds or is superseded"; \
-	  $$F check --root . | tail -n 1; echo "(exit $$?)"
+	  $$F check --root . | tail -n 1; echo "(exit $$?)"; \
+	  step "fixlog regenerate --check   # what CI runs: is the log current?"; \
+	  $$F regenerate --root . --check; echo "(exit $$?: 0 = current)"
 	@echo; echo "The scratch copy is in $(DEMO_OUT)/project (the fixture itself is untouched)."
 
 test: deps
