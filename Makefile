@@ -2,6 +2,7 @@
 #   make demo   build (release) and run fixlog on the bundled fixture project
 #   make test   run the whole test suite
 #   make install PREFIX=/usr/local   install the release binary, templates, man page and completions
+#   make bench  benchmarks beside the peers (cmark, dockerfile-parse, bash, cram, hugo); writes bench/results.json
 # Each first installs what is missing (apt-get, as root).
 
 SHELL := /bin/bash
@@ -10,7 +11,7 @@ DEMO_DIR ?= fixtures/projects/voice-backend
 FIXLOG_RELEASE := .build/release/fixlog
 APT_PACKAGES := libcmark-dev pkg-config podman runc busybox-static
 
-.PHONY: all deps demo test build release clean record docs manual completions install uninstall
+.PHONY: all deps demo test build release clean record docs manual completions install uninstall bench bench-peers
 
 # Installation layout (DESTDIR is prepended for staged installs, e.g. packaging).
 PREFIX ?= /usr/local
@@ -73,6 +74,36 @@ demo: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Benchmarks (issue 7, docs/performance.md): release build, peers installed when missing, seeded workloads in
+# a temporary folder, each pair interleaved BENCH_RUNS times (default 5). Not part of `make test`.
+BENCH_VENV := .build/bench-venv
+
+bench-peers: deps
+	@missing=""; \
+	command -v cmark >/dev/null 2>&1 || missing="$$missing cmark"; \
+	command -v hugo >/dev/null 2>&1 || missing="$$missing hugo"; \
+	command -v strace >/dev/null 2>&1 || missing="$$missing strace"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "fixlog bench: installing$$missing with apt-get"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "fixlog bench: missing:$$missing (run 'sudo apt-get install -y$$missing')"; exit 1; \
+	  fi; \
+	fi
+	@if ! $(BENCH_VENV)/bin/python -c 'import dockerfile_parse' >/dev/null 2>&1 || [ ! -x $(BENCH_VENV)/bin/cram ]; then \
+	  echo "fixlog bench: installing cram and dockerfile-parse in $(BENCH_VENV)"; \
+	  python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q cram dockerfile-parse; \
+	fi
+
+bench: bench-peers
+	$(SWIFT) build -c release --product fixlog
+	$(SWIFT) build -c release --product fixlog-bench
+	python3 bench/run.py --fixlog $(FIXLOG_RELEASE) --bench-tool .build/release/fixlog-bench --venv $(BENCH_VENV)
 
 # Re-record every golden file from the current output (review the diff afterwards).
 record: deps

@@ -54,6 +54,13 @@ let package = Package(
             path: "Benchmarks/CheckBenchmark",
             swiftSettings: swiftSettings
         ),
+        // `make bench`: the fixlog side of benchmarks timed inside one process (bench/run.py).
+        .executableTarget(
+            name: "fixlog-bench",
+            dependencies: ["FixlogCore"],
+            path: "Benchmarks/BenchTool",
+            swiftSettings: swiftSettings
+        ),
         // `swift run -c release fixlog-regenerate-benchmark [records]`: timing of `fixlog regenerate`.
         .executableTarget(
             name: "fixlog-regenerate-benchmark",

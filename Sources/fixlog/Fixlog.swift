@@ -22,8 +22,8 @@ struct Fixlog: AsyncParsableCommand {
         version: FixlogVersion.current,
         subcommands: [
             ParseCommand.self, DockerfileCommand.self, CheckCommand.self, VerifyCommand.self, ResultsCommand.self,
-            RegenerateCommand.self, RenderCommand.self, NewCommand.self, CICommand.self, InitCommand.self,
-            DiagnosticsCommand.self,
+            RegenerateCommand.self, RenderCommand.self, NewCommand.self, SiteCommand.self, CICommand.self,
+            InitCommand.self, DiagnosticsCommand.self,
         ]
     )
 

@@ -32,7 +32,7 @@ struct ParseCommand: AsyncParsableCommand {
         }
         switch format {
         case .text: Output.write(ParseOutline.render(parsed))
-        case .json: Output.write(try JSONOutput.encode(ParseDocumentV1(parsed)))
+        case .json: Output.write(bytes: try JSONOutput.encodeUTF8(ParseDocumentV1(parsed)))
         }
         Output.report(parsed.diagnostics)
         if parsed.diagnostics.hasErrors { throw ExitCode(1) }

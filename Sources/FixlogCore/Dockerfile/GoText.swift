@@ -113,6 +113,17 @@ enum GoText {
     /// Go `strings.TrimSpace`.
     static func trimSpace(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         let start = leftTrimIndex(b)
+        // Fast path from the end: an ASCII byte is always a rune of its own (also in Go's decoding of invalid
+        // UTF-8), so trailing ASCII white space ends at the last ASCII non-space byte. A non-ASCII byte sends
+        // the search back to the forward decoding below.
+        var k = b.endIndex
+        while k > start {
+            let c = b[k - 1]
+            if c >= 0x80 { break }
+            if c == 0x20 || (c >= 0x09 && c <= 0x0D) { k -= 1; continue }
+            return b[start..<k]
+        }
+        if k == start { return b[start..<start] }
         var end = start
         var i = start
         while i < b.endIndex {

@@ -37,6 +37,8 @@ enum DateReader {
 
     /// The first real date in `text`, plus any date-shaped text that was not a real date.
     static func firstDate(in text: String) -> (match: Match?, invalid: [Invalid]) {
+        // Every date shape (valid or not) holds a four-digit year: text without an ASCII digit has none.
+        guard text.utf8.contains(where: { $0 >= 48 && $0 <= 57 }) else { return (nil, []) }
         let b = Array(text.utf8)
         var invalid: [Invalid] = []
         var i = 0

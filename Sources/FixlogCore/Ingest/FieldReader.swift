@@ -80,6 +80,7 @@ enum FieldReader {
 
     /// The first word that looks like a file path naming a Dockerfile (`backend/Dockerfile`, `Dockerfile.prod`).
     static func dockerfileName(in text: String) -> String? {
+        if cannotNameDockerfile(text) { return nil }
         if let code = firstCodeSpan(text), looksLikeDockerfilePath(code) { return code }
         for word in text.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" || $0 == "," || $0 == "`" || $0 == "*" }) {
             var w = String(word)
@@ -87,6 +88,22 @@ enum FieldReader {
             if looksLikeDockerfilePath(w) { return w }
         }
         return nil
+    }
+
+    private static let dockerfileWord = Array("dockerfile".utf8)
+    private static let containerfileWord = Array("containerfile".utf8)
+
+    /// True when `text` is ASCII and holds neither "dockerfile" nor "containerfile" in any letter case:
+    /// every name `looksLikeDockerfilePath` accepts holds one of them.
+    static func cannotNameDockerfile(_ text: String) -> Bool {
+        var lower: [UInt8] = []
+        lower.reserveCapacity(text.utf8.count)
+        for b in text.utf8 {
+            if b >= 0x80 { return false }
+            lower.append(b >= 65 && b <= 90 ? b + 32 : b)
+        }
+        return String.find(dockerfileWord, in: lower, from: 0) == nil
+            && String.find(containerfileWord, in: lower, from: 0) == nil
     }
 
     static func looksLikeDockerfilePath(_ s: String) -> Bool {

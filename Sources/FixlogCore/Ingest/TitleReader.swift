@@ -92,6 +92,7 @@ enum TitleReader {
 
     /// Removes emoji, variation selectors and surrounding emphasis markers; collapses white space.
     static func stripDecoration(_ raw: String) -> String {
+        if isPlain(raw) { return raw }
         var scalars = String.UnicodeScalarView()
         for s in raw.unicodeScalars {
             if isDecorativeScalar(s) { continue }
@@ -105,6 +106,24 @@ enum TitleReader {
             text = text.replacingBytes(a, with: b)
         }
         return collapseWhitespace(text)
+    }
+
+    /// Whether `stripDecoration` would return `text` unchanged: printable ASCII only (no emoji), single
+    /// spaces between words and none at the ends, no `**`/`__` and none of the brackets it tidies.
+    static func isPlain(_ text: String) -> Bool {
+        var previous: UInt8 = 0x20
+        var count = 0
+        for b in text.utf8 {
+            guard b > 0x20 || (b == 0x20 && previous != 0x20), b < 0x7F else { return false }
+            switch (previous, b) {
+            case (0x2A, 0x2A), (0x5F, 0x5F), (0x28, 0x20), (0x20, 0x29), (0x5B, 0x20), (0x20, 0x5D), (0x28, 0x29), (0x5B, 0x5D):
+                return false
+            default: break
+            }
+            previous = b
+            count += 1
+        }
+        return count > 0 && previous != 0x20
     }
 
     static func isDecorativeScalar(_ s: Unicode.Scalar) -> Bool {
@@ -184,6 +203,7 @@ enum TitleReader {
     /// `Title ✅ FIXED` (emoji already stripped), `Title (FIXED)`, `Title [RESOLVED]`, `Title - Fixed`.
     static func splitTrailingStatus(_ text: String) -> (String, String)? {
         let t = text.trimmedSpaces
+        if endsWithoutStatusWord(t) { return nil }
         let lower = t.lowercased()
         for word in statusWordsLongestFirst {
             for (open, close) in [("(", ")"), ("[", "]")] where lower.hasSuffix(open + word + close) {
@@ -204,6 +224,26 @@ enum TitleReader {
             }
         }
         return nil
+    }
+
+    private static let statusWordBytes: [[UInt8]] = statusWordsLongestFirst.map { Array($0.utf8) }
+
+    /// True when `t` is ASCII without carriage returns (so bytes and characters agree) and no status word,
+    /// bare or followed by `)` or `]`, ends it (compared case-insensitively): `splitTrailingStatus` finds none.
+    static func endsWithoutStatusWord(_ t: String) -> Bool {
+        var u = Array(t.utf8)
+        guard !u.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return false }
+        if let last = u.last, last == UInt8(ascii: ")") || last == UInt8(ascii: "]") { u.removeLast() }
+        for word in statusWordBytes where word.count <= u.count {
+            var same = true
+            for (k, w) in word.enumerated() {
+                var c = u[u.count - word.count + k]
+                if c >= 65 && c <= 90 { c += 32 }
+                if c != w { same = false; break }
+            }
+            if same { return false }
+        }
+        return true
     }
 
     static func canonicalStatus(_ word: String) -> String {

@@ -1,0 +1,460 @@
+import Foundation
+import Mustache
+
+/// Builds the static incident site: `loadTemplates → buildModel → renderIndex → renderRecords →
+/// renderDockerfiles → renderTimeline → writeSearchIndex → copyAssets`, then `install` moves it into place.
+///
+/// ``render(_:templates:)`` is pure: the same input and templates give the same bytes (no clock, no
+/// file system). ``build(_:templates:destination:)`` writes them into a temporary directory beside the
+/// destination and swaps it in, so a failed build leaves the previous site untouched.
+public enum SiteBuilder {
+    /// Renders every file of the site: relative path → bytes.
+    public static func render(_ input: SiteInput, templates: SiteTemplates) throws(SiteBuildError) -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        let model = SiteModel.build(input)
+        let context = RenderContext(input: input, model: model, templates: templates)
+
+        files["index.html"] = try context.page(.index, step: .renderIndex, path: "index.html", root: "",
+                                               title: "Records", nav: .index, body: context.indexVM())
+        // Record pages are independent: render them on every core, collect them by position (same bytes
+        // whatever the scheduling), and report the first failure in record order.
+        let pages = LockedPages()
+        DispatchQueue.concurrentPerform(iterations: model.records.count) { i in
+            let record = context.model.records[i]
+            let result = Result { () throws(SiteBuildError) -> [UInt8] in
+                try context.page(.record, step: .renderRecords, path: record.path, root: "../",
+                                 title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
+                                 body: context.recordVM(record))
+            }
+            pages.set(i, result)
+        }
+        let rendered = pages.all
+        for (i, record) in model.records.enumerated() {
+            switch rendered[i] {
+            case .success(let bytes)?: files[record.path] = bytes
+            case .failure(let error)?: throw error
+            case nil: throw SiteBuildError(step: .renderRecords, path: record.path, message: "page was not rendered")
+            }
+        }
+        for dockerfile in model.dockerfiles {
+            guard let path = model.dockerfilePages[dockerfile.path] else { continue }
+            files[path] = try context.page(.dockerfile, step: .renderDockerfiles, path: path, root: "../",
+                                           title: dockerfile.path, nav: nil, body: context.dockerfileVM(dockerfile))
+        }
+        files["timeline.html"] = try context.page(.timeline, step: .renderTimeline, path: "timeline.html", root: "",
+                                                  title: "Timeline", nav: .timeline, body: context.timelineVM())
+        let (json, script) = try context.searchIndex()
+        files["search-index.json"] = json
+        files["assets/search-index.js"] = script
+        for asset in SiteAsset.allCases {
+            guard let bytes = templates.assets[asset.rawValue] else {
+                throw SiteBuildError(step: .copyAssets, path: "assets/" + asset.rawValue, message: "asset not loaded",
+                                     id: .siteTemplateMissing)
+            }
+            files["assets/" + asset.rawValue] = bytes
+        }
+        return files
+    }
+
+    /// Renders the site and installs it at `destination` (see ``install(_:at:)``).
+    public static func build(_ input: SiteInput, templates: SiteTemplates, destination: String) throws(SiteBuildError) {
+        let files = try render(input, templates: templates)
+        try install(files, at: destination)
+    }
+
+    /// Name of the marker file that identifies a directory as a fixlog site (so it may be replaced).
+    public static let marker = ".fixlog-site"
+
+    /// Writes `files` into a new temporary directory beside `destination`, then moves it into place.
+    /// An existing destination is replaced only when it is empty or a previous fixlog site (it has the
+    /// ``marker`` file); on any failure the temporary directory is removed and the destination is untouched.
+    public static func install(_ files: [String: [UInt8]], at destination: String) throws(SiteBuildError) {
+        let fm = FileManager.default
+        let dest = URL(fileURLWithPath: destination).standardizedFileURL
+        let parent = dest.deletingLastPathComponent()
+        let name = dest.lastPathComponent
+        do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+            throw SiteBuildError(step: .install, path: parent.path, message: "cannot create directory: \(error.localizedDescription)")
+        }
+        var isDirectory: ObjCBool = false
+        let exists = fm.fileExists(atPath: dest.path, isDirectory: &isDirectory)
+        if exists {
+            guard isDirectory.boolValue else {
+                throw SiteBuildError(step: .install, path: dest.path, message: "exists and is not a directory")
+            }
+            let entries = (try? fm.contentsOfDirectory(atPath: dest.path)) ?? []
+            guard entries.isEmpty || entries.contains(marker) else {
+                throw SiteBuildError(step: .install, path: dest.path,
+                                     message: "exists and is not a fixlog site (no \(marker) file); refusing to replace it")
+            }
+        }
+        let token = UUID().uuidString
+        let temporary = parent.appendingPathComponent(".\(name).tmp-\(token)")
+        let old = parent.appendingPathComponent(".\(name).old-\(token)")
+        do {
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
+            var all = files
+            all[marker] = Array("This directory is generated by `fixlog site`; it is replaced on every build.\n".utf8)
+            for (path, bytes) in all.sorted(by: { $0.key < $1.key }) {
+                guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                    throw SiteBuildError(step: .install, path: path, message: "refusing to write outside the site")
+                }
+                let url = temporary.appendingPathComponent(path)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                // Plain writes (no per-file fsync): the directory only becomes visible by the rename below.
+                guard writeFile(url.path, bytes) else {
+                    throw SiteBuildError(step: .install, path: url.path, message: "cannot write file")
+                }
+            }
+            if exists { try fm.moveItem(at: dest, to: old) }
+            do { try fm.moveItem(at: temporary, to: dest) } catch {
+                if exists { try? fm.moveItem(at: old, to: dest) }
+                throw error
+            }
+            if exists { try? fm.removeItem(at: old) }
+        } catch let error as SiteBuildError {
+            try? fm.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? fm.removeItem(at: temporary)
+            throw SiteBuildError(step: .install, path: dest.path, message: error.localizedDescription)
+        }
+    }
+}
+
+/// Rendered record pages collected from concurrent workers (NSLock keeps macOS 13 as the deployment target).
+private final class LockedPages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages: [Int: Result<[UInt8], SiteBuildError>] = [:]
+    func set(_ index: Int, _ result: Result<[UInt8], SiteBuildError>) {
+        lock.lock(); defer { lock.unlock() }
+        pages[index] = result
+    }
+    var all: [Int: Result<[UInt8], SiteBuildError>] {
+        lock.lock(); defer { lock.unlock() }
+        return pages
+    }
+}
+
+/// Writes bytes to a new file with stdio (Foundation's writers fsync every file, which is slow for
+/// thousands of pages; durability comes from the final rename of the whole directory).
+private func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+    guard let file = fopen(path, "wx") else { return false }
+    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+    let closed = fclose(file) == 0
+    return written == bytes.count && closed
+}
+
+/// Renders the pages of one site.
+struct RenderContext: Sendable {
+    enum Nav { case index, timeline }
+
+    var input: SiteInput
+    var model: SiteModel
+    var templates: SiteTemplates
+
+    func page(_ template: SiteTemplate, step: SiteBuildStep, path: String, root: String, title: String, nav: Nav?,
+              body: Any) throws(SiteBuildError) -> [UInt8] {
+        guard let content = templates.library.render(body, withTemplate: template.rawValue) else {
+            throw SiteBuildError(step: step, path: path, message: "template '\(template.rawValue)' is not loaded",
+                                 id: .siteTemplateMissing)
+        }
+        let canonical = input.options.baseURL.flatMap(SiteHTML.normalisedBaseURL).map { $0 + path }
+        let layout = LayoutVM(pageTitle: title, siteTitle: model.siteTitle, root: root, canonical: canonical,
+                              content: content, logName: input.logName, navIndex: nav == .index, navTimeline: nav == .timeline)
+        guard let html = templates.library.render(layout, withTemplate: SiteTemplate.layout.rawValue) else {
+            throw SiteBuildError(step: step, path: path, message: "template 'layout' is not loaded", id: .siteTemplateMissing)
+        }
+        return Array(html.utf8)
+    }
+
+    // MARK: index
+
+    func row(_ record: SiteModel.Record, root: String) -> RecordRowVM {
+        let incident = record.incident
+        return RecordRowVM(rowHref: root + record.path, rowNumber: record.numberLabel, rowTitle: incident.title,
+                           rowDate: incident.date, rowSummary: incident.summary.map(inlineHTML), rowCheck: record.check, rowVerify: record.verify)
+    }
+
+    func indexVM() -> IndexVM {
+        let rows = model.newestFirst.map { row(model.records[$0], root: "") }
+        let changes = input.report.results
+        var changeTotals: [TotalVM] = []
+        for status in CheckStatus.allCases {
+            let n = changes.filter { $0.status == status }.count
+            if n > 0 { changeTotals.append(TotalVM(totalLabel: SiteModel.label(status), totalCount: n, totalStatus: status.rawValue)) }
+        }
+        var stepTotals: [TotalVM] = []
+        let allSteps = model.records.flatMap(\.steps)
+        let notRun = allSteps.filter { $0 == nil }.count
+        for status in StepStatus.allCases {
+            let n = allSteps.compactMap { $0 }.filter { $0.status == status }.count
+            if n > 0 {
+                let b = SiteModel.stepBadge(status)
+                stepTotals.append(TotalVM(totalLabel: b.badgeLabel, totalCount: n, totalStatus: b.badgeStatus))
+            }
+        }
+        if notRun > 0 { stepTotals.append(TotalVM(totalLabel: "not run", totalCount: notRun, totalStatus: "notrun")) }
+
+        var filters: [FilterVM] = []
+        func addFilters(_ kind: String, _ badges: [BadgeVM]) {
+            var seen: [String: (String, Int)] = [:]
+            var order: [String] = []
+            for b in badges {
+                if seen[b.badgeStatus] == nil { order.append(b.badgeStatus); seen[b.badgeStatus] = (b.badgeLabel, 0) }
+                seen[b.badgeStatus]?.1 += 1
+            }
+            for key in order.sorted() {
+                if let (label, count) = seen[key] {
+                    filters.append(FilterVM(filterKind: kind, filterValue: key, filterLabel: label, filterCount: count))
+                }
+            }
+        }
+        addFilters("check", model.records.map(\.check))
+        addFilters("verify", model.records.map(\.verify))
+        let dockerfileLinks = model.dockerfiles.compactMap { d in
+            model.dockerfilePages[d.path].map { LinkVM(linkHref: $0, linkLabel: d.path, linkTitle: "Dockerfile \(d.path)") }
+        }
+        return IndexVM(records: rows, hasRecords: !rows.isEmpty, recordCount: rows.count, changeTotals: changeTotals,
+                       stepTotals: stepTotals, filters: filters, dockerfileLinks: dockerfileLinks, hasDockerfiles: !dockerfileLinks.isEmpty, introHTML: introHTML())
+    }
+
+    /// The preamble below the document title, rendered through cmark.
+    func introHTML() -> String {
+        let range = input.log.preamble.range
+        var markdown = input.logText.text(range)
+        if input.log.preamble.title != nil {
+            // Drop the title line (the site shows it in the header).
+            let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false)
+            if let first = lines.firstIndex(where: { $0.hasPrefix("# ") }) {
+                markdown = lines[(first + 1)...].joined(separator: "\n")
+            }
+        }
+        return markdownHTML(markdown)
+    }
+
+    /// One line of Markdown (a summary) as inline HTML: cmark's output without the paragraph around it.
+    func inlineHTML(_ markdown: String) -> String {
+        var html = markdownHTML(markdown).trimmingCharacters(in: .whitespacesAndNewlines)
+        if html.hasPrefix("<p>"), html.hasSuffix("</p>"), html.components(separatedBy: "<p>").count == 2 {
+            html = String(html.dropFirst(3).dropLast(4))
+        }
+        return html
+    }
+
+    func markdownHTML(_ markdown: String) -> String {
+        MarkdownDocument.renderHTML(markdown, options: MarkdownOptions(unsafeHTML: input.options.unsafeHTML))
+    }
+
+    // MARK: record
+
+    func recordLink(_ position: Int, root: String) -> LinkVM? {
+        guard model.records.indices.contains(position) else { return nil }
+        let r = model.records[position]
+        return LinkVM(linkHref: root + r.path, linkLabel: "\(r.numberLabel) \(r.incident.title)",
+                      linkTitle: r.incident.date ?? r.incident.title)
+    }
+
+    func recordVM(_ record: SiteModel.Record) -> RecordPageVM {
+        let incident = record.incident
+        // The record's Markdown without its heading line, sliced by source range.
+        let bodyStart = incident.heading.range.end > incident.range.start ? incident.heading.range.end : incident.range.start
+        let bodyRange = SourceRange(start: min(bodyStart, incident.range.end), end: incident.range.end)
+        let body = markdownHTML(input.logText.text(bodyRange))
+
+        let changes = record.changes.map { changeVM($0, record: record) }
+        let steps = incident.verifications.enumerated().map { (i, step) in
+            stepVM(step, index: i, result: record.steps.indices.contains(i) ? record.steps[i] : nil)
+        }
+        let supersededBy = model.supersededBy[record.position] ?? []
+        let supersedes = model.supersedes[record.position] ?? []
+        let byLinks = supersededBy.sorted().compactMap { recordLink($0, root: "../") }
+        let supLinks = supersedes.sorted().compactMap { recordLink($0, root: "../") }
+        // Previous/next in newest-first order.
+        let order = model.newestFirst
+        let at = model.rank[record.position]
+        let newer = at.flatMap { $0 > 0 ? order[$0 - 1] : nil }
+        let older = at.flatMap { $0 + 1 < order.count ? order[$0 + 1] : nil }
+        return RecordPageVM(
+            number: record.numberLabel, title: incident.title, date: incident.date, status: incident.status,
+            group: incident.group, summary: incident.summary, checkBadge: record.check, verifyBadge: record.verify,
+            bodyHTML: body, changes: changes, hasChanges: !changes.isEmpty, steps: steps, hasSteps: !steps.isEmpty,
+            supersededBy: byLinks, supersedes: supLinks, hasSupersession: !byLinks.isEmpty || !supLinks.isEmpty,
+            previous: older.flatMap { recordLink($0, root: "../") }, next: newer.flatMap { recordLink($0, root: "../") },
+            logName: input.logName, logLines: "\(incident.range.start.line)–\(max(incident.range.start.line, incident.range.end.line - (incident.range.end.column == 1 ? 1 : 0)))")
+    }
+
+    func dockerfileText(_ path: String) -> [String]? {
+        model.dockerfileLines[path]
+    }
+
+    func changeVM(_ change: ChangeResult, record: SiteModel.Record) -> ChangeVM {
+        let page = change.file.flatMap { model.dockerfilePages[$0] }
+        var excerpt: [CodeLineVM] = []
+        var caption: String?
+        let span = change.actualLines ?? change.documentedLines
+        if let page, let file = change.file, let lines = dockerfileText(file), let span, span.first >= 1, span.first <= lines.count {
+            var marked = Set<Int>()
+            if let a = change.actualLines { for l in a.first...a.last { marked.insert(l) } }
+            for claim in change.claims { if let a = claim.actualLines, a.count < 10_000 { for l in a.first...a.last { marked.insert(l) } } }
+            let first = max(1, span.first - 1), last = min(lines.count, span.last + 1)
+            for n in first...last {
+                excerpt.append(CodeLineVM(lineNumber: n, lineAnchor: "", lineHref: "../\(page)#L\(n)", lineText: lines[n - 1],
+                                          lineMarked: marked.contains(n), lineStatus: change.status.rawValue, lineRefs: []))
+            }
+            caption = "\(file), lines \(first)–\(last) as they are now"
+        }
+        let claims = change.claims.map { claim -> ClaimVM in
+            var whereLink: LinkVM?
+            if let page, let a = claim.actualLines {
+                whereLink = LinkVM(linkHref: "../\(page)#L\(a.first)", linkLabel: a.isSingleLine ? "line \(a.first)" : "lines \(a.first)–\(a.last)",
+                                   linkTitle: "Show in \(change.file ?? "the Dockerfile")")
+            }
+            return ClaimVM(claimKind: claim.kind == .present ? "present" : "absent", claimInstruction: claim.instruction,
+                           claimBadge: SiteModel.badge(claim.status), claimDetail: claim.detail, claimWhere: whereLink,
+                           claimActual: claim.actualInstruction)
+        }
+        var stale: StaleVM?
+        if change.needsLineRefFix, let written = change.lineRef, let correct = change.suggestedLineRef {
+            stale = StaleVM(staleWritten: written, staleCorrect: correct)
+        }
+        let fileLink = page.map { p in
+            LinkVM(linkHref: "../\(p)" + (change.actualLines.map { "#L\($0.first)" } ?? ""), linkLabel: change.file ?? p,
+                   linkTitle: "Open the Dockerfile")
+        }
+        let documented = record.incident.changes.indices.contains(change.change) ? record.incident.changes[change.change] : nil
+        let role: String? = switch documented?.role {
+        case .before?: "before"
+        case .diff?: "diff"
+        default: nil
+        }
+        return ChangeVM(
+            changeAnchor: "change-\(change.change + 1)", changeLabel: change.label, changeRole: role, changeFile: change.file ?? change.fileAsWritten,
+            changeFileLink: fileLink, changeBadge: SiteModel.badge(change.status), changeLineRef: change.lineRef, changeStale: stale,
+            changeSuperseded: change.supersededBy.flatMap { recordLink($0.position, root: "../") },
+            changeExcerpt: excerpt, hasExcerpt: !excerpt.isEmpty, changeExcerptCaption: caption,
+            changeClaims: claims, hasClaims: !claims.isEmpty,
+            changeNotes: change.diagnostics.map(\.message))
+    }
+
+    func stepVM(_ step: VerificationStep, index: Int, result: StepResult?) -> StepVM {
+        var run: StepRunVM?
+        if let result {
+            let env = result.environment.map { e in
+                ([e.os] + e.tools.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }).joined(separator: " · ")
+            }
+            run = StepRunVM(runBadge: SiteModel.stepBadge(result.status), runReason: result.reason, runOutput: result.outputExcerpt,
+                            runMissing: result.expectation.missingLines, hasMissing: !result.expectation.missingLines.isEmpty,
+                            runUnchecked: result.expectation.uncheckedLines, hasUnchecked: !result.expectation.uncheckedLines.isEmpty,
+                            runEnvironment: env)
+        }
+        let expected = step.expectedOutput.map(\.text).joined(separator: "\n")
+        let purpose = step.script.split(separator: "\n").first.flatMap { line -> String? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("#"), !t.hasPrefix("#!") else { return nil }
+            let text = t.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
+        }
+        return StepVM(stepAnchor: "step-\(index + 1)", stepNumber: index + 1, stepLabel: step.label ?? "Step \(index + 1)", stepPurpose: purpose,
+                      stepLanguage: step.language ?? "sh", stepScript: step.script,
+                      stepExpected: step.expectedOutput.isEmpty ? nil : expected, stepRun: run,
+                      stepBadge: SiteModel.stepBadge(result?.status))
+    }
+
+    // MARK: dockerfile
+
+    func dockerfileVM(_ dockerfile: SiteDockerfile) -> DockerfilePageVM {
+        let lines = SiteHTML.lines(dockerfile.text)
+        let documented = model.documented[dockerfile.path] ?? [:]
+        var documentedBy = Set<Int>()
+        var vms: [CodeLineVM] = []
+        for (i, text) in lines.enumerated() {
+            let n = i + 1
+            let entry = documented[n]
+            let refs = (entry?.records ?? []).sorted().compactMap { position -> LinkVM? in
+                guard model.records.indices.contains(position) else { return nil }
+                let r = model.records[position]
+                documentedBy.insert(position)
+                return LinkVM(linkHref: "../\(r.path)", linkLabel: r.numberLabel == "—" ? "record" : r.numberLabel,
+                              linkTitle: r.incident.title)
+            }
+            vms.append(CodeLineVM(lineNumber: n, lineAnchor: "L\(n)", lineHref: "#L\(n)", lineText: text,
+                                  lineMarked: entry != nil, lineStatus: entry?.status.rawValue ?? "", lineRefs: refs))
+        }
+        let by = documentedBy.sorted().compactMap { recordLink($0, root: "../") }
+        return DockerfilePageVM(path: dockerfile.path, lines: vms, lineCount: lines.count, documentedBy: by, hasDocumentedBy: !by.isEmpty)
+    }
+
+    // MARK: timeline
+
+    func timelineVM() -> TimelineVM {
+        var groups: [TimelineGroupVM] = []
+        for position in model.newestFirst {
+            let record = model.records[position]
+            let label = record.incident.date.map { String($0.prefix(7)) } ?? "Undated"
+            let anchor = label == "Undated" ? "undated" : "m-\(label)"
+            if groups.last?.groupLabel != label {
+                groups.append(TimelineGroupVM(groupLabel: monthName(label), groupAnchor: anchor, entries: []))
+                groups[groups.count - 1].groupLabel = label
+            }
+            groups[groups.count - 1].entries.append(row(record, root: ""))
+        }
+        for i in groups.indices { groups[i].groupLabel = monthName(groups[i].groupLabel) }
+        return TimelineVM(groups: groups, hasGroups: !groups.isEmpty)
+    }
+
+    func monthName(_ yearMonth: String) -> String {
+        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                     "November", "December"]
+        let parts = yearMonth.split(separator: "-")
+        guard parts.count == 2, let m = Int(parts[1]), (1...12).contains(m) else { return yearMonth }
+        return "\(names[m - 1]) \(parts[0])"
+    }
+
+    // MARK: search
+
+    struct SearchEntry: Encodable {
+        var number: String
+        var title: String
+        var date: String?
+        var url: String
+        var check: String
+        var verify: String
+        var text: String
+    }
+
+    func searchIndex() throws(SiteBuildError) -> (json: [UInt8], script: [UInt8]) {
+        let entries = model.newestFirst.map { position -> SearchEntry in
+            let r = model.records[position]
+            return SearchEntry(number: r.numberLabel, title: r.incident.title, date: r.incident.date, url: r.path,
+                               check: r.check.badgeLabel, verify: r.verify.badgeLabel,
+                               text: input.logText.text(r.incident.range))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do { data = try encoder.encode(["records": entries]) } catch {
+            throw SiteBuildError(step: .writeSearchIndex, path: "search-index.json", message: "\(error)")
+        }
+        // Safe to embed anywhere: no raw `<`, `>`, `&`, U+2028 or U+2029 (one pass over the bytes; inside
+        // JSON these only occur in strings, where the \u escapes mean the same).
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(data.count + data.count / 16)
+        let bytes = [UInt8](data)
+        var i = 0
+        func escape(_ code: String) { escaped.append(contentsOf: Array("\\u\(code)".utf8)) }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "<") { escape("003c") }
+            else if b == UInt8(ascii: ">") { escape("003e") }
+            else if b == UInt8(ascii: "&") { escape("0026") }
+            else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                escape(bytes[i + 2] == 0xA8 ? "2028" : "2029"); i += 2
+            } else { escaped.append(b) }
+            i += 1
+        }
+        let json = String(decoding: escaped, as: UTF8.self)
+        let script = "window.FIXLOG_SEARCH_INDEX = \(json);\n"
+        return (Array((json + "\n").utf8), Array(script.utf8))
+    }
+}
