@@ -111,6 +111,19 @@ struct InitAndCITests {
         #expect(overridden.status == 0, "\(overridden.stdout)\(overridden.stderr)")
     }
 
+    @Test func siteReadsTheSiteOptions() throws {
+        let dir = try project(state: "03-current", config: "version: 1\nsite:\n  output: public\n  title: Config Title Here\n")
+        defer { dir.cleanup() }
+        let out = try FixlogBinary.run(["site"], environment: cliEnvironment, in: dir.url.path)
+        #expect(out.status == 0, "\(out.stderr)")
+        let index = try String(contentsOfFile: dir.url.path + "/public/index.html", encoding: .utf8)
+        #expect(index.contains("Config Title Here"))
+        // A flag overrides the config.
+        let flagged = try FixlogBinary.run(["site", "--title", "From The Flag"], environment: cliEnvironment, in: dir.url.path)
+        #expect(flagged.status == 0)
+        #expect(try String(contentsOfFile: dir.url.path + "/public/index.html", encoding: .utf8).contains("From The Flag"))
+    }
+
     @Test func configErrorsExitTwoWithLineAndSuggestion() throws {
         let dir = try project(state: "03-current", config: "version: 1\ndockerflie: Dockerfile\n")
         defer { dir.cleanup() }
