@@ -70,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FixlogCoreTests",
-            dependencies: ["FixlogCore"],
+            dependencies: ["FixlogCore", .product(name: "Yams", package: "Yams")],
             // Goldens and fixtures are read from the source tree through #filePath, not bundled.
             exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures", "Regenerate/Goldens"],
             swiftSettings: swiftSettings
@@ -78,6 +78,8 @@ let package = Package(
         .testTarget(
             name: "FixlogCLITests",
             dependencies: ["FixlogCore"],
+            // Help snapshots are read from the source tree through #filePath.
+            exclude: ["Goldens"],
             swiftSettings: swiftSettings
         ),
     ]

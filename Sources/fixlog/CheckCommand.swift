@@ -11,16 +11,25 @@ struct CheckCommand: AsyncParsableCommand {
             it went (moved), what became of it (changed, missing, superseded by a later record), or whether \
             something the log says was removed is back (violated).
 
+            Settings come from .fixlog.yml (beside the log or at the repository root; see docs/config.md): \
+            log, root and dockerfile. Flags override them.
+
             Exit status: 0 when every change holds or is superseded; 1 when anything moved, changed, went \
             missing or was violated; 2 on usage or input errors.
+
+            Examples:
+              fixlog check
+              fixlog check docs/DOCKERFILE_FIXES.md --root .
+              fixlog check --dockerfile Dockerfile.prod --format sarif > fixlog.sarif
+              fixlog check --fix          # rewrite stale line references in place
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, sarif, github
     }
 
-    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
-    var log: String = "DOCKERFILE_FIXES.md"
+    @Argument(help: "The fix log (default: the config's log, else DOCKERFILE_FIXES.md in the current directory).")
+    var log: String?
 
     @Option(help: "Repository root that target files are resolved against and confined to (default: the git top level, else the log's directory).")
     var root: String?
@@ -37,12 +46,19 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Colour the text output even when not on a terminal (or when NO_COLOR is set).")
     var color = false
 
+    @OptionGroup var configOption: ConfigOption
+
     func run() async throws {
         let fm = FileManager.default
+        let config = try configOption.load(logPath: log, root: root)
+        let entry = config.logs(named: log.map { [$0] } ?? [])[0]
+        let log = entry.path
+        let root = config.root(flag: root)
+        let dockerfile = config.dockerfile(flag: dockerfile, entry: entry)
         if let root {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-                Output.error("fixlog: error: root '\(root)' is not a directory")
+                Output.error("fixlog: error: root '\(root)' is not a directory; pass --root with the repository's top directory")
                 throw ExitCode(2)
             }
         }
@@ -50,6 +66,7 @@ struct CheckCommand: AsyncParsableCommand {
         let inputErrors = fixLog.diagnostics.filter { $0.severity == .error }
         if !inputErrors.isEmpty {
             Output.report(fixLog.diagnostics)
+            if inputErrors.contains(where: { $0.id == .fileNotFound }) { Output.error(Hint.missingLog) }
             throw ExitCode(2)
         }
         var report = CrossLinker.check(log: fixLog, logPath: log, root: root, dockerfileOverride: dockerfile)

@@ -11,6 +11,11 @@ struct DockerfileCommand: AsyncParsableCommand {
             Formats: text (a readable listing with line spans), json (schema version 1), buildkit (BuildKit's \
             parser dump, one line per instruction). Exit status: 0 when the file parses, 1 when BuildKit would \
             reject it, 2 on usage errors or an unreadable file.
+
+            Examples:
+              fixlog dockerfile Dockerfile
+              fixlog dockerfile Dockerfile --format json > dockerfile.json
+              fixlog dockerfile Dockerfile --format buildkit
             """)
 
     @Argument(help: "The Dockerfile to read.")
@@ -22,13 +27,16 @@ struct DockerfileCommand: AsyncParsableCommand {
     func run() async throws {
         guard let kind = OutputFormat(rawValue: format) else {
             FileHandle.standardError.write(Data(
-                "fixlog dockerfile: error: unknown format '\(format)' (use text, json or buildkit)\n".utf8))
+                "fixlog dockerfile: error: unknown format '\(format)'; use --format text, json or buildkit\n".utf8))
             throw ExitCode(2)
         }
         let result = DockerfileParser.load(path: file)
         printDiagnostics(result.diagnostics)
         let inputErrors: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
         if result.diagnostics.contains(where: { $0.severity == .error && inputErrors.contains($0.id) }) {
+            if result.diagnostics.contains(where: { $0.id == .fileNotFound }) {
+                Output.error("fixlog: hint: pass the Dockerfile's path, e.g. 'fixlog dockerfile docker/Dockerfile'")
+            }
             throw ExitCode(2)
         }
         guard let dockerfile = result.dockerfile else { throw ExitCode(1) }

@@ -27,6 +27,7 @@ struct ParseCommand: AsyncParsableCommand {
         let unusable: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
         if parsed.diagnostics.contains(where: { unusable.contains($0.id) }) {
             Output.report(parsed.diagnostics)
+            if parsed.diagnostics.contains(where: { $0.id == .fileNotFound }) { Output.error(Hint.missingLog) }
             throw ExitCode(1)
         }
         switch format {

@@ -14,10 +14,17 @@ struct RegenerateCommand: AsyncParsableCommand {
 
             Exit status: 0 on success (or, with --check, when the log is current); 1 with --check when the \
             log is out of date (a unified diff is printed); 2 on usage or input errors and refused blocks.
+
+            Settings from .fixlog.yml (log, root; see docs/config.md) apply; flags override them.
+
+            Examples:
+              fixlog regenerate
+              fixlog regenerate --check            # CI / pre-commit: exit 1 and a diff when out of date
+              fixlog regenerate --summary --output /tmp/preview.md
             """)
 
-    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
-    var log: String = "DOCKERFILE_FIXES.md"
+    @Argument(help: "The fix log (default: the config's log, else DOCKERFILE_FIXES.md in the current directory).")
+    var log: String?
 
     @Option(help: "Repository root that target files are resolved against (default: the git top level, else the log's directory).")
     var root: String?
@@ -40,7 +47,12 @@ struct RegenerateCommand: AsyncParsableCommand {
     @Flag(help: "Overwrite status and summary blocks that were edited by hand.")
     var force = false
 
+    @OptionGroup var configOption: ConfigOption
+
     func run() async throws {
+        let config = try configOption.load(logPath: log, root: root)
+        let log = config.logs(named: log.map { [$0] } ?? [])[0].path
+        let root = config.root(flag: root)
         if let root {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -51,6 +63,7 @@ struct RegenerateCommand: AsyncParsableCommand {
         let loaded = SourceText.load(path: log)
         guard let source = loaded.text, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
             Output.report(loaded.diagnostics)
+            if loaded.diagnostics.contains(where: { $0.id == .fileNotFound }) { Output.error(Hint.missingLog) }
             throw ExitCode(2)
         }
         let logDir = (log as NSString).deletingLastPathComponent
@@ -70,7 +83,6 @@ struct RegenerateCommand: AsyncParsableCommand {
             }
         }
         let options = Regenerator.Options(fixLineReferences: !noFixRefs, summary: summary, force: force)
-        let root = self.root
         let logPath = log
         let outcome = Regenerator.regenerate(source: source, results: resultsFile, options: options) { fixLog in
             CrossLinker.check(log: fixLog, logPath: logPath, root: root)

@@ -4,9 +4,9 @@ import Foundation
 
 /// Finding and loading the templates folder (shared by render and new).
 enum Templates {
-    static func load(_ option: String?) throws -> TemplateSet {
+    static func load(_ option: String?, config: FixlogConfig = FixlogConfig()) throws -> TemplateSet {
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        guard let directory = option ?? TemplateSet.defaultDirectory(executable: executable) else {
+        guard let directory = option ?? config.templates.map(config.resolve) ?? TemplateSet.defaultDirectory(executable: executable) else {
             Output.error("fixlog: error: [\(DiagnosticID.templateMissing.rawValue)] no Templates folder found (looked in <prefix>/share/fixlog/Templates and beside the package); use --templates DIR")
             throw ExitCode(2)
         }
@@ -26,11 +26,16 @@ struct RenderCommand: AsyncParsableCommand {
         discussion: """
             Reads the log into fixlog's model and writes it back through Templates/fixlog.md.mustache and its \
             partials. Reading the rendered log gives back the same model. Prints to standard output unless \
-            --output is given. A missing or broken template is reported before anything is written.
+            --output is given. A missing or broken template is reported before anything is written. \
+            Settings from .fixlog.yml (log, templates; see docs/config.md) apply; flags override them.
+
+            Examples:
+              fixlog render > canonical.md
+              fixlog render docs/DOCKERFILE_FIXES.md --templates my-templates --output canonical.md
             """)
 
-    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
-    var log: String = "DOCKERFILE_FIXES.md"
+    @Argument(help: "The fix log (default: the config's log, else DOCKERFILE_FIXES.md in the current directory).")
+    var log: String?
 
     @Option(help: "Templates folder (default: <prefix>/share/fixlog/Templates, or Templates/ of the package).")
     var templates: String?
@@ -38,8 +43,12 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: "Write the rendered log to this file.")
     var output: String?
 
+    @OptionGroup var configOption: ConfigOption
+
     func run() async throws {
-        let set = try Templates.load(templates)
+        let config = try configOption.load(logPath: log, root: nil)
+        let log = config.logs(named: log.map { [$0] } ?? [])[0].path
+        let set = try Templates.load(templates, config: config)
         let fixLog = FixLogIngester.load(path: log)
         if fixLog.diagnostics.contains(where: { $0.severity == .error }) {
             Output.report(fixLog.diagnostics)
@@ -63,22 +72,31 @@ struct NewCommand: AsyncParsableCommand {
         abstract: "Add the next record to the log from Templates/record.md.mustache.",
         discussion: """
             The record is numbered highest + 1 and placed where the log's order puts new records (first when \
-            the newest record comes first), with the section headings the log's latest record uses.
+            the newest record comes first), with the section headings the log's latest record uses. \
+            Settings from .fixlog.yml (log, templates; see docs/config.md) apply; flags override them.
+
+            Examples:
+              fixlog new "apt-get install fails behind the proxy"
+              fixlog new "Wheel build needs gcc" services/api/DOCKERFILE_FIXES.md --date 2026-01-31
             """)
 
     @Argument(help: "The new record's title.")
     var title: String
 
-    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
-    var log: String = "DOCKERFILE_FIXES.md"
+    @Argument(help: "The fix log (default: the config's log, else DOCKERFILE_FIXES.md in the current directory).")
+    var log: String?
 
     @Option(help: "The record's date, YYYY-MM-DD (default: today, UTC).")
     var date: String?
+
+    @OptionGroup var configOption: ConfigOption
 
     @Option(help: "Templates folder (default: <prefix>/share/fixlog/Templates, or Templates/ of the package).")
     var templates: String?
 
     func run() async throws {
+        let config = try configOption.load(logPath: log, root: nil)
+        let log = config.logs(named: log.map { [$0] } ?? [])[0].path
         let day: String
         if let date {
             guard LogRenderer.isCalendarDate(date) else {
@@ -94,7 +112,7 @@ struct NewCommand: AsyncParsableCommand {
             f.dateFormat = "yyyy-MM-dd"
             day = f.string(from: Date())
         }
-        let set = try Templates.load(templates)
+        let set = try Templates.load(templates, config: config)
         let loaded = SourceText.load(path: log)
         guard let source = loaded.text, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
             Output.report(loaded.diagnostics)

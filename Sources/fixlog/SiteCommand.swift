@@ -13,10 +13,18 @@ struct SiteCommand: AsyncParsableCommand {
             failed build leaves the previous site untouched. See docs/site.md.
 
             Exit status: 0 when the site was written; 2 on usage or input errors and failed builds.
+
+            Settings from .fixlog.yml apply (log, root, templates/site, and site: output, title, base-url, \
+            unsafe-html; see docs/config.md); flags override them.
+
+            Examples:
+              fixlog site
+              fixlog site --out public --title "Dockerfile fixes"
+              fixlog site --base-url https://example.org/fixes/ --results .fixlog/results.json
             """)
 
-    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
-    var log: String = "DOCKERFILE_FIXES.md"
+    @Argument(help: "The fix log (default: the config's log, else DOCKERFILE_FIXES.md in the current directory).")
+    var log: String?
 
     @Option(help: "Repository root that target files are resolved against (default: the git top level, else the log's directory).")
     var root: String?
@@ -39,6 +47,8 @@ struct SiteCommand: AsyncParsableCommand {
     @Flag(help: "Pass raw HTML in the log through to the pages (off: raw HTML is dropped, unsafe URLs neutralised).")
     var unsafeHTML = false
 
+    @OptionGroup var configOption: ConfigOption
+
     func validate() throws {
         if let baseURL, SiteHTML.normalisedBaseURL(baseURL) == nil {
             throw ValidationError("--base-url must be an absolute http(s) URL, got '\(baseURL)'")
@@ -47,6 +57,20 @@ struct SiteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let fm = FileManager.default
+        // .fixlog.yml: log, root, templates (its site/ folder) and the site: options; flags override them.
+        let config = try configOption.load(logPath: log, root: root)
+        let log = config.logs(named: log.map { [$0] } ?? [])[0].path
+        let root = config.root(flag: root)
+        let templates = templates ?? config.templates.map { config.resolve(($0 as NSString).appendingPathComponent("site")) }
+            .flatMap { fm.fileExists(atPath: $0) ? $0 : nil }
+        let out = out ?? config.site.output.map(config.resolve)
+        let title = title ?? config.site.title
+        let baseURL = baseURL ?? config.site.baseURL
+        let unsafeHTML = unsafeHTML || config.site.unsafeHTML
+        if let baseURL, SiteHTML.normalisedBaseURL(baseURL) == nil {
+            Output.error("fixlog site: error: base-url must be an absolute http(s) URL, got '\(baseURL)'; fix site.base-url in .fixlog.yml or pass --base-url")
+            throw ExitCode(2)
+        }
         if let root {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -8,13 +8,23 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Run the log's documented verification steps (only with --allow-exec) and record the results.",
         discussion: """
-            Without --allow-exec (or `exec: true` in a .fixlog.yml beside the log) nothing from the log runs: \
-            fixlog prints the plan — each step, its working directory, prerequisites and expectations — and exits 0. \
-            See docs/verification.md.
+            Without --allow-exec (or `exec: true` in .fixlog.yml) nothing from the log runs: fixlog prints \
+            the plan — each step, its working directory, prerequisites and expectations — and exits 0. \
+            See docs/verification.md. Settings come from .fixlog.yml beside the log or at the repository \
+            root (exec, timeout, env, container-cli, root; see docs/config.md); flags override them.
+
+            Exit status: 0 when every step passed, was cached or skipped (or only the plan was printed); \
+            1 when a step failed, errored or timed out; 2 on usage or config errors; 130 when interrupted.
+
+            Examples:
+              fixlog verify                          # print the plan, run nothing
+              fixlog verify --allow-exec --jobs 2
+              fixlog verify --allow-exec --only 3 4.2 --no-cache
+              fixlog verify --allow-exec --shard 2/4 --junit junit-2.xml
             """)
 
-    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
-    var log: String = "DOCKERFILE_FIXES.md"
+    @Argument(help: "The fix log (default: the config's log, else DOCKERFILE_FIXES.md in the current directory).")
+    var log: String?
 
     @Option(help: "The root steps run from (default: the current directory when the log is inside it, else the nearest directory above the log holding .git, else the log's directory).")
     var root: String?
@@ -52,6 +62,8 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Run podman steps with docker or docker steps with podman.")
     var containerCli: ContainerCLI?
 
+    @OptionGroup var configOption: ConfigOption
+
     enum OutputFormat: String, ExpressibleByArgument, Sendable { case text, json }
 
     func validate() throws {
@@ -72,12 +84,19 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        let config = try configOption.load(logPath: log, root: root)
+        let log = config.logs(named: log.map { [$0] } ?? [])[0].path
+        let root = config.root(flag: root)
+        let containerCli = containerCli ?? config.containerCLI
         let fixLog = FixLogIngester.load(path: log)
         // Reading problems that stop verification (missing/unreadable file, not text) are shown; the
         // ingester's warnings belong to `fixlog parse`/`check`.
         let fatal = fixLog.diagnostics.filter { $0.severity == .error }
         for d in fatal { FileHandle.standardError.write(Data((d.formatted + "\n").utf8)) }
-        if !fatal.isEmpty && fixLog.incidents.isEmpty { throw ExitCode.failure }
+        if !fatal.isEmpty && fixLog.incidents.isEmpty {
+            if fatal.contains(where: { $0.id == .fileNotFound }) { Output.error(Hint.missingLog) }
+            throw ExitCode.failure
+        }
         let records = fixLog.incidents.map { VerificationRecord(number: $0.number, title: $0.title, steps: $0.verifications) }
 
         let logAbs = URL(fileURLWithPath: log).standardizedFileURL.path
@@ -86,12 +105,9 @@ struct VerifyCommand: AsyncParsableCommand {
             ?? Self.defaultRoot(logDirectory: logDir, currentDirectory: FileManager.default.currentDirectoryPath)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: rootDir, isDirectory: &isDir), isDir.boolValue else {
-            FileHandle.standardError.write(Data("\(rootDir): error: [\(DiagnosticID.fileNotFound.rawValue)] --root is not a directory\n".utf8))
+            FileHandle.standardError.write(Data("\(rootDir): error: [\(DiagnosticID.fileNotFound.rawValue)] the root is not a directory; pass --root with the repository's top directory (or fix root: in .fixlog.yml)\n".utf8))
             throw ExitCode.failure
         }
-        let (config, configDiagnostics) = VerificationConfig.load(directory: logDir)
-        for d in configDiagnostics { FileHandle.standardError.write(Data((d.formatted + "\n").utf8)) }
-        if configDiagnostics.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
 
         let stepEnv = VerificationSettings.environment(parent: env, names: config.environmentNames, values: config.environmentValues)
         let masker = SecretMasker(environment: env.merging(config.environmentValues) { $1 })

@@ -37,7 +37,8 @@ struct ParseCommandTests {
         let missing = try FixlogBinary.run(["parse", "no-such-log.md"], in: FileManager.default.temporaryDirectory.path)
         #expect(missing.status == 1)
         #expect(missing.stdout.isEmpty)
-        #expect(missing.stderr == "no-such-log.md: error: [file-not-found] no such file 'no-such-log.md'\n")
+        #expect(missing.stderr.hasPrefix("no-such-log.md: error: [file-not-found] no such file 'no-such-log.md'\n"))
+        #expect(missing.stderr.contains("fixlog init"), "the error says what to do next")
 
         let malformed = Self.fixtures.appendingPathComponent("logs/malformed").path
         let utf8 = try FixlogBinary.run(["parse", "invalid-utf8.md"], in: malformed)

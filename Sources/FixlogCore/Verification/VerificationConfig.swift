@@ -1,7 +1,6 @@
 import Foundation
-import Yams
 
-/// The verification settings of a `.fixlog.yml` beside the log.
+/// The verification settings of a `.fixlog.yml` (a view of `FixlogConfig`: `exec`, `timeout`, `env`).
 ///
 /// ```yaml
 /// exec: true            # run steps without --allow-exec
@@ -31,56 +30,18 @@ public struct VerificationConfig: Sendable, Hashable {
     /// The config file's name.
     public static let fileName = ".fixlog.yml"
 
-    /// Reads `.fixlog.yml` in `directory`. A missing file gives the defaults; a malformed one gives the
-    /// defaults plus a diagnostic.
+    /// Reads `.fixlog.yml` in `directory` (the whole config, `FixlogConfig`, keeping its verification
+    /// settings). A missing file gives the defaults; a malformed one gives the defaults plus diagnostics.
     public static func load(directory: String) -> (config: VerificationConfig, diagnostics: [Diagnostic]) {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return (VerificationConfig(), []) }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            return (VerificationConfig(), [Diagnostic.error(.fileUnreadable, "cannot read \(fileName)", file: path)])
-        }
-        return parse(text, path: path)
+        let (config, diagnostics) = FixlogConfig.load(path: path)
+        return (diagnostics.contains { $0.severity == .error } ? VerificationConfig() : config.verification, diagnostics)
     }
 
-    /// Parses the YAML text of a config file.
+    /// Parses the YAML text of a config file (see `FixlogConfig.parse`).
     public static func parse(_ text: String, path: String) -> (config: VerificationConfig, diagnostics: [Diagnostic]) {
-        var config = VerificationConfig()
-        var diagnostics: [Diagnostic] = []
-        func problem(_ message: String) {
-            diagnostics.append(Diagnostic.error(.invalidVerifyConfig, message, file: path))
-        }
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
-            problem("\(fileName) is not valid YAML: \(error)")
-            return (config, diagnostics)
-        }
-        guard let mapping = node?.mapping else {
-            if node != nil { problem("\(fileName) must be a mapping (key: value)") }
-            return (config, diagnostics)
-        }
-        for (keyNode, value) in mapping {
-            guard let key = keyNode.string else { continue }
-            switch key {
-            case "exec":
-                if let b = value.bool { config.exec = b } else { problem("exec must be true or false") }
-            case "timeout":
-                if let s = value.string, let d = StepDuration(parsing: s) { config.timeout = d } else {
-                    problem("timeout must be a duration such as 30s, 2m or 1h")
-                }
-            case "env":
-                if let seq = value.sequence {
-                    config.environmentNames = seq.compactMap(\.string)
-                } else if let map = value.mapping {
-                    for (k, v) in map { if let name = k.string { config.environmentValues[name] = v.string ?? "" } }
-                } else if let s = value.string {
-                    config.environmentNames = StepOptions.list(s)
-                } else {
-                    problem("env must be a list of names or a map of names to values")
-                }
-            default:
-                break   // other tools' keys may share the file
-            }
-        }
-        return (config, diagnostics)
+        let (config, diagnostics) = FixlogConfig.parse(text, path: path)
+        return (config.verification, diagnostics)
     }
 }

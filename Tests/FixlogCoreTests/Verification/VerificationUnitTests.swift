@@ -133,7 +133,7 @@ struct VerificationUnitTests {
     }
 
     @Test func configFile() {
-        let (c, d) = VerificationConfig.parse("exec: true\ntimeout: 90s\nenv:\n  - CONTAINERS_CONF\n  - CI\nother: 1\n", path: ".fixlog.yml")
+        let (c, d) = VerificationConfig.parse("exec: true\ntimeout: 90s\nenv:\n  - CONTAINERS_CONF\n  - CI\nx-other: 1\n", path: ".fixlog.yml")
         #expect(d.isEmpty)
         #expect(c == VerificationConfig(exec: true, timeout: StepDuration(seconds: 90), environmentNames: ["CONTAINERS_CONF", "CI"]))
         let (m, _) = VerificationConfig.parse("env: {A: one}\n", path: ".fixlog.yml")
@@ -141,7 +141,7 @@ struct VerificationUnitTests {
         let (_, bad) = VerificationConfig.parse("exec: maybe\ntimeout: soon\n", path: "x/.fixlog.yml")
         #expect(bad.map(\.id) == [.invalidVerifyConfig, .invalidVerifyConfig])
         let (_, broken) = VerificationConfig.parse("exec: [\n", path: "x/.fixlog.yml")
-        #expect(broken.first?.formatted.hasPrefix("x/.fixlog.yml: error: [invalid-verify-config]") == true)
+        #expect(broken.first?.formatted.hasPrefix("x/.fixlog.yml:2:1: error: [invalid-config]") == true)
     }
 
     @Test func diagnosticIDsAreCatalogued() {
