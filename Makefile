@@ -9,7 +9,7 @@ DEMO_DIR ?= fixtures/projects/voice-backend
 FIXLOG_RELEASE := .build/release/fixlog
 APT_PACKAGES := libcmark-dev pkg-config podman runc busybox-static
 
-.PHONY: all deps demo test build release clean record docs
+.PHONY: all deps demo test build release clean record docs fuzz fuzz-build sanitize
 
 all: build
 
@@ -55,3 +55,24 @@ record: deps
 
 clean:
 	rm -rf .build
+
+# ---- Hardening (docs/reliability.md) ----------------------------------------------------------------
+# libFuzzer harnesses, built with -sanitize=fuzzer into .build-fuzz (the normal build is untouched), seeded
+# from the fixtures at run time. `make fuzz FUZZ_SECONDS=3600` fuzzes longer; `scripts/fuzz.sh run FuzzDockerfile`
+# runs one harness.
+FUZZ_SECONDS ?= 60
+export FUZZ_SECONDS
+
+fuzz-build: deps
+	scripts/fuzz.sh build
+
+fuzz: deps
+	scripts/fuzz.sh run
+
+# The runner, parser and hardening tests under ThreadSanitizer and AddressSanitizer (separate scratch paths).
+SANITIZE_FILTER ?= StepRunner|RunnerAttack|HostileInput|FuzzRegression|PathEscape|Dockerfile|Ingest|VerificationEngine
+sanitize: deps
+	$(SWIFT) build --build-tests --scratch-path .build-tsan -Xswiftc -sanitize=thread
+	$(SWIFT) test --skip-build --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
+	$(SWIFT) build --build-tests --scratch-path .build-asan -Xswiftc -sanitize=address
+	$(SWIFT) test --skip-build --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'

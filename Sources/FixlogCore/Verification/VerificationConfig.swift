@@ -30,16 +30,22 @@ public struct VerificationConfig: Sendable, Hashable {
 
     /// The config file's name.
     public static let fileName = ".fixlog.yml"
+    /// Larger config files are refused without being read.
+    public static let maximumSize = 1 << 20
 
     /// Reads `.fixlog.yml` in `directory`. A missing file gives the defaults; a malformed one gives the
     /// defaults plus a diagnostic.
     public static func load(directory: String) -> (config: VerificationConfig, diagnostics: [Diagnostic]) {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return (VerificationConfig(), []) }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            return (VerificationConfig(), [Diagnostic.error(.fileUnreadable, "cannot read \(fileName)", file: path)])
+        // Size-checked before reading (a huge or sparse file is refused, not read into memory).
+        let loaded = SourceText.load(path: path, maximumSize: maximumSize)
+        guard let source = loaded.text else {
+            return (VerificationConfig(), loaded.diagnostics.isEmpty
+                ? [Diagnostic.error(.fileUnreadable, "cannot read \(fileName)", file: path)] : loaded.diagnostics)
         }
-        return parse(text, path: path)
+        if !loaded.diagnostics.isEmpty { return (VerificationConfig(), loaded.diagnostics) }
+        return parse(String(decoding: source.bytes, as: UTF8.self), path: path)
     }
 
     /// Parses the YAML text of a config file.
