@@ -47,6 +47,8 @@ for t in "${targets[@]}"; do build_one "$t"; done
 [ "$mode" = build ] && exit 0
 
 bin=$("$SWIFT" build "${FLAGS[@]}" --show-bin-path)
+# Swift's own crash backtracer would exit before libFuzzer saves the crashing input.
+export SWIFT_BACKTRACE=enable=no
 status=0
 for t in "${targets[@]}"; do
     seeds=$SCRATCH/seeds/$t corpus=$SCRATCH/corpus/$t artifacts=$SCRATCH/artifacts/$t
@@ -57,7 +59,7 @@ for t in "${targets[@]}"; do
         -max_len="${FUZZ_MAX_LEN:-16384}" -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$SCRATCH/$t.log" 2>&1 || true
     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|Done)|SUMMARY|==ERROR|Test unit written|Fatal error' "$SCRATCH/$t.log" || true
-    if ls "$artifacts" | grep -q .; then
+    if ls "$artifacts" | grep -q . || grep -q 'SUMMARY: libFuzzer' "$SCRATCH/$t.log"; then
         echo "$t: crashing inputs in $artifacts (copy them to $INPUTS/<harness>/ as regression tests)"
         status=1
     fi

@@ -154,8 +154,46 @@ extension SourceText {
         bytes.withUnsafeBufferPointer { firstInvalidUTF8Offset(in: $0) }
     }
 
-    private static func firstInvalidUTF8Offset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
+    /// Offset of the first carriage return that is not followed by a line feed, or nil.
+    public var firstLoneCarriageReturn: Int? {
+        var from = 0
+        while let cr = bytes[from...].firstIndex(of: 0x0D) {
+            if cr + 1 == bytes.count || bytes[cr + 1] != 0x0A { return cr }
+            from = cr + 1
+        }
+        return nil
+    }
+
+    /// A copy in which every byte that is not well-formed UTF-8, and every NUL, is replaced by `?`, and
+    /// every carriage return not followed by a line feed by a space.
+    /// Nothing moves: byte offsets, lines and columns are those of the original, so ranges found in the
+    /// copy locate the original bytes (decoding would turn one bad byte into a 3-byte U+FFFD).
+    public func replacingInvalidBytes() -> SourceText {
+        var copy = bytes
+        var changed = false
+        copy.withUnsafeMutableBufferPointer { buffer in
+            var from = 0
+            while let bad = Self.firstInvalidUTF8Offset(in: UnsafeBufferPointer(buffer), from: from) {
+                buffer[bad] = UInt8(ascii: "?")
+                changed = true
+                from = bad + 1
+            }
+            for i in buffer.indices {
+                if buffer[i] == 0 {
+                    buffer[i] = UInt8(ascii: "?")
+                    changed = true
+                } else if buffer[i] == 0x0D, i + 1 == buffer.count || buffer[i + 1] != 0x0A {
+                    // A lone CR is a line break to cmark but not to the line table: read it as a space.
+                    buffer[i] = UInt8(ascii: " ")
+                    changed = true
+                }
+            }
+        }
+        return changed ? SourceText(path: path, bytes: copy) : self
+    }
+
+    private static func firstInvalidUTF8Offset(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
+        var i = start
         let n = bytes.count
         while i < n {
             let b = bytes[i]

@@ -33,7 +33,15 @@ public enum FixLogIngester {
             return FixLog(source: source.path, preamble: Preamble(title: nil, range: whole), incidents: [],
                           diagnostics: diagnostics, layout: layout)
         }
-        let document = MarkdownDocument(source: source)
+        // Invalid UTF-8 and NUL (already reported) are read as `?`: decoding them would shift every later
+        // column of the line (fuzz regression ingest/invalid-utf8-shifts-columns.md).
+        if let cr = source.firstLoneCarriageReturn {
+            let at = source.location(ofOffset: cr)
+            diagnostics.append(.warning(.loneCarriageReturn,
+                "carriage return without a line feed at byte offset \(cr); read as a space",
+                file: source.path, range: SourceRange(start: at, end: source.location(ofOffset: cr + 1))))
+        }
+        let document = MarkdownDocument(source: source.replacingInvalidBytes())
         if document.flattened {
             diagnostics.append(.warning(.nestingTooDeep,
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
