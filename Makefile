@@ -40,10 +40,23 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product fixlog
 
+# The main job on the bundled fixture project, run on a scratch copy so the fixture stays as committed.
+DEMO_OUT ?= .build/demo
 demo: release
-	@echo "== fixlog parse $(DEMO_DIR)/DOCKERFILE_FIXES.md"
-	@$(FIXLOG_RELEASE) parse $(DEMO_DIR)/DOCKERFILE_FIXES.md; status=$$?; \
-	  echo; echo "(fixlog parse exited $$status)"
+	@rm -rf $(DEMO_OUT) && mkdir -p $(DEMO_OUT) && cp -R $(DEMO_DIR) $(DEMO_OUT)/project
+	@cd $(DEMO_OUT)/project && F=$(CURDIR)/$(FIXLOG_RELEASE); \
+	  if [ -t 1 ]; then b=$$'\033[1m'; n=$$'\033[0m'; else b=; n=; fi; \
+	  step() { printf '\n%s$$ %s%s\n' "$$b" "$$*" "$$n"; }; \
+	  step "fixlog check              # does the Dockerfile still carry every documented change?"; \
+	  $$F check --root .; echo "(exit $$?: 1 = something moved, changed, went missing or regressed)"; \
+	  step "fixlog verify --allow-exec   # run the documented verification steps"; \
+	  $$F verify --root . --allow-exec; echo "(exit $$?)"; \
+	  step "fixlog check --fix        # correct the stale line reference in the log, nothing else"; \
+	  $$F check --root . --fix >/dev/null; echo "(exit $$?)"; \
+	  diff -u $(CURDIR)/$(DEMO_DIR)/DOCKERFILE_FIXES.md DOCKERFILE_FIXES.md | sed 's|$(CURDIR)/||'; \
+	  step "fixlog check              # again: every change holds or is superseded"; \
+	  $$F check --root . | tail -n 1; echo "(exit $$?)"
+	@echo; echo "The scratch copy is in $(DEMO_OUT)/project (the fixture itself is untouched)."
 
 test: deps
 	$(SWIFT) build --build-tests

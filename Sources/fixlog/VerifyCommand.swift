@@ -116,14 +116,21 @@ struct VerifyCommand: AsyncParsableCommand {
         shown.steps = steps
 
         guard allowExec || config.exec else {
+            // The static verdicts of `fixlog check` belong to the plan: what the log claims about the
+            // Dockerfile, before anything runs. Only when the log documents changes.
+            let hasChanges = fixLog.incidents.contains { !$0.changes.isEmpty }
+            let check = hasChanges ? CrossLinker.check(log: fixLog, logPath: log, root: root) : nil
             if format == .json {
-                let list = steps.map { PlanEntry($0) }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let data = try encoder.encode(["plan": list])
+                let data = try encoder.encode(PlanOutput(plan: steps.map { PlanEntry($0) }, check: check))
                 print(masker.mask(String(decoding: data, as: UTF8.self)))
             } else {
                 print(VerificationReport.plan(shown, masker: masker), terminator: "")
+                if let check {
+                    print("\nStatic check (`fixlog check`) of the documented changes:\n")
+                    print(masker.mask(CheckTextRenderer.render(check)), terminator: "")
+                }
             }
             return
         }
@@ -196,6 +203,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
 extension ContainerCLI: ExpressibleByArgument {}
 
+/// `verify --format json` without --allow-exec: the plan and the static check report.
+struct PlanOutput: Encodable {
+    var plan: [PlanEntry]
+    var check: CheckReport?
+}
+
 /// The JSON form of a planned step (`verify --format json` without --allow-exec).
 struct PlanEntry: Encodable {
     var incident: Int, record: Int, step: Int, line: Int
@@ -217,21 +230,40 @@ struct PlanEntry: Encodable {
 }
 
 /// Turns SIGINT into a stop request for the running steps (a second Ctrl-C exits at once).
+///
+/// A real `sigaction` handler (not `SIG_IGN` plus a dispatch source: on Linux an ignored signal can be
+/// discarded by whichever thread the kernel picks) counts the signal in a `sig_atomic_t`; a task polls
+/// the count and asks the steps to stop.
 final class InterruptHandler: @unchecked Sendable {
-    private let source: any DispatchSourceSignal
+    /// The number of SIGINTs received. The one piece of process-wide mutable state in fixlog: a signal
+    /// handler cannot be given context any other way. Written only by the handler.
+    nonisolated(unsafe) static let count: UnsafeMutablePointer<sig_atomic_t> = {
+        let p = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+
+    private let poller: Task<Void, Never>
+
     init(stop: StopSignal) {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            if stop.isStopped { _exit(130) }
-            FileHandle.standardError.write(Data("\nfixlog: interrupted; stopping running steps…\n".utf8))
-            stop.stop()
+        _ = Self.count   // initialise before the handler can run
+        signal(SIGINT) { _ in
+            if InterruptHandler.count.pointee > 0 { _exit(130) }
+            InterruptHandler.count.pointee = 1
         }
-        source.resume()
-        self.source = source
+        poller = Task.detached {
+            while !Task.isCancelled {
+                if InterruptHandler.count.pointee > 0, !stop.isStopped {
+                    FileHandle.standardError.write(Data("\nfixlog: interrupted; stopping running steps…\n".utf8))
+                    stop.stop()
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
+
     func cancel() {
-        source.cancel()
+        poller.cancel()
         signal(SIGINT, SIG_DFL)
     }
 }

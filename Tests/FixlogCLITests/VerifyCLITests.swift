@@ -88,6 +88,20 @@ struct VerifyCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/.fixlog/results.json"))
     }
 
+    @Test func planShowsStaticCheckVerdicts() async throws {
+        let fixture = Self.packageRoot + "/fixtures/projects/busybox-app"
+        let run = try await Self.fixlog(["verify", "DOCKERFILE_FIXES.md"], in: fixture)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("nothing was run"))
+        #expect(run.stdout.contains("Static check (`fixlog check`) of the documented changes:"))
+        #expect(run.stdout.contains("holds"))
+        #expect(!FileManager.default.fileExists(atPath: fixture + "/.fixlog"), "plan mode writes nothing")
+        let json = try await Self.fixlog(["verify", "DOCKERFILE_FIXES.md", "--format", "json"], in: fixture)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((object?["plan"] as? [Any])?.count == 1)
+        #expect(object?["check"] is [String: Any])
+    }
+
     @Test func allowExecRunsWritesResultsAndJUnitAndFailsOnFailure() async throws {
         let dir = try Self.tempProject(Self.log); defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = try await Self.fixlog(["verify", "--allow-exec", "--jobs", "2", "--junit", "out/junit.xml"], in: dir)

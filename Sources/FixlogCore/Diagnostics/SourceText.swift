@@ -151,13 +151,13 @@ extension SourceText {
 
     /// Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or nil.
     public static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { firstInvalidUTF8Offset(in: $0) }
+        firstInvalidUTF8Offset(bytes, from: 0)
     }
 
     /// Offset of the first carriage return that is not followed by a line feed, or nil.
     public var firstLoneCarriageReturn: Int? {
         var from = 0
-        while let cr = bytes[from...].firstIndex(of: 0x0D) {
+        while let cr = Self.find(0x0D, in: bytes, from: from) {
             if cr + 1 == bytes.count || bytes[cr + 1] != 0x0A { return cr }
             from = cr + 1
         }
@@ -173,11 +173,13 @@ extension SourceText {
         var changed = false
         copy.withUnsafeMutableBufferPointer { buffer in
             var from = 0
-            while let bad = Self.firstInvalidUTF8Offset(in: UnsafeBufferPointer(buffer), from: from) {
+            while let bad = Self.firstInvalidUTF8Offset(bytes, from: from) {
                 buffer[bad] = UInt8(ascii: "?")
                 changed = true
                 from = bad + 1
             }
+            // Only walk the bytes when there is a NUL or a CR at all (memchr is fast even in debug builds).
+            guard Self.find(0, in: bytes, from: 0) != nil || Self.find(0x0D, in: bytes, from: 0) != nil else { return }
             for i in buffer.indices {
                 if buffer[i] == 0 {
                     buffer[i] = UInt8(ascii: "?")
@@ -192,29 +194,25 @@ extension SourceText {
         return changed ? SourceText(path: path, bytes: copy) : self
     }
 
-    private static func firstInvalidUTF8Offset(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
-        var i = start
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let len: Int
-            var minSecond: UInt8 = 0x80, maxSecond: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: len = 2
-            case 0xE0: len = 3; minSecond = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: len = 3
-            case 0xED: len = 3; maxSecond = 0x9F
-            case 0xF0: len = 4; minSecond = 0x90
-            case 0xF1...0xF3: len = 4
-            case 0xF4: len = 4; maxSecond = 0x8F
-            default: return i
+    /// Offset of the first `byte` at or after `start` (memchr).
+    static func find(_ byte: UInt8, in bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let hit = memchr(base + start, Int32(byte), buffer.count - start) else {
+                return nil
             }
-            if i + len > n { return i }
-            let second = bytes[i + 1]
-            if second < minSecond || second > maxSecond { return i }
-            for k in 2..<len where bytes[i + k] & 0xC0 != 0x80 { return i }
-            i += len
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// Offset of the first byte at or after `start` that does not belong to a well-formed UTF-8 sequence.
+    public static func firstInvalidUTF8Offset(_ bytes: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i < bytes.count {
+            if bytes[i] < 0x80 { i += 1; continue }
+            let (scalar, width) = GoText.decodeRune(bytes, i)
+            if scalar == GoText.replacement && width == 1 { return i }
+            i += width
         }
         return nil
     }

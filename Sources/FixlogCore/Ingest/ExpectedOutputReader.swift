@@ -130,8 +130,8 @@ enum ExpectedOutputReader {
     /// Options for a verification block from the fence info string (`bash timeout=30s requires=podman skip`,
     /// `{timeout=30s}`) or an HTML comment before it (`<!-- fixlog: timeout=30s exit=1 -->`).
     static func options(fromInfo info: String) -> [String: String] {
-        let words = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "{" || $0 == "}" })
-        return parseOptionWords(Array(words.dropFirst()))
+        let words = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "}" })
+        return parseOptionWords(splitCommas(Array(words.dropFirst())))
     }
 
     static func options(fromComment html: String) -> [String: String]? {
@@ -141,7 +141,22 @@ enum ExpectedOutputReader {
         guard inner.lowercased().hasPrefix("fixlog") else { return nil }
         var rest = inner.dropFirst("fixlog".count)
         if rest.first == ":" { rest = rest.dropFirst() }
-        return parseOptionWords(rest.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "," }))
+        return parseOptionWords(splitCommas(rest.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })))
+    }
+
+    /// `timeout=30s,skip` separates options; `requires=podman,make` is one option with a list value.
+    private static func splitCommas(_ words: [Substring]) -> [Substring] {
+        var out: [Substring] = []
+        for w in words {
+            let parts = w.split(separator: ",", omittingEmptySubsequences: true)
+            let flagWords: Set<Substring> = ["skip", "allow-failure"]
+            if parts.count > 1, parts.dropFirst().allSatisfy({ $0.contains("=") || flagWords.contains($0) }) || !w.contains("=") {
+                out += parts
+            } else {
+                out.append(parts.count == 1 ? parts[0] : w)
+            }
+        }
+        return out
     }
 
     private static func parseOptionWords(_ words: [Substring]) -> [String: String] {

@@ -158,7 +158,7 @@ struct LogBuilder {
             reader.read()
             var incident = reader.incident
             if incident.shape == .problemFixPair, let n = incident.number {
-                for p in pairedProblems where p.parsed.numbering.map(Self.number) == n {
+                for p in pairedProblems where p.parsed.numbering?.number == n {
                     let endBlock = blockIndex(atOrAfterLine: nextCutLine(after: p.range.start.line, cuts: cuts) ?? Int.max, limit: false)
                     incident.problems.insert(problemItem(heading: p, endBlock: endBlock), at: 0)
                 }
@@ -187,13 +187,20 @@ struct LogBuilder {
         return lo
     }
 
-    static func number(_ n: TitleReader.Numbering) -> Int {
-        switch n {
-        case .hashNumber(_, let v), .keywordNumber(_, let v), .plainNumber(let v): v
-        }
-    }
+
+    /// Per level: how many headings are numberless keyword headings / date-led headings with a title.
+    var keywordHeadingCount: [Int: Int] = [:]
+    var datedHeadingCount: [Int: Int] = [:]
 
     mutating func collectHeadings() {
+        defer {
+            for h in headings {
+                if case .keywordOnly = h.parsed.numbering { keywordHeadingCount[h.level, default: 0] += 1 }
+                if h.parsed.numbering == nil, h.parsed.date != nil, !h.parsed.title.isEmpty, startsWithDate(h.text) {
+                    datedHeadingCount[h.level, default: 0] += 1
+                }
+            }
+        }
         var stack: [Int] = []
         for (i, block) in blocks.enumerated() where block.kind == .heading {
             guard let range = block.range else { continue }
@@ -235,6 +242,10 @@ struct LogBuilder {
         var current: (start: Int, level: Int, sameLevel: Bool)?
         for (i, h) in headings.enumerated() {
             if let c = current, h.level > c.level { continue }
+            // A numberless "## Fix: …" inside a record written with same-level sections is one of its sections.
+            if let c = current, c.sameLevel, case .keywordOnly = h.parsed.numbering, starts[c.start].number != nil {
+                continue
+            }
             if let candidate = recordCandidate(i) {
                 starts.append(RecordStart(heading: i, shape: candidate.shape, number: candidate.number))
                 current = (starts.count - 1, h.level, false)
@@ -260,8 +271,13 @@ struct LogBuilder {
     /// Whether heading `i` starts a record, and how.
     func recordCandidate(_ i: Int) -> (shape: RecordShape, number: Int?)? {
         let h = headings[i]
-        guard let numbering = h.parsed.numbering else { return nil }
+        guard let numbering = h.parsed.numbering else { return datedCandidate(i) }
         switch numbering {
+        case .keywordOnly:
+            // Only as one of a series: at least two keyword headings at this level.
+            if let p = h.parent, isDecoyParent(p) { return nil }
+            let siblings = keywordHeadingCount[h.level] ?? 0
+            return siblings >= 2 ? (.keywordHeading, nil) : nil
         case .hashNumber(_, let n):
             return (.fixHeading, n)
         case .keywordNumber(_, let n):
@@ -275,6 +291,27 @@ struct LogBuilder {
             case .decoy, .none: return nil
             }
         }
+    }
+
+    /// `## 2025-01-09: Fixed numpy conflict`, `## [2025-01-09] Pin torch`: a record led by its date, when at
+    /// least two such headings share a level and this one does not group records of its own.
+    func datedCandidate(_ i: Int) -> (shape: RecordShape, number: Int?)? {
+        let h = headings[i]
+        guard h.parsed.date != nil, !h.parsed.title.isEmpty, startsWithDate(h.text),
+            (datedHeadingCount[h.level] ?? 0) >= 2
+        else { return nil }
+        if let next = headings.indices.first(where: { $0 > i && headings[$0].level > h.level }),
+            next == i + 1, headings[next].parsed.numbering != nil
+        {
+            return nil  // it groups numbered records
+        }
+        return (.datedHeading, nil)
+    }
+
+    func startsWithDate(_ text: String) -> Bool {
+        let t = text.drop { $0 == " " || $0 == "[" || $0 == "(" || $0.unicodeScalars.allSatisfy(TitleReader.isDecorativeScalar) }
+        guard let m = DateReader.firstDate(in: String(t)).match else { return false }
+        return m.byteRange.lowerBound == 0
     }
 
     func isDecoyParent(_ p: Int) -> Bool {
@@ -296,7 +333,7 @@ struct LogBuilder {
             }
         }
         guard fixish || fields else { return nil }
-        return RecordStart(heading: index, shape: .singleDocument, number: first.parsed.numbering.map(Self.number),
+        return RecordStart(heading: index, shape: .singleDocument, number: first.parsed.numbering?.number,
                            sameLevelSections: true)
     }
 

@@ -9,6 +9,15 @@ enum TitleReader {
         case keywordNumber(keyword: String, number: Int)
         /// `3. …`, `3) …`, `#3 …`, `3️⃣ …`
         case plainNumber(Int)
+        /// `Issue: …`, `Fix - …` (a record keyword without a number)
+        case keywordOnly(keyword: String)
+
+        var number: Int? {
+            switch self {
+            case .hashNumber(_, let n), .keywordNumber(_, let n), .plainNumber(let n): n
+            case .keywordOnly: nil
+            }
+        }
     }
 
     struct Parsed: Equatable {
@@ -152,6 +161,15 @@ enum TitleReader {
         var word = ""
         while i < chars.count, chars[i].isLetter { word.append(chars[i]); i += 1 }
         guard !word.isEmpty, recordKeywords.contains(word.lowercased()) else { return (nil, text) }
+        // "Issue: Title", "Fix - Title", "Bug — Title": a keyword record without a number.
+        var j = i
+        while j < chars.count, chars[j] == " " { j += 1 }
+        if j < chars.count, chars[j] == ":" || ((chars[j] == "-" || chars[j] == "–" || chars[j] == "—") && j > i),
+            chars[(j + 1)...].contains(where: { $0.isLetter })
+        {
+            i = j
+            return (.keywordOnly(keyword: word), rest())
+        }
         skipSpaces()
         var hashed = false
         if i < chars.count, chars[i] == "#" { hashed = true; i += 1 }

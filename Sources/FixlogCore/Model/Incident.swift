@@ -79,6 +79,8 @@ public enum RecordShape: String, Sendable, Hashable, Codable {
     case singleDocument
     /// An item of a parallel problem list, linked to a fix list by number.
     case problemFixPair
+    /// `## 2025-01-09: Fixed numpy conflict`: one of a series of headings led by their date.
+    case datedHeading
 }
 
 /// The heading that starts a record.

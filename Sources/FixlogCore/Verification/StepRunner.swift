@@ -106,7 +106,7 @@ public struct StepRunner: Sendable {
         let processLimit = maximumProcesses
         let environmentValue = Environment.custom(env)
         let limit = outputLimit
-        let deadline = start.advanced(by: timeout)
+        let timeout = self.timeout
         let grace = self.grace
         let pidBox = LockedBox<Int32?>(nil)
         let outBox = LockedBox(CappedOutput(limit: limit))
@@ -144,7 +144,7 @@ public struct StepRunner: Sendable {
                 }
             }
             group.addTask {
-                await Self.watch(pid: pidBox, deadline: deadline, grace: grace, stop: stop, ending: endingBox,
+                await Self.watch(pid: pidBox, timeout: timeout, grace: grace, stop: stop, ending: endingBox,
                                  token: token, processLimit: processLimit)
                 return nil
             }
@@ -272,9 +272,10 @@ public struct StepRunner: Sendable {
     }
 
     /// Until cancelled: polls the main process (every 0.2 ms at first, doubling up to 50 ms), enforcing
-    /// the deadline and the stop signal (SIGTERM to the group, SIGKILL after `grace`), and kills what is
+    /// the timeout (counted from when the process is seen started, so a slow spawn on a loaded machine
+    /// does not eat the script's time) and the stop signal (SIGTERM to the group, SIGKILL after `grace`), and kills what is
     /// left of the group once the main process has exited, so the output pipes close.
-    static func watch(pid pidBox: LockedBox<Int32?>, deadline: ContinuousClock.Instant, grace: Duration,
+    static func watch(pid pidBox: LockedBox<Int32?>, timeout: Duration, grace: Duration,
                       stop: StopSignal, ending: LockedBox<Ending>, token: String, processLimit: Int) async {
         let clock = ContinuousClock()
         var lastCount = clock.now
@@ -282,8 +283,14 @@ public struct StepRunner: Sendable {
         var terminatingSince: ContinuousClock.Instant?
         var killed = false
         var exited = false
+        var startedAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             if let pid = pidBox.get() {
+                let deadline: ContinuousClock.Instant
+                if let known = startedAt { deadline = known + timeout } else {
+                    startedAt = clock.now
+                    deadline = clock.now + timeout
+                }
                 if exited || hasExited(pid) {
                     // Repeated while the run has not returned: nothing of the step may keep the pipes open,
                     // not even a process that left the session.

@@ -2,19 +2,6 @@ import Foundation
 import Testing
 @testable import FixlogCore
 
-/// SplitMix64: a small seeded generator so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One generated instruction: its logical line and, for heredocs, the body lines and terminator.
 struct GeneratedInstruction {
     var keyword: String
@@ -26,26 +13,26 @@ struct GeneratedInstruction {
 enum DockerfileGenerator {
     static let wordCharacters = Array("abcdefghijklmnopqrstuvwxyz0123456789./-_:=,$%+@é")
 
-    static func word(_ g: inout SeededGenerator) -> String {
+    static func word(_ g: inout SeededRandom) -> String {
         String((0..<Int.random(in: 1...8, using: &g)).map { _ in wordCharacters.randomElement(using: &g)! })
     }
 
-    static func words(_ g: inout SeededGenerator, _ range: ClosedRange<Int>) -> String {
+    static func words(_ g: inout SeededRandom, _ range: ClosedRange<Int>) -> String {
         (0..<Int.random(in: range, using: &g)).map { _ in word(&g) }
             .joined(separator: Bool.random(using: &g) ? " " : ["  ", "\t", " \t "].randomElement(using: &g)!)
     }
 
-    static func jsonArray(_ g: inout SeededGenerator) -> String {
+    static func jsonArray(_ g: inout SeededRandom) -> String {
         "[" + (0..<Int.random(in: 0...3, using: &g)).map { _ in "\"\(word(&g))\"" }
             .joined(separator: Bool.random(using: &g) ? ", " : ",") + "]"
     }
 
-    static func key(_ g: inout SeededGenerator) -> String {
+    static func key(_ g: inout SeededRandom) -> String {
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ_")
         return String((0..<Int.random(in: 1...6, using: &g)).map { _ in letters.randomElement(using: &g)! })
     }
 
-    static func instruction(_ g: inout SeededGenerator) -> GeneratedInstruction {
+    static func instruction(_ g: inout SeededRandom) -> GeneratedInstruction {
         switch Int.random(in: 0..<18, using: &g) {
         case 0:
             var rest = (Bool.random(using: &g) ? "--platform=linux/amd64 " : "") + word(&g)
@@ -96,7 +83,7 @@ enum DockerfileGenerator {
         }
     }
 
-    static func randomCase(_ keyword: String, _ g: inout SeededGenerator) -> String {
+    static func randomCase(_ keyword: String, _ g: inout SeededRandom) -> String {
         switch Int.random(in: 0..<4, using: &g) {
         case 0: return keyword.lowercased()
         case 1: return keyword.prefix(1) + keyword.dropFirst().lowercased()
@@ -119,7 +106,7 @@ enum DockerfileGenerator {
     /// The same instructions laid out differently: continuation lines cut anywhere, comment and blank
     /// lines inside and between instructions, indentation, keyword case, CRLF or LF per line.
     static func relayout(_ instructions: [GeneratedInstruction], header: [String], escape: Character,
-                         _ g: inout SeededGenerator) -> (text: String, spans: [LineSpan]) {
+                         _ g: inout SeededRandom) -> (text: String, spans: [LineSpan]) {
         var lines: [String] = header
         var spans: [LineSpan] = []
         let fillers = ["", "   ", "# a comment", "  # indented comment", "#", "# comment ending in escape \(escape)"]
@@ -172,7 +159,7 @@ enum DockerfileGenerator {
 struct DockerfilePropertyTests {
     @Test("different layouts of the same instructions parse to the same dump", arguments: 0..<40)
     func relayoutKeepsDump(seed: Int) throws {
-        var g = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 17)
+        var g = SeededRandom(seed: UInt64(seed) &* 7919 &+ 17)
         let instructions = (0..<Int.random(in: 1...12, using: &g)).map { _ in DockerfileGenerator.instruction(&g) }
         let escape: Character = Bool.random(using: &g) ? "\\" : "`"
         var header: [String] = []
@@ -226,7 +213,7 @@ struct DockerfileFuzzTests {
 
     @Test("random bytes never crash", arguments: 0..<20)
     func randomBytes(seed: Int) {
-        var g = SeededGenerator(seed: UInt64(seed) &+ 1_000_003)
+        var g = SeededRandom(seed: UInt64(seed) &+ 1_000_003)
         for _ in 0..<50 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0...300, using: &g) {
@@ -247,7 +234,7 @@ struct DockerfileFuzzTests {
 
     @Test("truncated and mutated corpus files never crash", .enabled(if: Corpus.available, Corpus.missingReason))
     func mutatedCorpus() throws {
-        var g = SeededGenerator(seed: 42)
+        var g = SeededRandom(seed: 42)
         let files = Corpus.realWorldFiles.map { Corpus.root.appendingPathComponent("dockerfiles/\($0)") }
             + Corpus.positiveCases.map { Corpus.parserRoot.appendingPathComponent("\($0)/Dockerfile") }
         var parsedCount = 0

@@ -68,7 +68,7 @@ import Testing
     func parsesHeadings(_ heading: String, _ title: String, _ number: Int?, _ status: String?, _ date: String?) {
         let p = TitleReader.parse(heading)
         #expect(p.title == title)
-        #expect(p.numbering.map(LogBuilder.number) == number)
+        #expect(p.numbering?.number == number)
         #expect(p.status == status)
         #expect(p.date == date)
     }
@@ -189,6 +189,9 @@ import Testing
         #expect(ExpectedOutputReader.options(fromInfo: "bash timeout=30s requires=podman skip")
                 == ["timeout": "30s", "requires": "podman", "skip": "true"])
         #expect(ExpectedOutputReader.options(fromComment: "<!-- fixlog: exit=1 env=TOKEN -->") == ["exit": "1", "env": "TOKEN"])
+        #expect(ExpectedOutputReader.options(fromInfo: "bash {timeout=30s, requires=podman,make}")
+                == ["timeout": "30s", "requires": "podman,make"])
+        #expect(ExpectedOutputReader.options(fromInfo: "sh timeout=5s,skip") == ["timeout": "5s", "skip": "true"])
         #expect(ExpectedOutputReader.options(fromComment: "<!-- just a comment -->") == nil)
     }
 }
