@@ -9,7 +9,7 @@ DEMO_DIR ?= fixtures/projects/voice-backend
 FIXLOG_RELEASE := .build/release/fixlog
 APT_PACKAGES := libcmark-dev pkg-config podman runc busybox-static
 
-.PHONY: all deps demo test build release clean record docs fuzz fuzz-build sanitize
+.PHONY: all deps demo test build release clean record docs install fuzz fuzz-build sanitize
 
 all: build
 
@@ -68,6 +68,14 @@ record: deps
 
 clean:
 	rm -rf .build
+
+# Install the release binary and the templates (`fixlog render`/`new` find them in <prefix>/share/fixlog/Templates).
+PREFIX ?= /usr/local
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fixlog
+	install -m 0755 $(FIXLOG_RELEASE) $(DESTDIR)$(PREFIX)/bin/fixlog
+	rm -rf $(DESTDIR)$(PREFIX)/share/fixlog/Templates
+	cp -R Templates $(DESTDIR)$(PREFIX)/share/fixlog/Templates
 
 # ---- Hardening (docs/reliability.md) ----------------------------------------------------------------
 # libFuzzer harnesses, built with -sanitize=fuzzer into .build-fuzz (the normal build is untouched), seeded

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The cmark C library (Debian: libcmark-dev). Only Markdown/CMarkConverter.swift imports it.
@@ -33,6 +34,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -52,17 +54,25 @@ let package = Package(
             path: "Benchmarks/CheckBenchmark",
             swiftSettings: swiftSettings
         ),
+        // `swift run -c release fixlog-regenerate-benchmark [records]`: timing of `fixlog regenerate`.
+        .executableTarget(
+            name: "fixlog-regenerate-benchmark",
+            dependencies: ["FixlogCore"],
+            path: "Benchmarks/RegenerateBenchmark",
+            swiftSettings: swiftSettings
+        ),
         // libFuzzer harnesses (`make fuzz` builds them with -sanitize=fuzzer -DFUZZING into .build-fuzz). In a
         // plain `swift build` each is a small program that replays the inputs named on its command line.
         .target(name: "CFuzzerSupport"),
         .executableTarget(name: "FuzzIngest", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzLineReference", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzDockerfile", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzRegenerate", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore"],
             // Goldens and fixtures are read from the source tree through #filePath, not bundled.
-            exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures", "Hardening/Inputs"],
+            exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures", "Regenerate/Goldens", "Hardening/Inputs"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

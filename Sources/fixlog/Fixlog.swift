@@ -15,7 +15,7 @@ struct Fixlog: AsyncParsableCommand {
         version: FixlogVersion.current,
         subcommands: [
             ParseCommand.self, DockerfileCommand.self, CheckCommand.self, VerifyCommand.self, ResultsCommand.self,
-            DiagnosticsCommand.self,
+            RegenerateCommand.self, RenderCommand.self, NewCommand.self, DiagnosticsCommand.self,
         ]
     )
 

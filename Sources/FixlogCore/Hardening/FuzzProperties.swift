@@ -108,3 +108,57 @@ public enum FuzzProperties {
         return source.location(ofOffset: offset) == location ? offset : nil
     }
 }
+
+extension FuzzProperties {
+    /// Regenerating never touches a byte outside fixlog's managed blocks: the lines outside managed blocks
+    /// (line endings included) of the input appear, in order and unchanged, in the output, and every line the
+    /// output adds outside managed blocks is blank. Line references are not fixed here (that edit is wanted);
+    /// target files are resolved under a root that does not exist, so nothing is read from disk.
+    public static func checkRegenerate(_ bytes: [UInt8]) -> String? {
+        let root = "/nonexistent/fixlog-fuzz"
+        let source = SourceText(path: root + "/DOCKERFILE_FIXES.md", bytes: bytes)
+        let outcome = Regenerator.regenerate(source: source, results: nil,
+                                             options: Regenerator.Options(fixLineReferences: false)) { log in
+            CrossLinker.check(log: log, logPath: source.path, root: root)
+        }
+        guard outcome.succeeded else {
+            return outcome.bytes == bytes ? nil : "a refused regeneration changed the bytes"
+        }
+        let before = unmanagedLines(source)
+        let after = unmanagedLines(SourceText(path: source.path, bytes: outcome.bytes))
+        var j = 0
+        for line in before {
+            while j < after.count, after[j] != line {
+                if !isBlank(after[j]) {
+                    return "output line '\(String(decoding: after[j], as: UTF8.self))' replaces input line '\(String(decoding: line, as: UTF8.self))'"
+                }
+                j += 1
+            }
+            if j == after.count { return "input line '\(String(decoding: line, as: UTF8.self))' is missing from the output" }
+            j += 1
+        }
+        if let extra = after[j...].first(where: { !isBlank($0) }) {
+            return "output adds line '\(String(decoding: extra, as: UTF8.self))' outside a managed block"
+        }
+        return nil
+    }
+
+    /// The lines (with their line endings) outside managed blocks.
+    static func unmanagedLines(_ source: SourceText) -> [ArraySlice<UInt8>] {
+        let blocks = ManagedRegions.scan(source).blocks
+        var managed = Set<Int>()
+        for block in blocks where block.openLine <= block.closeLine {
+            for line in block.openLine...block.closeLine { managed.insert(line) }
+        }
+        var out: [ArraySlice<UInt8>] = []
+        for (index, start) in source.lineStarts.enumerated() where !source.bytes.isEmpty && !managed.contains(index + 1) {
+            let end = index + 1 < source.lineStarts.count ? source.lineStarts[index + 1] : source.bytes.count
+            out.append(source.bytes[start..<end])
+        }
+        return out
+    }
+
+    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }
+    }
+}

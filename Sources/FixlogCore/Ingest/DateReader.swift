@@ -143,3 +143,14 @@ enum DateReader {
         return (nil, invalid)
     }
 }
+
+extension LogRenderer {
+    /// True for a real calendar date written `YYYY-MM-DD` (`fixlog new --date`).
+    public static func isCalendarDate(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
+        return DateReader.isValid(year: y, month: m, day: d)
+    }
+}

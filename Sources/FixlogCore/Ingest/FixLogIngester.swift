@@ -41,7 +41,9 @@ public enum FixLogIngester {
                 "carriage return without a line feed at byte offset \(cr); read as a space",
                 file: source.path, range: SourceRange(start: at, end: source.location(ofOffset: cr + 1))))
         }
-        let document = MarkdownDocument(source: source.replacingInvalidBytes())
+        // fixlog's own status and summary blocks are read as blank lines (same offsets, same line numbers),
+        // so re-ingesting a regenerated log never takes them for records, changes or steps.
+        let document = MarkdownDocument(source: ManagedRegions.masked(source.replacingInvalidBytes()))
         if document.flattened {
             diagnostics.append(.warning(.nestingTooDeep,
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",

@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `fixlog check --fix`: rewrites stale line-reference texts in the log (`(line 21)` → `(line 25)`) and
 /// nothing else, atomically (temporary file in the same directory, flushed, then renamed over the log,
@@ -62,43 +57,10 @@ public enum LineReferenceFixer {
         return (applied, [])
     }
 
-    struct WriteError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// Write to a temporary file beside `path`, fsync, copy the original's mode, rename over `path`.
     /// A symbolic link is followed, so the link stays a link and its target gets the new bytes.
+    /// (See ``AtomicFile/write(_:to:injecting:)``, which this calls.)
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-        let path = url.path
-        let directory = url.deletingLastPathComponent().path
-        let temp = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).fixlog-\(UUID().uuidString).tmp")
-        var mode: mode_t = 0o644
-        var st = stat()
-        if stat(path, &st) == 0 { mode = st.st_mode & 0o7777 }
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw WriteError(description: "cannot create a temporary file in '\(directory)' (errno \(errno))") }
-        var ok = false
-        defer { if !ok { unlink(temp) } }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBufferPointer { buf in
-                write(fd, buf.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                close(fd)
-                throw WriteError(description: "write failed (errno \(errno))")
-            }
-            written += n
-        }
-        _ = fchmod(fd, mode)
-        guard fsync(fd) == 0 else { close(fd); throw WriteError(description: "fsync failed (errno \(errno))") }
-        close(fd)
-        guard rename(temp, path) == 0 else { throw WriteError(description: "rename failed (errno \(errno))") }
-        ok = true
-        // Make the rename durable.
-        let dfd = open(directory, O_RDONLY)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        try AtomicFile.write(bytes, to: path)
     }
 }

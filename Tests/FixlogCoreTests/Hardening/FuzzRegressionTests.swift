@@ -36,6 +36,10 @@ struct FuzzRegressionTests {
         _ = try Self.replay("dockerfile", FuzzProperties.checkDockerfile)
     }
 
+    @Test func regenerateInputs() throws {
+        _ = try Self.replay("regenerate", FuzzProperties.checkRegenerate)
+    }
+
     @Test func propertiesHoldOnTheFixtures() throws {
         // The seeds of `make fuzz`: every fixture log and Dockerfile satisfies the properties.
         let root = TestSupport.fixtures.path
@@ -49,6 +53,7 @@ struct FuzzRegressionTests {
             if name.hasSuffix(".md") {
                 #expect(FuzzProperties.checkIngest(bytes) == nil, "\(rel)")
                 #expect(FuzzProperties.checkLineReferences(bytes) == nil, "\(rel)")
+                #expect(FuzzProperties.checkRegenerate(bytes) == nil, "\(rel)")
                 checked += 1
             } else if name.hasPrefix("Dockerfile") {
                 #expect(FuzzProperties.checkDockerfile(bytes) == nil, "\(rel)")

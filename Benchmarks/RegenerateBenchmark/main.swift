@@ -1,0 +1,52 @@
+// Benchmark for `fixlog regenerate` (issue 5, "Performance"): a log of N records (each with a change and a
+// verification step, with results), regenerated from scratch and again when current. Not a test: run it with
+//     swift run -c release fixlog-regenerate-benchmark [records]
+import FixlogCore
+import Foundation
+
+let records = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 10_000
+
+func makeLog(_ count: Int) -> String {
+    var out = "# Fixes\n\n"
+    for r in stride(from: count, to: 0, by: -1) {
+        out += "## Fix #\(r): Fix number \(r) (2025-01-01)\n\n**Issue:** Something broke\n\n### Solution\n\n"
+        out += "**File:** `Dockerfile` (line \(r % 50 + 1))\n\n```dockerfile\nRUN echo step-\(r % 50)\n```\n\n"
+        out += "### Verification Steps\n\n```bash\necho ok\n\n# Expected output:\n# ok\n```\n\n---\n\n"
+    }
+    return out
+}
+
+let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fixlog-regen-bench-\(UUID().uuidString)").path
+try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: dir) }
+_ = FileManager.default.createFile(atPath: dir + "/Dockerfile",
+                                   contents: Data(("FROM alpine\n" + (0..<60).map { "RUN echo step-\($0)\n" }.joined()).utf8))
+let logPath = dir + "/FIXES.md"
+let source = SourceText(path: logPath, string: makeLog(records))
+let results = VerificationResults(steps: (1...records).map {
+    StepResult(incident: records - $0 + 1, record: $0, step: 1, title: "Fix number \(records - $0 + 1)", status: .passed,
+               startedAt: "2025-01-02T03:04:05Z", inputsHash: "0123456789abcdef")
+})
+let clock = ContinuousClock()
+var log: FixLog?
+let ingest = clock.measure { log = FixLogIngester.ingest(source) }
+var report: CheckReport?
+let check = clock.measure { report = CrossLinker.check(log: log!, logPath: logPath, root: dir) }
+var bytes: [UInt8] = []
+let blocks = clock.measure {
+    bytes = Regenerator.renderBlocks(source: source, log: log!, report: report!, results: results, options: .init(summary: true)).bytes
+}
+func regenerate(_ s: SourceText) -> Regenerator.Outcome {
+    Regenerator.regenerate(source: s, results: results, options: .init(summary: true)) { l in
+        CrossLinker.check(log: l, logPath: logPath, root: dir)
+    }
+}
+var first: Regenerator.Outcome?
+let firstTime = clock.measure { first = regenerate(source) }
+var again: Regenerator.Outcome?
+let againTime = clock.measure { again = regenerate(SourceText(path: logPath, bytes: first!.bytes)) }
+print("""
+    records \(records): ingest \(ingest), check \(check), status blocks + summary alone \(blocks) (\(bytes.count) bytes)
+    full regenerate from scratch (\(first!.fixedReferences.count) references fixed, so ingest + check twice): \(firstTime)
+    full regenerate of the current log: \(againTime), changed: \(again!.changed)
+    """)

@@ -1,0 +1,230 @@
+import Foundation
+
+/// `fixlog regenerate`: rewrites only what fixlog manages in a log — stale line references, one status
+/// block under each record's heading, and (when asked) a summary table near the top — and keeps every
+/// other byte, the line endings, the BOM and the final-newline state.
+///
+/// The output is a pure function of the log's bytes, the check results and the results file: nothing
+/// reads the clock or the environment, and regenerating the output again gives the same bytes.
+public enum Regenerator {
+    /// What to manage.
+    public struct Options: Sendable, Hashable {
+        /// Rewrite stale line references to `check`'s suggestions.
+        public var fixLineReferences: Bool
+        /// Insert a summary table near the top when there is none (an existing one is always kept current).
+        public var summary: Bool
+        /// Overwrite blocks edited by hand.
+        public var force: Bool
+
+        public init(fixLineReferences: Bool = true, summary: Bool = false, force: Bool = false) {
+            self.fixLineReferences = fixLineReferences
+            self.summary = summary
+            self.force = force
+        }
+    }
+
+    /// The result of a regeneration.
+    public struct Outcome: Sendable {
+        /// The log as it was.
+        public var original: [UInt8]
+        /// The log as regeneration would write it (equal to `original` when it is current, or when it failed).
+        public var bytes: [UInt8]
+        /// Line references rewritten.
+        public var fixedReferences: [LineReferenceFixer.Edit]
+        /// Number of status blocks written (inserted or replaced).
+        public var statusBlocks: Int
+        /// Errors (hand-edited or unterminated blocks) and notes (records without a status block).
+        public var diagnostics: [Diagnostic]
+        /// The check report the status blocks were written from (of the log after line-reference fixes).
+        public var report: CheckReport?
+
+        /// True when nothing prevents writing.
+        public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
+        /// True when the output differs from the input.
+        public var changed: Bool { bytes != original }
+    }
+
+    /// Regenerates `source`. `check` cross-links an ingested log (normally
+    /// `CrossLinker.check(log:logPath:root:…)`); it is called once, or twice when line references were fixed
+    /// (the status blocks describe the corrected log).
+    public static func regenerate(
+        source: SourceText, results: VerificationResults?, options: Options = Options(),
+        check: (FixLog) -> CheckReport
+    ) -> Outcome {
+        var outcome = Outcome(original: source.bytes, bytes: source.bytes, fixedReferences: [], statusBlocks: 0,
+                              diagnostics: [], report: nil)
+        let scanned = ManagedRegions.scan(source)
+        if !scanned.diagnostics.isEmpty {
+            outcome.diagnostics = scanned.diagnostics
+            return outcome
+        }
+        var current = source
+        var log = FixLogIngester.ingest(current)
+        var report = check(log)
+        if options.fixLineReferences {
+            let (bytes, applied) = LineReferenceFixer.apply(LineReferenceFixer.edits(for: report), to: current)
+            if !applied.isEmpty, bytes != current.bytes {
+                outcome.fixedReferences = applied
+                current = SourceText(path: source.path, bytes: bytes)
+                log = FixLogIngester.ingest(current)
+                report = check(log)
+            }
+        }
+        let blocks = renderBlocks(source: current, log: log, report: report, results: results, options: options)
+        outcome.diagnostics = blocks.diagnostics
+        outcome.statusBlocks = blocks.statusBlocks
+        outcome.report = report
+        if outcome.succeeded { outcome.bytes = blocks.bytes }
+        return outcome
+    }
+
+    /// One replacement of whole lines (or an insertion when `range` is empty), in byte offsets.
+    struct Splice {
+        var range: Range<Int>
+        var lines: [String]
+        /// Add a line break before the first line (inserting after a last line that has none).
+        var leadingBreak = false
+        /// Omit the line break after the last line (the file has no final newline there).
+        var omitFinalBreak = false
+    }
+
+    /// Writes (or replaces) the status blocks and the summary table of `source`, whose model is `log` and
+    /// whose check is `report`. Pure.
+    public static func renderBlocks(
+        source: SourceText, log: FixLog, report: CheckReport, results: VerificationResults?, options: Options
+    ) -> (bytes: [UInt8], statusBlocks: Int, diagnostics: [Diagnostic]) {
+        let (existing, scanDiagnostics) = ManagedRegions.scan(source)
+        var diagnostics = scanDiagnostics
+        guard diagnostics.isEmpty else { return (source.bytes, 0, diagnostics) }
+        let byOpenLine = Dictionary(existing.map { ($0.openLine, $0) }, uniquingKeysWith: { a, _ in a })
+        var changesByRecord: [Int: [ChangeResult]] = [:]
+        for r in report.results { changesByRecord[r.record, default: []].append(r) }
+        let stepsByRecord = steps(of: results, for: log)
+
+        var splices: [Splice] = []
+        var statusBlocks = 0
+
+        func place(_ kind: ManagedRegions.Kind, afterLine line: Int, content: [String], insertIfMissing: Bool) {
+            let block = [kind.openMarker(checksum: ManagedRegions.checksum(ofLines: content))] + content + [kind.closeMarker]
+            // An existing block directly below (blank lines allowed in between).
+            var n = line + 1
+            while n <= source.lineCount, source.line(n).allSatisfy({ $0 == " " || $0 == "\t" }) { n += 1 }
+            if let b = byOpenLine[n], b.kind == kind {
+                if b.isEdited && !options.force {
+                    diagnostics.append(.error(.managedBlockEdited,
+                        "the fixlog:\(kind.rawValue) block starting here was edited by hand (its content no longer matches sha256=\(b.recordedChecksum ?? "none")); use --force to overwrite it, or move your text outside the markers",
+                        file: source.path, range: SourceRange(line: b.openLine)))
+                    return
+                }
+                let r = source.byteRange(of: source.range(ofLines: b.openLine, through: b.closeLine))
+                let atEOF = r.upperBound == source.bytes.count && !source.endsWithNewline
+                splices.append(Splice(range: r, lines: block, omitFinalBreak: atEOF))
+                if kind == .status { statusBlocks += 1 }
+                return
+            }
+            guard insertIfMissing else { return }
+            let at: Int
+            var leading = false
+            if line < source.lineCount {
+                at = source.lineStarts[line]
+            } else {
+                at = source.bytes.count
+                leading = !source.endsWithNewline
+            }
+            let atEOF = at == source.bytes.count && !source.endsWithNewline
+            splices.append(Splice(range: at..<at, lines: [""] + block, leadingBreak: leading, omitFinalBreak: atEOF))
+            if kind == .status { statusBlocks += 1 }
+        }
+
+        // The summary: after the document's title heading, before the first record.
+        if options.summary || existing.contains(where: { $0.kind == .summary }) {
+            let content = SummaryTable.lines(log: log, report: report, steps: stepsByRecord)
+            if let s = existing.first(where: { $0.kind == .summary }) {
+                place(.summary, afterLine: s.openLine - 1, content: content, insertIfMissing: false)
+            } else if let line = summaryLine(source: source, log: log) {
+                place(.summary, afterLine: line, content: content, insertIfMissing: true)
+            }
+        }
+
+        for (i, incident) in log.incidents.enumerated() {
+            guard let line = headingLastLine(incident, source: source) else {
+                diagnostics.append(.note(.statusBlockSkipped,
+                    "record '\(incident.title)' does not start with a Markdown heading line; no status block is placed under it",
+                    file: source.path, range: SourceRange(line: incident.heading.range.start.line)))
+                continue
+            }
+            let content = StatusBlock.lines(incident: incident, position: i, changes: changesByRecord[i] ?? [],
+                                            steps: stepsByRecord[i])
+            place(.status, afterLine: line, content: content, insertIfMissing: true)
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { return (source.bytes, 0, diagnostics) }
+
+        let nl: [UInt8] = source.usesCRLF ? [0x0D, 0x0A] : [0x0A]
+        // Built front to back in one pass (no repeated shifting of a large array).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.bytes.count + splices.count * 256)
+        var copied = 0
+        for s in splices.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) where s.range.lowerBound >= copied {
+            bytes += source.bytes[copied..<s.range.lowerBound]
+            if s.leadingBreak { bytes += nl }
+            for (k, l) in s.lines.enumerated() {
+                bytes += Array(l.utf8)
+                if k < s.lines.count - 1 || !s.omitFinalBreak { bytes += nl }
+            }
+            copied = s.range.upperBound
+        }
+        bytes += source.bytes[copied...]
+        return (bytes, statusBlocks, diagnostics)
+    }
+
+    /// The last line of the record's heading when it is a Markdown heading (ATX `## …`, or a setext
+    /// heading's underline); nil otherwise (list items, bold lines).
+    static func headingLastLine(_ incident: Incident, source: SourceText) -> Int? {
+        let first = incident.heading.range.start.line
+        var text = source.line(first)
+        if first == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let trimmed = text.drop { $0 == " " }
+        if text.count - trimmed.count <= 3, trimmed.hasPrefix("#") {
+            let hashes = trimmed.prefix { $0 == "#" }
+            let rest = trimmed.dropFirst(hashes.count)
+            if hashes.count <= 6, rest.isEmpty || rest.first == " " || rest.first == "\t" { return first }
+        }
+        // Setext: the text line followed by === or ---.
+        let next = source.line(first + 1).trimmingCharacters(in: .whitespaces)
+        if first + 1 <= source.lineCount, !next.isEmpty, next.allSatisfy({ $0 == "=" }) || next.allSatisfy({ $0 == "-" }) {
+            return first + 1
+        }
+        return nil
+    }
+
+    /// Where a new summary goes: below the preamble's first heading line, or (no heading) at the top.
+    /// Nil for a single-record document, whose title is the record.
+    static func summaryLine(source: SourceText, log: FixLog) -> Int? {
+        if log.incidents.first?.shape == .singleDocument { return nil }
+        let preamble = log.preamble.range
+        var n = preamble.start.line
+        let last = preamble.end.column == 1 ? preamble.end.line - 1 : preamble.end.line
+        while n <= min(last, source.lineCount) {
+            var text = source.line(n)
+            if n == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            if text.hasPrefix("# ") || text == "#" { return n }
+            n += 1
+        }
+        return nil
+    }
+
+    /// The results file's steps for each record of `log` (by position; a step whose recorded title is not
+    /// the record's title belongs to another version of the log and is left out). Nil entries when no
+    /// results file was given.
+    public static func steps(of results: VerificationResults?, for log: FixLog) -> [[StepResult]?] {
+        guard let results else { return Array(repeating: nil, count: log.incidents.count) }
+        var out: [[StepResult]?] = Array(repeating: [], count: log.incidents.count)
+        for s in results.steps {
+            let i = s.record - 1
+            guard i >= 0, i < log.incidents.count else { continue }
+            if let t = s.title, t != log.incidents[i].title { continue }
+            out[i]?.append(s)
+        }
+        return out.map { $0?.sorted { $0.step < $1.step } }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import FixlogCore
+import Foundation
+
+struct RegenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regenerate",
+        abstract: "Rewrite the log's managed parts: corrected line references, status blocks, a summary table.",
+        discussion: """
+            Every byte outside what fixlog manages is kept. fixlog manages stale line references (corrected \
+            to check's suggestions), one status block under each record's heading (cross-link verdicts and \
+            verification results) and, with --summary, a table of all records near the top. Blocks edited by \
+            hand are refused unless --force. When nothing changes the file is not rewritten.
+
+            Exit status: 0 on success (or, with --check, when the log is current); 1 with --check when the \
+            log is out of date (a unified diff is printed); 2 on usage or input errors and refused blocks.
+            """)
+
+    @Argument(help: "The fix log (default: DOCKERFILE_FIXES.md in the current directory).")
+    var log: String = "DOCKERFILE_FIXES.md"
+
+    @Option(help: "Repository root that target files are resolved against (default: the git top level, else the log's directory).")
+    var root: String?
+
+    @Option(help: "Verification results file (default: .fixlog/results.json beside the log, when it exists).")
+    var results: String?
+
+    @Flag(help: "Write nothing; exit 1 with a unified diff when the log is out of date, 0 when current.")
+    var check = false
+
+    @Option(help: "Write the regenerated log to this file instead of rewriting the log.")
+    var output: String?
+
+    @Flag(name: .customLong("no-fix-refs"), help: "Leave stale line references as they are.")
+    var noFixRefs = false
+
+    @Flag(help: "Add a summary table of all records near the top (an existing one is always kept current).")
+    var summary = false
+
+    @Flag(help: "Overwrite status and summary blocks that were edited by hand.")
+    var force = false
+
+    func run() async throws {
+        if let root {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                Output.error("fixlog: error: root '\(root)' is not a directory")
+                throw ExitCode(2)
+            }
+        }
+        let loaded = SourceText.load(path: log)
+        guard let source = loaded.text, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
+            Output.report(loaded.diagnostics)
+            throw ExitCode(2)
+        }
+        let logDir = (log as NSString).deletingLastPathComponent
+        let defaultResults = ((logDir.isEmpty ? "." : logDir) as NSString).appendingPathComponent(".fixlog/results.json")
+        let resultsPath = results ?? (FileManager.default.fileExists(atPath: defaultResults) ? defaultResults : nil)
+        var resultsFile: VerificationResults?
+        if let resultsPath {
+            do {
+                resultsFile = try VerificationResults.read(path: resultsPath)
+                if resultsFile == nil {
+                    Output.error("\(resultsPath): error: [\(DiagnosticID.unreadableResults.rawValue)] no such results file")
+                    throw ExitCode(2)
+                }
+            } catch let error as ResultsFileError {
+                Output.error("\(resultsPath): error: [\(DiagnosticID.unreadableResults.rawValue)] \(error.message)")
+                throw ExitCode(2)
+            }
+        }
+        let options = Regenerator.Options(fixLineReferences: !noFixRefs, summary: summary, force: force)
+        let root = self.root
+        let logPath = log
+        let outcome = Regenerator.regenerate(source: source, results: resultsFile, options: options) { fixLog in
+            CrossLinker.check(log: fixLog, logPath: logPath, root: root)
+        }
+        Output.report(outcome.diagnostics)
+        if !outcome.succeeded { throw ExitCode(2) }
+
+        if check {
+            let diff = UnifiedDiff.diff(old: outcome.original, new: outcome.bytes, oldName: "a/\(log)", newName: "b/\(log)")
+            if diff.isEmpty {
+                Output.error("\(log): up to date")
+                return
+            }
+            Output.write(diff)
+            Output.error("\(log):1:1: error: [\(DiagnosticID.logOutOfDate.rawValue)] the log is out of date; run 'fixlog regenerate' to update it")
+            throw ExitCode(1)
+        }
+
+        for edit in outcome.fixedReferences {
+            Output.error("\(log):\(edit.range.start.line):\(edit.range.start.column): fixed: '\(edit.original)' → '\(edit.replacement)'")
+        }
+        let target = output ?? log
+        if output != nil, let existing = FileManager.default.contents(atPath: target), [UInt8](existing) == outcome.bytes {
+            Output.error("\(target): up to date")
+            return
+        }
+        if output == nil, !outcome.changed {
+            Output.error("\(log): up to date")
+            return
+        }
+        do {
+            try AtomicFile.write(outcome.bytes, to: target)
+        } catch {
+            Output.error("\(target): error: [\(DiagnosticID.regenerateWriteFailed.rawValue)] cannot write: \(error)")
+            throw ExitCode(2)
+        }
+        Output.error("\(target): regenerated (\(outcome.statusBlocks) status blocks, \(outcome.fixedReferences.count) line references fixed)")
+    }
+}
