@@ -94,6 +94,7 @@ fuzz: deps
 SANITIZE_FILTER ?= StepRunner|RunnerAttack|HostileInput|FuzzRegression|PathEscape|Dockerfile|Ingest|VerificationEngine
 sanitize: deps
 	$(SWIFT) build --build-tests --scratch-path .build-tsan -Xswiftc -sanitize=thread
-	$(SWIFT) test --skip-build --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
+	TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan-suppressions.txt halt_on_error=0" \
+	  $(SWIFT) test --skip-build --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
 	$(SWIFT) build --build-tests --scratch-path .build-asan -Xswiftc -sanitize=address
 	$(SWIFT) test --skip-build --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'

@@ -21,7 +21,7 @@ build_one() {
     local cmd
     cmd=$("$SWIFT" build -v "${FLAGS[@]}" --product "$t" 2>&1 | grep -- '-emit-executable' | tail -1 || true)
     [ -n "$cmd" ] || { echo "fuzz.sh: no link command for $t"; return 1; }
-    eval "$cmd -use-ld=lld"
+    eval "${cmd/ -v / } -use-ld=lld"
 }
 
 seed() {
