@@ -204,9 +204,10 @@ public struct StepRunner: Sendable {
         let needle = token.map { Array((stepTokenVariable + "=" + $0).utf8) + [0] }
         var found: [Int32] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            // Read d_name only up to its NUL: readdir's record may be shorter than `dirent` (found by ASan:
+            // copying the whole 256-byte field read past the allocation).
+            guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { continue }
+            let name = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
             guard let pid = Int32(name), pid != me, let stat = readProcFile("/proc/\(name)/stat", limit: 4096),
                   let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
             // After the command name: state ppid pgrp session …
