@@ -97,4 +97,5 @@ sanitize: deps
 	TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan-suppressions.txt halt_on_error=0" \
 	  $(SWIFT) test --skip-build --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
 	$(SWIFT) build --build-tests --scratch-path .build-asan -Xswiftc -sanitize=address
-	$(SWIFT) test --skip-build --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'
+	ASAN_OPTIONS="detect_leaks=$${FIXLOG_DETECT_LEAKS:-0}" \
+	  $(SWIFT) test --skip-build --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'
