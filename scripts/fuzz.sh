@@ -56,7 +56,7 @@ for t in "${targets[@]}"; do
     seed "$t" "$seeds"
     echo "== $t: ${FUZZ_SECONDS:-60} s, $(ls "$seeds" | wc -l) seeds, corpus $(ls "$corpus" | wc -l)"
     "$bin/$t" "$corpus" "$seeds" -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=2048 \
-        -max_len="${FUZZ_MAX_LEN:-16384}" -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" \
+        -max_len="${FUZZ_MAX_LEN:-16384}" $( [ "${FUZZ_JOBS:-1}" -gt 1 ] && echo "-jobs=$FUZZ_JOBS -workers=$FUZZ_JOBS" ) \
         -artifact_prefix="$artifacts/" -print_final_stats=1 >"$SCRATCH/$t.log" 2>&1 || true
     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|Done)|SUMMARY|==ERROR|Test unit written|Fatal error' "$SCRATCH/$t.log" || true
     if ls "$artifacts" | grep -q . || grep -q 'SUMMARY: libFuzzer' "$SCRATCH/$t.log"; then

@@ -40,6 +40,14 @@ struct FuzzRegressionTests {
         _ = try Self.replay("regenerate", FuzzProperties.checkRegenerate)
     }
 
+    /// Found by FuzzRegenerate, not fixed yet: a log whose record heading holds NUL bytes and invalid UTF-8
+    /// comes back from `Regenerator.regenerate` with that heading line changed (docs/reliability.md, bug 5).
+    @Test func regenerateKnownIssues() throws {
+        withKnownIssue("Regenerator rewrites a heading line holding NUL bytes / invalid UTF-8") {
+            _ = try Self.replay("regenerate-known", FuzzProperties.checkRegenerate)
+        }
+    }
+
     @Test func propertiesHoldOnTheFixtures() throws {
         // The seeds of `make fuzz`: every fixture log and Dockerfile satisfies the properties.
         let root = TestSupport.fixtures.path
