@@ -11,7 +11,7 @@ DEMO_DIR ?= fixtures/projects/voice-backend
 FIXLOG_RELEASE := .build/release/fixlog
 APT_PACKAGES := libcmark-dev pkg-config podman runc busybox-static
 
-.PHONY: all deps demo test build release clean record docs manual completions install uninstall bench bench-peers
+.PHONY: all deps demo test build release clean record docs manual completions install uninstall bench bench-peers fuzz fuzz-build sanitize
 
 # Installation layout (DESTDIR is prepended for staged installs, e.g. packaging).
 PREFIX ?= /usr/local
@@ -146,3 +146,26 @@ uninstall:
 	rm -f $(BINDIR)/fixlog $(MANDIR)/fixlog.1 $(DATADIR)/bash-completion/completions/fixlog \
 	  $(DATADIR)/zsh/site-functions/_fixlog $(DATADIR)/fish/vendor_completions.d/fixlog.fish
 	rm -rf $(DATADIR)/fixlog
+
+# ---- Hardening (docs/reliability.md) ----------------------------------------------------------------
+# libFuzzer harnesses, built with -sanitize=fuzzer into .build-fuzz (the normal build is untouched), seeded
+# from the fixtures at run time. `make fuzz FUZZ_SECONDS=3600` fuzzes longer; `scripts/fuzz.sh run FuzzDockerfile`
+# runs one harness.
+FUZZ_SECONDS ?= 60
+export FUZZ_SECONDS
+
+fuzz-build: deps
+	scripts/fuzz.sh build
+
+fuzz: deps
+	scripts/fuzz.sh run
+
+# The runner, parser and hardening tests under ThreadSanitizer and AddressSanitizer (separate scratch paths).
+SANITIZE_FILTER ?= StepRunner|RunnerAttack|HostileInput|FuzzRegression|PathEscape|Dockerfile|Ingest|VerificationEngine
+sanitize: deps
+	$(SWIFT) build --build-tests --scratch-path .build-tsan -Xswiftc -sanitize=thread
+	TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan-suppressions.txt halt_on_error=0" \
+	  $(SWIFT) test --skip-build --scratch-path .build-tsan --filter '$(SANITIZE_FILTER)'
+	$(SWIFT) build --build-tests --scratch-path .build-asan -Xswiftc -sanitize=address
+	ASAN_OPTIONS="detect_leaks=$${FIXLOG_DETECT_LEAKS:-0}" \
+	  $(SWIFT) test --skip-build --scratch-path .build-asan --filter '$(SANITIZE_FILTER)'

@@ -68,11 +68,18 @@ let package = Package(
             path: "Benchmarks/RegenerateBenchmark",
             swiftSettings: swiftSettings
         ),
+        // libFuzzer harnesses (`make fuzz` builds them with -sanitize=fuzzer -DFUZZING into .build-fuzz). In a
+        // plain `swift build` each is a small program that replays the inputs named on its command line.
+        .target(name: "CFuzzerSupport"),
+        .executableTarget(name: "FuzzIngest", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzLineReference", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzDockerfile", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzRegenerate", dependencies: ["FixlogCore", "CFuzzerSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FixlogCoreTests",
             dependencies: ["FixlogCore", .product(name: "Yams", package: "Yams")],
             // Goldens and fixtures are read from the source tree through #filePath, not bundled.
-            exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures", "Regenerate/Goldens"],
+            exclude: ["Goldens", "Linking/Goldens", "Linking/Fixtures", "Regenerate/Goldens", "Hardening/Inputs"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

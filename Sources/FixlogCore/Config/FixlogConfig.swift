@@ -162,7 +162,8 @@ public struct FixlogConfig: Sendable, Hashable {
 
     /// Reads the config file at `path`. Problems give the defaults plus diagnostics.
     public static func load(path: String) -> (config: FixlogConfig, diagnostics: [Diagnostic]) {
-        let (source, diagnostics) = SourceText.load(path: path)
+        // Size-checked before reading: a huge (or sparse) file is refused, not read into memory.
+        let (source, diagnostics) = SourceText.load(path: path, maximumSize: VerificationConfig.maximumSize)
         guard let source, diagnostics.isEmpty else {
             return (FixlogConfig(path: path), diagnostics)
         }

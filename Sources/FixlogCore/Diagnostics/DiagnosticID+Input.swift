@@ -1,5 +1,10 @@
 // MARK: - Input files
 
+// Hardening (issue 8).
+extension DiagnosticID {
+    public static let loneCarriageReturn = DiagnosticID(rawValue: "lone-carriage-return")
+}
+
 extension DiagnosticID {
     public static let fileNotFound = DiagnosticID(rawValue: "file-not-found")
     public static let fileUnreadable = DiagnosticID(rawValue: "file-unreadable")
@@ -34,6 +39,7 @@ extension DiagnosticID {
         Entry(.changeWithoutLanguage, stage: "ingest", .warning, "A code block documenting a change has no language tag; fixlog guesses from its content."),
         Entry(.unterminatedFence, stage: "ingest", .warning, "A fenced code block is still open at the end of the file; it runs to the end."),
         Entry(.nestingTooDeep, stage: "ingest", .warning, "Lists or block quotes are nested more than 128 levels deep; deeper levels are read as if they were at level 128."),
+        Entry(.loneCarriageReturn, stage: "ingest", .warning, "A carriage return not followed by a line feed (old Mac line ending or binary junk). Markdown would read it as a line break, fixlog's line numbers do not; it is read as a space."),
         Entry(.unmatchedProblemFix, stage: "ingest", .note, "A problem list and a fix list have different lengths; items are linked by number where possible."),
     ]
 }

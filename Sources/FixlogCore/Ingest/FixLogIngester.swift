@@ -33,9 +33,17 @@ public enum FixLogIngester {
             return FixLog(source: source.path, preamble: Preamble(title: nil, range: whole), incidents: [],
                           diagnostics: diagnostics, layout: layout)
         }
+        // Invalid UTF-8 and NUL (already reported) are read as `?`: decoding them would shift every later
+        // column of the line (fuzz regression ingest/invalid-utf8-shifts-columns.md).
+        if let cr = source.firstLoneCarriageReturn {
+            let at = source.location(ofOffset: cr)
+            diagnostics.append(.warning(.loneCarriageReturn,
+                "carriage return without a line feed at byte offset \(cr); read as a space",
+                file: source.path, range: SourceRange(start: at, end: source.location(ofOffset: cr + 1))))
+        }
         // fixlog's own status and summary blocks are read as blank lines (same offsets, same line numbers),
         // so re-ingesting a regenerated log never takes them for records, changes or steps.
-        let document = MarkdownDocument(source: ManagedRegions.masked(source))
+        let document = MarkdownDocument(source: ManagedRegions.masked(source.replacingInvalidBytes()))
         if document.flattened {
             diagnostics.append(.warning(.nestingTooDeep,
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",

@@ -132,9 +132,12 @@ public struct VerificationResults: Sendable, Hashable, Codable {
     public static func read(path: String) throws -> VerificationResults? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ResultsFileError(path: path, message: "cannot read: \(error.localizedDescription)")
+        // Size-checked before reading: a results file is never near SourceText.maximumSize.
+        let loaded = SourceText.load(path: path)
+        guard let text = loaded.text else {
+            throw ResultsFileError(path: path, message: loaded.diagnostics.first?.message ?? "cannot read")
         }
+        data = Data(text.bytes)
         struct Header: Decodable { var schemaVersion: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
             throw ResultsFileError(path: path, message: "not a fixlog results file (invalid JSON)")

@@ -29,7 +29,14 @@ public struct StepRunner: Sendable {
         case timedOut
         /// A stop was requested (Ctrl-C) and the group was stopped.
         case interrupted
+        /// The step ran more than ``StepRunner/maximumProcesses`` processes at once (a fork bomb) and all
+        /// of them were killed.
+        case processLimit
     }
+
+    /// The name of the environment variable that marks every process of a step (Linux): its value is
+    /// unique per run, so processes that left the step's session (`setsid`, double fork) are still found.
+    public static let stepTokenVariable = "FIXLOG_STEP_TOKEN"
 
     /// The outcome of a run.
     public struct Outcome: Sendable {
@@ -61,9 +68,13 @@ public struct StepRunner: Sendable {
     public var grace: Duration
     /// Bytes kept per stream (half head, half tail).
     public var outputLimit: Int
+    /// More processes than this alive at once stop the step (Linux; counted from /proc every 50 ms).
+    /// RLIMIT_NPROC cannot do this here: fixlog usually runs as root, and root ignores RLIMIT_NPROC.
+    public var maximumProcesses: Int
 
     public init(shell: String = "/bin/bash", timeout: Duration, grace: Duration = .seconds(2),
-                outputLimit: Int = 1 << 20) {
+                outputLimit: Int = 1 << 20, maximumProcesses: Int = 512) {
+        self.maximumProcesses = maximumProcesses
         self.shell = shell
         self.timeout = timeout
         self.grace = grace
@@ -90,6 +101,9 @@ public struct StepRunner: Sendable {
         let platformOptions = options
         var env: [Environment.Key: String] = [:]
         for (k, v) in environment { if let key = Environment.Key(rawValue: k) { env[key] = v } }
+        let token = UUID().uuidString
+        if let key = Environment.Key(rawValue: Self.stepTokenVariable) { env[key] = token }
+        let processLimit = maximumProcesses
         let environmentValue = Environment.custom(env)
         let limit = outputLimit
         let timeout = self.timeout
@@ -130,7 +144,8 @@ public struct StepRunner: Sendable {
                 }
             }
             group.addTask {
-                await Self.watch(pid: pidBox, timeout: timeout, grace: grace, stop: stop, ending: endingBox)
+                await Self.watch(pid: pidBox, timeout: timeout, grace: grace, stop: stop, ending: endingBox,
+                                 token: token, processLimit: processLimit)
                 return nil
             }
             var outcome = RunResult()
@@ -146,11 +161,11 @@ public struct StepRunner: Sendable {
         let exitStatus = runResult.exitStatus
         let signal = runResult.signal
         let launchError = runResult.launchError
-        // Nothing of the group may outlive the step. After a timeout or a stop, also sweep the session:
-        // background jobs that moved to process groups of their own (`set -m`) are still in it.
+        // Nothing of the step may outlive it: its group, its session (background jobs that moved to groups
+        // of their own with `set -m`) and whatever carries its token (`setsid`, double forks, daemons).
         if let pid = pidBox.get() {
             _ = kill(-pid, SIGKILL)
-            if ending != .finished { Self.killSession(pid) }
+            Self.sweep(session: pid, token: token)
         }
         let elapsed = clock.now - start
         let ms = Int((elapsed / .milliseconds(1)).rounded())
@@ -161,17 +176,86 @@ public struct StepRunner: Sendable {
 
     /// Sends SIGKILL to every process of session `sid` (Linux: read from /proc). No-op elsewhere.
     static func killSession(_ sid: Int32) {
-        #if os(Linux)
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        for entry in entries {
-            guard let pid = Int32(entry), pid != getpid(),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.range(of: ")", options: .backwards) else { continue }
-            // After the command name: state ppid pgrp session …
-            let fields = stat[close.upperBound...].split(separator: " ")
-            if fields.count > 3, Int32(fields[3]) == sid { _ = kill(pid, SIGKILL) }
+        for pid in stepProcesses(session: sid, token: nil) { _ = kill(pid, SIGKILL) }
+    }
+
+    /// Kills every process of the step until none is left (a process may fork while the others die);
+    /// gives up after 50 rounds. Returns the number of processes killed.
+    @discardableResult
+    static func sweep(session sid: Int32, token: String) -> Int {
+        var killed = 0
+        for _ in 0..<50 {
+            let found = stepProcesses(session: sid, token: token)
+            if found.isEmpty { break }
+            _ = kill(-sid, SIGKILL)
+            for pid in found { _ = kill(pid, SIGKILL) }
+            killed += found.count
         }
+        return killed
+    }
+
+    /// Live (non-zombie) processes of a step (Linux, from /proc): those in session `sid` or process group
+    /// `sid`, and those whose environment carries `token`. Empty elsewhere.
+    static func stepProcesses(session sid: Int32, token: String?) -> [Int32] {
+        #if os(Linux)
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        let me = getpid()
+        let needle = token.map { Array((stepTokenVariable + "=" + $0).utf8) + [0] }
+        var found: [Int32] = []
+        while let entry = readdir(dir) {
+            // Read d_name only up to its NUL: readdir's record may be shorter than `dirent` (found by ASan:
+            // copying the whole 256-byte field read past the allocation).
+            guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { continue }
+            let name = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+            guard let pid = Int32(name), pid != me, let stat = readProcFile("/proc/\(name)/stat", limit: 4096),
+                  let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
+            // After the command name: state ppid pgrp session …
+            let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+            guard fields.count > 3 else { continue }
+            if fields[0].first == UInt8(ascii: "Z") || fields[0].first == UInt8(ascii: "X") { continue }
+            let pgrp = Int32(String(decoding: fields[2], as: UTF8.self))
+            let session = Int32(String(decoding: fields[3], as: UTF8.self))
+            if session == sid || pgrp == sid {
+                found.append(pid)
+            } else if let needle, let environ = readProcFile("/proc/\(name)/environ", limit: 1 << 20),
+                      contains(environ, needle) {
+                found.append(pid)
+            }
+        }
+        return found
+        #else
+        return []
         #endif
+    }
+
+    /// Up to `limit` bytes of a /proc file (nil when it cannot be opened, e.g. the process is gone).
+    static func readProcFile(_ path: String, limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while out.count < limit {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            out += buffer[0..<n]
+        }
+        return out
+    }
+
+    /// Whether `needle` (which starts a NUL-separated environment entry) occurs in `environ`.
+    static func contains(_ environ: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= environ.count, let first = needle.first else { return false }
+        var i = 0
+        while i + needle.count <= environ.count {
+            if environ[i] == first, (i == 0 || environ[i - 1] == 0), environ[i..<(i + needle.count)].elementsEqual(needle) {
+                return true
+            }
+            i += 1
+        }
+        // The last entry has no terminating NUL when the block was cut at the limit.
+        return false
     }
 
     static func drain(_ sequence: SubprocessOutputSequence, into box: LockedBox<CappedOutput>) async throws {
@@ -193,8 +277,9 @@ public struct StepRunner: Sendable {
     /// does not eat the script's time) and the stop signal (SIGTERM to the group, SIGKILL after `grace`), and kills what is
     /// left of the group once the main process has exited, so the output pipes close.
     static func watch(pid pidBox: LockedBox<Int32?>, timeout: Duration, grace: Duration,
-                      stop: StopSignal, ending: LockedBox<Ending>) async {
+                      stop: StopSignal, ending: LockedBox<Ending>, token: String, processLimit: Int) async {
         let clock = ContinuousClock()
+        var lastCount = clock.now
         var interval = Duration.microseconds(200)
         var terminatingSince: ContinuousClock.Instant?
         var killed = false
@@ -208,11 +293,23 @@ public struct StepRunner: Sendable {
                     deadline = clock.now + timeout
                 }
                 if exited || hasExited(pid) {
-                    // Repeated while the run has not returned: nothing of the group may keep the pipes open.
+                    // Repeated while the run has not returned: nothing of the step may keep the pipes open,
+                    // not even a process that left the session.
                     _ = kill(-pid, SIGKILL)
+                    if exited { sweep(session: pid, token: token) }
                     exited = true
                 } else {
                     let now = clock.now
+                    // Fork-bomb containment: count the step's processes every 50 ms, kill them all past the limit.
+                    if terminatingSince == nil, now - lastCount >= .milliseconds(50) {
+                        lastCount = now
+                        if stepProcesses(session: pid, token: token).count > processLimit {
+                            ending.set(.processLimit)
+                            sweep(session: pid, token: token)
+                            terminatingSince = now
+                            killed = true
+                        }
+                    }
                     if let since = terminatingSince {
                         if !killed, now - since >= grace {
                             _ = kill(-pid, SIGKILL)

@@ -29,6 +29,8 @@ public struct VerificationConfig: Sendable, Hashable {
 
     /// The config file's name.
     public static let fileName = ".fixlog.yml"
+    /// Larger config files are refused without being read.
+    public static let maximumSize = 1 << 20
 
     /// Reads `.fixlog.yml` in `directory` (the whole config, `FixlogConfig`, keeping its verification
     /// settings). A missing file gives the defaults; a malformed one gives the defaults plus diagnostics.

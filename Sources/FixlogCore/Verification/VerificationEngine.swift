@@ -167,6 +167,9 @@ public struct VerificationEngine: Sendable {
         } else if outcome.ending == .timedOut {
             result.status = .timedOut
             result.reason = "timed out after \(step.timeout)"
+        } else if outcome.ending == .processLimit {
+            result.status = .error
+            result.reason = "stopped: more than \(runner.maximumProcesses) processes at once (fork bomb?); all were killed"
         } else if outcome.ending == .interrupted {
             result.status = .error
             result.reason = "interrupted"

@@ -76,7 +76,7 @@ public enum ManagedRegions {
     public static func scan(_ source: SourceText) -> (blocks: [Block], diagnostics: [Diagnostic]) {
         var blocks: [Block] = []
         var diagnostics: [Diagnostic] = []
-        var fence: (char: Character, count: Int)?
+        var fence: (char: Character, count: Int, indent: Int)?
         var open: (kind: Kind, line: Int, checksum: String?)?
         var content: [String] = []
         let bytes = source.bytes
@@ -87,6 +87,13 @@ public enum ManagedRegions {
                 var k = start
                 if n == 1, source.hasBOM { k += 3 }
                 while k < bytes.count, bytes[k] == 0x20, k - start < 4 { k += 1 }
+                // A fence opened inside a list item (indented) ends with the item: a non-blank line indented
+                // less than the fence closes it, as cmark does (fuzz regression
+                // regenerate/unclosed-fence-in-list-hides-status-block.md).
+                if let f = fence, f.indent > 0, k - start < f.indent, k < bytes.count,
+                   bytes[k] != 0x0A, bytes[k] != 0x0D {
+                    fence = nil
+                }
                 guard k < bytes.count, bytes[k] == UInt8(ascii: "<") || bytes[k] == UInt8(ascii: "`") || bytes[k] == UInt8(ascii: "~") else { continue }
             }
             var line = source.line(n)
@@ -109,7 +116,7 @@ public enum ManagedRegions {
                 if let current = fence {
                     if f.char == current.char, f.count >= current.count, f.infoEmpty { fence = nil }
                 } else {
-                    fence = (f.char, f.count)
+                    fence = (f.char, f.count, line.prefix { $0 == " " }.count)
                 }
                 continue
             }

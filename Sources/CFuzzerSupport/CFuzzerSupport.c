@@ -1,0 +1,2 @@
+// Declarations only (see include/CFuzzerSupport.h); the driver comes from libFuzzer under `make fuzz`.
+#include "CFuzzerSupport.h"

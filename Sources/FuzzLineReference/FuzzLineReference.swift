@@ -1,0 +1,50 @@
+import FixlogCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+#if FUZZING
+import CFuzzerSupport
+#endif
+
+/// One fuzz input: checks `FuzzProperties.checkLineReferences` and aborts on a violation.
+func fuzzOneLineReference(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    if let violation = FuzzProperties.checkLineReferences(bytes) {
+        fatalError("property violated: \(violation)")
+    }
+    return 0
+}
+
+/// Built by `make fuzz` (-sanitize=fuzzer -DFUZZING): hands the command line to libFuzzer's driver.
+/// Built by plain `swift build`: replays the files named on the command line and reports each.
+@main
+struct FuzzLineReference {
+    static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOneLineReference($0, $1) })
+        #else
+        var failures: Int32 = 0
+        for path in CommandLine.arguments.dropFirst() {
+            guard let file = fopen(path, "rb") else { print("\(path): cannot open"); failures += 1; continue }
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = fread(&buffer, 1, buffer.count, file)
+                if n <= 0 { break }
+                bytes += buffer[0..<n]
+            }
+            fclose(file)
+            if let violation = FuzzProperties.checkLineReferences(bytes) {
+                print("\(path): \(violation)")
+                failures += 1
+            } else {
+                print("\(path): ok")
+            }
+        }
+        exit(failures == 0 ? 0 : 1)
+        #endif
+    }
+}
