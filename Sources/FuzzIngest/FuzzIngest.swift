@@ -26,25 +26,7 @@ struct FuzzIngest {
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
         exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOneIngest($0, $1) })
         #else
-        var failures: Int32 = 0
-        for path in CommandLine.arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else { print("\(path): cannot open"); failures += 1; continue }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = fread(&buffer, 1, buffer.count, file)
-                if n <= 0 { break }
-                bytes += buffer[0..<n]
-            }
-            fclose(file)
-            if let violation = FuzzProperties.checkIngest(bytes) {
-                print("\(path): \(violation)")
-                failures += 1
-            } else {
-                print("\(path): ok")
-            }
-        }
-        exit(failures == 0 ? 0 : 1)
+        exit(FuzzProperties.replay(Array(CommandLine.arguments.dropFirst()), check: FuzzProperties.checkIngest))
         #endif
     }
 }

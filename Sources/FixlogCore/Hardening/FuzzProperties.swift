@@ -1,9 +1,30 @@
+import Foundation
 /// The properties the fuzz harnesses (`Sources/Fuzz*`, `make fuzz`) and the hardening regression tests check
 /// on arbitrary input. Each check returns nil when the property holds, else a description of the violation.
 ///
 /// The checks run the real code paths on bytes that need not be UTF-8, may hold NUL and may be empty: the
 /// parsers must neither trap nor report something that is not in the input.
 public enum FuzzProperties {
+    /// A harness built without libFuzzer replays the files named on its command line through `check`,
+    /// printing `path: ok` or `path: <violation>`; returns the exit status (1 when any file failed).
+    public static func replay(_ paths: [String], check: ([UInt8]) -> String?) -> Int32 {
+        var failures: Int32 = 0
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                print("\(path): cannot open")
+                failures += 1
+                continue
+            }
+            if let violation = check([UInt8](data)) {
+                print("\(path): \(violation)")
+                failures += 1
+            } else {
+                print("\(path): ok")
+            }
+        }
+        return failures == 0 ? 0 : 1
+    }
+
     /// The ingester's segments (preamble, records, interludes) tile the input exactly, and every range it
     /// reports names a real place in the input.
     public static func checkIngest(_ bytes: [UInt8]) -> String? {
