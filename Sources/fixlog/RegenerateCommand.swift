@@ -119,6 +119,7 @@ struct RegenerateCommand: AsyncParsableCommand {
             Output.error("\(target): error: [\(DiagnosticID.regenerateWriteFailed.rawValue)] cannot write: \(error)")
             throw ExitCode(2)
         }
-        Output.error("\(target): regenerated (\(outcome.statusBlocks) status blocks, \(outcome.fixedReferences.count) line references fixed)")
+        let blocks = outcome.statusBlocks, fixed = outcome.fixedReferences.count
+        Output.error("\(target): regenerated (\(blocks) status block\(blocks == 1 ? "" : "s"), \(fixed) line reference\(fixed == 1 ? "" : "s") fixed)")
     }
 }
