@@ -20,7 +20,7 @@ struct RegenerateCommand: AsyncParsableCommand {
             Examples:
               fixlog regenerate
               fixlog regenerate --check            # CI / pre-commit: exit 1 and a diff when out of date
-              fixlog regenerate --summary --output /tmp/preview.md
+              fixlog regenerate --summary --output preview.md
             """)
 
     @Argument(help: "The fix log (default: the config's log, else DOCKERFILE_FIXES.md in the current directory).")
