@@ -296,8 +296,11 @@ def write(path, text):
 
 def main():
     args = sys.argv[1:]
-    if not args:
+    if args and args[0] in ("-h", "--help"):
         print(__doc__)
+        sys.exit(0)
+    if not args or args[0].startswith("-"):
+        print(__doc__, file=sys.stderr)
         sys.exit(2)
     out = args[0]
     seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 7
