@@ -153,9 +153,16 @@ struct RecordReader {
         sawSection = true
         incident.sections.append(Section(kind: scope.kind, heading: h.parsed.title, level: h.level,
                                          range: sectionRange(for: index)))
-        if kind == .solution, incident.solution == nil, let colon = h.parsed.title.firstIndex(of: ":") {
-            let rest = h.parsed.title[h.parsed.title.index(after: colon)...].trimmedSpaces
-            if !rest.isEmpty { incident.solution = rest }
+        // `### Solution: Use the PyTorch base image` — the text after the colon, as written (Markdown kept, like a
+        // `**Solution:**` field's value).
+        if kind == .solution, incident.solution == nil, h.parsed.title.contains(":") {
+            let raw = source.line(h.range.start.line).drop { $0 == "#" || $0 == " " }
+            if let colon = raw.firstIndex(of: ":") {
+                var rest = raw[raw.index(after: colon)...].trimmedSpaces
+                while rest.hasSuffix("#") { rest = String(rest.dropLast()).trimmedSpaces }
+                while let f = rest.first, f == "*" || f == "_" { rest = String(rest.dropFirst()).trimmedSpaces }
+                if !rest.isEmpty { incident.solution = rest }
+            }
         }
         fieldFile = nil
         fieldRef = nil
@@ -235,7 +242,7 @@ struct RecordReader {
         }
         switch currentKind {
         case .problem: incident.problems.append(Item(title: "", detail: text, range: range))
-        case .solution: if incident.solution == nil { incident.solution = text }
+        case .solution: if incident.solution == nil { incident.solution = Self.rawInline(source.text(range)) }
         case .result: incident.result.append(text)
         case .rootCause: incident.rootCauses.append(Item(title: text, detail: "", range: range))
         case .lessons: incident.lessons.append(Item(title: text, detail: "", range: range))
@@ -244,6 +251,12 @@ struct RecordReader {
             if !metrics.isEmpty { incident.impact += metrics }
         default: break
         }
+    }
+
+    /// A paragraph's Markdown as written, its lines joined by single spaces (the same form a field value has).
+    static func rawInline(_ markdown: String) -> String {
+        markdown.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmedSpaces }.filter { !$0.isEmpty }
+            .joined(separator: " ")
     }
 
     mutating func appendDetail(_ text: String, to item: (kind: SectionKind, index: Int)) {
