@@ -15,7 +15,7 @@ func makeDockerfile(_ count: Int) -> String {
     for i in 0..<count {
         if i % perStage == 0 { out += "FROM python:3.\(i / perStage)-slim AS stage\(i / perStage)\n"; continue }
         switch i % 4 {
-        case 0: out += "RUN echo step-\(i) && make target-\(i) \\\n    && rm -rf /tmp/build-\(i)\n"
+        case 0: out += "RUN echo step-\(i) && make target-\(i) \\\n    && rm -rf /var/cache/build-\(i)\n"
         case 1: out += "COPY --chown=app:app src-\(i)/ /dst-\(i)/\n"
         case 2: out += "ENV KEY_\(i)=value-\(i)\n"
         default: out += "# step \(i)\nRUN pip install --no-cache-dir package-\(i)==1.\(i)\n"

@@ -81,11 +81,11 @@ struct DockerfileModelTests {
     @Test func heredocMarkers() throws {
         let d = try #require(parse("""
             FROM a
-            RUN 3<<-'END' cat <<EOF>/tmp/x
+            RUN 3<<-'END' cat <<EOF>/etc/x
             \tone
             \tEND
             two
-            EOF>/tmp/x
+            EOF>/etc/x
             RUN echo $((1<<2)) cat<<NO "<<Q"
             RUN << SPACED
             x
@@ -93,7 +93,7 @@ struct DockerfileModelTests {
             RUN <<- EOF
             """).dockerfile)
         let h = d.instructions[1].heredocs
-        #expect(h.map(\.name) == ["END", "EOF>/tmp/x"])
+        #expect(h.map(\.name) == ["END", "EOF>/etc/x"])
         #expect(h.map(\.fileDescriptor) == [3, 0])
         #expect(h.map(\.expand) == [false, true])
         #expect(h.map(\.chomp) == [true, false])
