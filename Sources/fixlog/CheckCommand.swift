@@ -63,6 +63,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         let fixLog = FixLogIngester.load(path: log)
+        Output.keepUntilExit(fixLog)
         let inputErrors = fixLog.diagnostics.filter { $0.severity == .error }
         if !inputErrors.isEmpty {
             Output.report(fixLog.diagnostics)
@@ -70,6 +71,7 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         var report = CrossLinker.check(log: fixLog, logPath: log, root: root, dockerfileOverride: dockerfile)
+        Output.keepUntilExit(report)
 
         if fix {
             let (applied, diagnostics) = LineReferenceFixer.fix(logPath: log, report: report)
@@ -82,6 +84,7 @@ struct CheckCommand: AsyncParsableCommand {
                 // Check again against the rewritten log, so the output and exit status describe the result.
                 let again = FixLogIngester.load(path: log)
                 report = CrossLinker.check(log: again, logPath: log, root: root, dockerfileOverride: dockerfile)
+                Output.keepUntilExit(report)
             }
         }
 

@@ -20,6 +20,18 @@ enum Output {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
+    /// Keeps a value alive until the process exits. A command ends the process right after its work; freeing
+    /// a large model object by object (a 10,000-record log is millions of them) costs more than the system
+    /// reclaiming the memory at exit, so the big values are never freed.
+    static func keepUntilExit<T>(_ value: T) {
+        _ = Unmanaged.passRetained(KeptValue(value))
+    }
+
+    private final class KeptValue<T> {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+
     /// Prints diagnostics to standard error, sorted, one per line (`path:line:col: severity: [id] message`).
     static func report(_ diagnostics: [Diagnostic]) {
         for d in diagnostics.sortedForOutput() { error(d.formatted) }

@@ -24,6 +24,7 @@ struct ParseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let parsed = FixLogIngester.load(path: log)
+        Output.keepUntilExit(parsed)
         let unusable: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
         if parsed.diagnostics.contains(where: { unusable.contains($0.id) }) {
             Output.report(parsed.diagnostics)

@@ -63,6 +63,9 @@ struct HeadingInfo {
     var level: Int
     var text: String
     var parsed: TitleReader.Parsed
+    /// What the title names as a section, and as a list of records (classified once per heading).
+    var kind: SectionKind
+    var listKind: SectionClassifier.ListKind
     var range: SourceRange
     /// Index (into the headings array) of the nearest enclosing heading of a lower level.
     var parent: Int?
@@ -130,7 +133,7 @@ struct LogBuilder {
         for (i, s) in starts.enumerated() { cuts.append((headings[s.heading].range.start.line, .record(i))) }
         for p in paired { cuts.append((headings[p].range.start.line, .interlude(heading: p, role: .pairedProblem))) }
         for h in interludeHeadings {
-            let role: Interlude.Role = SectionClassifier.listKind(of: headings[h].parsed.title) == .group ? .group : .other
+            let role: Interlude.Role = headings[h].listKind == .group ? .group : .other
             cuts.append((headings[h].range.start.line, .interlude(heading: h, role: role)))
         }
         cuts.sort { $0.line < $1.line }
@@ -154,11 +157,16 @@ struct LogBuilder {
         }
         let pairedProblems = paired.map { headings[$0] }
         let context = self.context
-        incidents.reserveCapacity(records.count)
-        for r in records {
+        // Records are read independently (the context is read-only), on all cores for long logs; results
+        // are joined in record order, so the log is the same whatever the scheduling.
+        let read = Parallel.map(records, minimumCount: 64) { r -> (Incident, [Diagnostic]) in
             var reader = RecordReader(context: context, start: r.start, range: r.range, endBlock: r.endBlock)
             reader.read()
-            var incident = reader.incident
+            return (reader.incident, reader.diagnostics)
+        }
+        incidents.reserveCapacity(records.count)
+        for (incident: readIncident, diagnostics: readDiagnostics) in read {
+            var incident = readIncident
             if incident.shape == .problemFixPair, let n = incident.number {
                 for p in pairedProblems where p.parsed.numbering?.number == n {
                     let endBlock = blockIndex(atOrAfterLine: nextCutLine(after: p.range.start.line, cuts: cuts) ?? Int.max, limit: false)
@@ -169,7 +177,7 @@ struct LogBuilder {
                 incident.problems.insert(p, at: 0)
             }
             incidents.append(incident)
-            diagnostics += reader.diagnostics
+            diagnostics += readDiagnostics
         }
         finishDiagnostics()
     }
@@ -204,12 +212,31 @@ struct LogBuilder {
             }
         }
         var stack: [Int] = []
-        for (i, block) in blocks.enumerated() where block.kind == .heading {
+        let all = blocks
+        let found = all.indices.filter { all[$0].kind == .heading && all[$0].range != nil }
+        // Reading titles (numbers, dates, status words) is the costly part: each distinct text once (section
+        // headings repeat: "Problem", "Solution"), on all cores for long logs.
+        let texts = found.map { all[$0].plainText }
+        var distinct: [String] = []
+        var slot: [String: Int] = [:]
+        let textSlots = texts.map { text -> Int in
+            if let k = slot[text] { return k }
+            slot[text] = distinct.count
+            distinct.append(text)
+            return distinct.count - 1
+        }
+        let read = Parallel.map(distinct, minimumCount: 256) { text -> (TitleReader.Parsed, SectionKind, SectionClassifier.ListKind) in
+            let parsed = TitleReader.parse(text)
+            return (parsed, SectionClassifier.kind(of: parsed.title), SectionClassifier.listKind(of: parsed.title))
+        }
+        headings.reserveCapacity(found.count)
+        for (k, i) in found.enumerated() {
+            let block = all[i]
             guard let range = block.range else { continue }
-            let text = block.plainText
             while let top = stack.last, headings[top].level >= block.headingLevel { stack.removeLast() }
-            headings.append(HeadingInfo(blockIndex: i, level: block.headingLevel, text: text,
-                                        parsed: TitleReader.parse(text), range: range, parent: stack.last))
+            let (parsed, kind, listKind) = read[textSlots[k]]
+            headings.append(HeadingInfo(blockIndex: i, level: block.headingLevel, text: texts[k], parsed: parsed,
+                                        kind: kind, listKind: listKind, range: range, parent: stack.last))
             stack.append(headings.count - 1)
         }
     }
@@ -256,7 +283,7 @@ struct LogBuilder {
             if let c = current, h.level == c.level {
                 // `## Problem` right after `## Fix #1` belongs to Fix #1 (same-level sections), unless the record
                 // already used deeper headings for its sections and this one is not a known section.
-                let kind = SectionClassifier.kind(of: h.parsed.title)
+                let kind = h.kind
                 let usedDeeper = headings[(starts[c.start].heading + 1)..<i].contains { $0.level > c.level }
                 if c.sameLevel || (kind != .other && !usedDeeper) {
                     starts[c.start].sameLevelSections = true
@@ -288,7 +315,7 @@ struct LogBuilder {
             return (.keywordHeading, n)
         case .plainNumber(let n):
             guard let p = h.parent else { return nil }
-            switch SectionClassifier.listKind(of: headings[p].parsed.title) {
+            switch headings[p].listKind {
             case .fixes, .problems, .group: return (.numberedItem, n)
             case .decoy, .none: return nil
             }
@@ -317,9 +344,9 @@ struct LogBuilder {
     }
 
     func isDecoyParent(_ p: Int) -> Bool {
-        let kind = SectionClassifier.kind(of: headings[p].parsed.title)
+        let kind = headings[p].kind
         return [.verification, .lessons, .nextSteps, .alternatives, .expectedOutput].contains(kind)
-            && SectionClassifier.listKind(of: headings[p].parsed.title) == .none
+            && headings[p].listKind == .none
     }
 
     /// Shape 4: the whole document is one record, titled by its first heading.
@@ -327,7 +354,7 @@ struct LogBuilder {
         guard let first = headings.first(where: { $0.level == 1 }) ?? headings.first,
             let index = headings.firstIndex(where: { $0.blockIndex == first.blockIndex })
         else { return nil }
-        let sectionKinds = headings.dropFirst(index + 1).map { SectionClassifier.kind(of: $0.parsed.title) }
+        let sectionKinds = headings.dropFirst(index + 1).map { $0.kind }
         let fixish = sectionKinds.contains { [.problem, .rootCause, .solution, .changes, .verification].contains($0) }
         let fields = blocks.contains { block in
             block.kind == .paragraph && FieldReader.fields(in: block, source: source).contains {
@@ -347,8 +374,8 @@ struct LogBuilder {
         for (k, s) in starts.enumerated() where s.shape == .numberedItem || s.shape == .keywordHeading {
             if let p = headings[s.heading].parent { byParent[p, default: []].append(k) }
         }
-        let problemParents = byParent.keys.filter { SectionClassifier.listKind(of: headings[$0].parsed.title) == .problems }.sorted()
-        let fixParents = byParent.keys.filter { SectionClassifier.listKind(of: headings[$0].parsed.title) == .fixes }.sorted()
+        let problemParents = byParent.keys.filter { headings[$0].listKind == .problems }.sorted()
+        let fixParents = byParent.keys.filter { headings[$0].listKind == .fixes }.sorted()
         guard let fp = fixParents.first else { return [] }
         guard let pp = problemParents.first else {
             pairWithProblemList(&starts, fixes: byParent[fp] ?? [], fixParent: fp)
@@ -380,7 +407,7 @@ struct LogBuilder {
     mutating func pairWithProblemList(_ starts: inout [RecordStart], fixes: [Int], fixParent: Int) {
         let recordHeadings = Set(starts.map(\.heading))
         guard let ph = headings.indices.first(where: { i in
-            SectionClassifier.listKind(of: headings[i].parsed.title) == .problems
+            headings[i].listKind == .problems
                 && headings[i].blockIndex < headings[fixParent].blockIndex && !recordHeadings.contains(i)
         }) else { return }
         let next = headings.first { $0.blockIndex > headings[ph].blockIndex }?.blockIndex ?? blocks.count

@@ -78,7 +78,7 @@ struct RecordReader {
         if let p = h.parent, start.shape != .singleDocument {
             let parent = context.headings[p]
             let isDocumentTitle = parent.level == 1 && context.headings.first?.blockIndex == parent.blockIndex
-            if !isDocumentTitle || SectionClassifier.listKind(of: parent.parsed.title) == .group {
+            if !isDocumentTitle || parent.listKind == .group {
                 incident.group = parent.parsed.title
             }
             if incident.date == nil, let d = parent.parsed.date {
@@ -134,7 +134,7 @@ struct RecordReader {
         let h = context.headings[index]
         while let top = scopes.last, top.level >= h.level { scopes.removeLast() }
         let parentKind = scopes.last?.kind
-        let own = SectionClassifier.kind(of: h.parsed.title)
+        let own = h.kind
         let kind = Self.resolveKind(own: own, parent: parentKind)
         let label = Self.labelText(h.parsed.title)
         var scope = Scope(level: h.level, kind: kind, label: label, stage: Self.stageHint(in: h.text),

@@ -6,15 +6,20 @@ import Foundation
 enum CMarkConverter {
     /// Parses Markdown with source positions on and smart punctuation off (fixlog rewrites what it reads).
     static func parse(_ bytes: [UInt8]) -> (MarkdownNode, flattened: Bool) {
+        bytes.withUnsafeBufferPointer { parse($0, lineOffset: 0) }
+    }
+
+    /// Parses the bytes of `buffer` as a document of their own; every line number is shifted by `lineOffset`
+    /// (the buffer is a run of whole lines starting at line `lineOffset + 1` of a larger file).
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> (MarkdownNode, flattened: Bool) {
         let options = CMARK_OPT_SOURCEPOS
-        let root: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
+        let root: OpaquePointer? =
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parse_document($0, buffer.count, options) }
             } ?? cmark_parse_document("", 0, options)
-        }
         guard let root else { return (MarkdownNode(kind: .document), false) }
         defer { cmark_node_free(root) }
-        return convert(root)
+        return convert(root, lineOffset: lineOffset)
     }
 
     /// Renders Markdown to HTML. Safe mode (cmark's default) drops raw HTML and unsafe link URLs.
@@ -37,7 +42,7 @@ enum CMarkConverter {
 
     /// Walks the tree with cmark's iterator and an explicit stack (no recursion: nesting depth is
     /// only bounded by the input). Returns the tree and whether it had to be flattened.
-    static func convert(_ root: OpaquePointer) -> (MarkdownNode, flattened: Bool) {
+    static func convert(_ root: OpaquePointer, lineOffset: Int = 0) -> (MarkdownNode, flattened: Bool) {
         guard let iterator = cmark_iter_new(root) else { return (MarkdownNode(kind: .document), false) }
         defer { cmark_iter_free(iterator) }
         var stack: [MarkdownNode] = []
@@ -52,16 +57,16 @@ enum CMarkConverter {
             if event == CMARK_EVENT_ENTER {
                 if container {
                     if stack.count < maximumDepth || stack.isEmpty {
-                        stack.append(makeNode(node))
+                        stack.append(makeNode(node, lineOffset: lineOffset))
                         pushed.append(true)
                     } else {
                         flattened = true
                         pushed.append(false)
                     }
                 } else if stack.isEmpty {
-                    result = makeNode(node)
+                    result = makeNode(node, lineOffset: lineOffset)
                 } else {
-                    stack[stack.count - 1].children.append(makeNode(node))
+                    stack[stack.count - 1].children.append(makeNode(node, lineOffset: lineOffset))
                 }
             } else if event == CMARK_EVENT_EXIT, container {
                 guard let wasPushed = pushed.popLast(), wasPushed, let finished = stack.popLast() else { continue }
@@ -111,15 +116,16 @@ enum CMarkConverter {
         pointer.map { String(cString: $0) }
     }
 
-    private static func makeNode(_ node: OpaquePointer) -> MarkdownNode {
+    private static func makeNode(_ node: OpaquePointer, lineOffset: Int) -> MarkdownNode {
         let type = cmark_node_get_type(node)
         var range: SourceRange?
         let startLine = Int(cmark_node_get_start_line(node))
         if startLine > 0 {
             // cmark's end column is inclusive; ours is exclusive.
             range = SourceRange(
-                start: SourceLocation(line: startLine, column: max(1, Int(cmark_node_get_start_column(node)))),
-                end: SourceLocation(line: Int(cmark_node_get_end_line(node)), column: Int(cmark_node_get_end_column(node)) + 1))
+                start: SourceLocation(line: startLine + lineOffset, column: max(1, Int(cmark_node_get_start_column(node)))),
+                end: SourceLocation(line: Int(cmark_node_get_end_line(node)) + lineOffset,
+                                    column: Int(cmark_node_get_end_column(node)) + 1))
         }
         var value = MarkdownNode(kind: kind(type), range: range)
         switch type {

@@ -8,27 +8,35 @@ public struct MarkdownDocument: Sendable {
     /// Parses with source positions, no smart punctuation. Fenced-ness of code blocks is read back from
     /// the source (cmark does not expose it).
     public init(source: SourceText) {
-        self.source = source
-        var (root, flattened) = CMarkConverter.parse(source.bytes)
-        Self.markFences(&root, source: source)
-        self.root = root
-        self.flattened = flattened
+        self.init(source: source, pieces: nil)
     }
+
+    /// Parses in up to `pieces` runs of lines on all cores (nil: chosen by size); the tree is the same.
+    init(source: SourceText, pieces: Int?) {
+        self.source = source
+        let result = ChunkedParse.parse(source, pieces: pieces)
+        self.root = result.root
+        self.flattened = result.flattened
+        self.pieces = result.pieces
+    }
+
+    /// How many pieces the file was parsed in (1: in one piece).
+    let pieces: Int
 
     public init(path: String = "<memory>", markdown: String) {
         self.init(source: SourceText(path: path, string: markdown))
     }
 
-    private static func markFences(_ node: inout MarkdownNode, source: SourceText) {
-        if node.kind == .codeBlock, let range = node.range {
-            let first = source.line(range.start.line)
-            let column = range.start.column - 1
-            let utf8 = Array(first.utf8)
-            if column >= 0, column < utf8.count, utf8[column] == UInt8(ascii: "`") || utf8[column] == UInt8(ascii: "~") {
+    static func markFences(_ node: inout MarkdownNode, source: SourceText) {
+        if node.kind == .codeBlock, let range = node.range, range.start.line >= 1, range.start.line <= source.lineStarts.count {
+            let offset = source.lineStarts[range.start.line - 1] + range.start.column - 1
+            if range.start.column >= 1, offset < source.bytes.count,
+                source.bytes[offset] == UInt8(ascii: "`") || source.bytes[offset] == UInt8(ascii: "~")
+            {
                 node.isFenced = true
             }
         }
-        for i in node.children.indices { markFences(&node.children[i], source: source) }
+        for i in node.children.indices where node.children[i].kind.isBlock { markFences(&node.children[i], source: source) }
     }
 
     /// Renders Markdown text to HTML through cmark, in safe mode unless `options.unsafeHTML`.

@@ -1,0 +1,46 @@
+import Dispatch
+import Foundation
+
+/// Deterministic data parallelism: work split into index ranges, results joined in input order, so the
+/// output never depends on scheduling.
+enum Parallel {
+    /// The number of cores to use.
+    static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// `transform` applied to every element, on all cores when there are at least `minimumCount` elements
+    /// (and more than one core); the results are in the order of `items`.
+    static func map<T: Sendable, R: Sendable>(_ items: [T], minimumCount: Int = 1, _ transform: @Sendable (T) -> R) -> [R] {
+        let cores = Self.cores
+        guard cores > 1, items.count >= max(2, minimumCount) else { return items.map(transform) }
+        // A few chunks per core balance uneven elements without much scheduling overhead.
+        let chunks = min(items.count, cores * 8)
+        let slots = ParallelSlots<[R]>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lower = items.count * c / chunks, upper = items.count * (c + 1) / chunks
+            var out: [R] = []
+            out.reserveCapacity(upper - lower)
+            for i in lower..<upper { out.append(transform(items[i])) }
+            slots[c] = out
+        }
+        var result: [R] = []
+        result.reserveCapacity(items.count)
+        for part in slots.values { result.append(contentsOf: part) }
+        return result
+    }
+}
+
+/// Fixed slots that parallel iterations fill by index (each slot written by exactly one iteration).
+final class ParallelSlots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    /// The values in index order (slots never filled are left out).
+    var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
+}

@@ -1,0 +1,202 @@
+import Dispatch
+import Foundation
+
+/// Parses a large Markdown file as independent runs of lines on all cores, giving exactly the tree one
+/// cmark parse of the whole file gives.
+///
+/// CommonMark reads blocks line by line, and an ATX heading that starts in column 1 closes every open
+/// container (a block quote needs `>`, a list item needs indentation; a heading is never a lazy
+/// continuation). Only a fenced code block or an HTML block open at the top level can take such a line as
+/// content. So a file can be cut just before a column-1 heading line, the pieces parsed on their own and
+/// their top-level blocks concatenated — as long as:
+///
+/// - no piece ends inside a top-level fenced code block or HTML block (checked on each piece's tree after
+///   parsing: an unclosed fence, or an HTML block running to the piece's last line, rejects the cut), and
+/// - the file defines no link reference definitions (`[label]: /url` is global to the document; a
+///   conservative scan for lines that could start one turns chunking off).
+///
+/// When either check fails the whole file is parsed in one piece. Line numbers of each piece are shifted
+/// by the line the piece starts on; columns are unchanged because pieces start at line starts.
+enum ChunkedParse {
+    /// Files smaller than this are parsed in one piece (threads would cost more than they save).
+    static let minimumSize = 256 * 1024
+
+    /// The result: the tree, whether nesting was flattened, and how many pieces were parsed (1 = serial).
+    struct Result {
+        var root: MarkdownNode
+        var flattened: Bool
+        var pieces: Int
+    }
+
+    /// Parses `source` in up to `pieces` runs of lines (by default a few per core when the file is large).
+    static func parse(_ source: SourceText, pieces requested: Int? = nil) -> Result {
+        let bytes = source.bytes
+        let wanted = requested ?? (bytes.count < minimumSize ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount) * 4)
+        guard wanted > 1, let cuts = cutLines(source, pieces: wanted), cuts.count > 1 else {
+            return serial(source)
+        }
+        // Piece k covers lines cuts[k] ..< cuts[k + 1] (1-based; the last runs to the end of the file).
+        let count = cuts.count
+        let results = ParallelSlots<(MarkdownNode, Bool)>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { k in
+            let firstLine = cuts[k]
+            let start = source.lineStarts[firstLine - 1]
+            let end = k + 1 < count ? source.lineStarts[cuts[k + 1] - 1] : bytes.count
+            var parsed = bytes.withUnsafeBufferPointer { buffer in
+                CMarkConverter.parse(UnsafeBufferPointer(rebasing: buffer[start..<end]), lineOffset: firstLine - 1)
+            }
+            MarkdownDocument.markFences(&parsed.0, source: source)
+            results[k] = parsed
+        }
+        let parts = results.values
+        guard parts.count == count else { return serial(source) }
+        var flattened = false
+        var children: [MarkdownNode] = []
+        for k in 0..<count {
+            let (root, flat) = parts[k]
+            flattened = flattened || flat
+            if k + 1 < count, !endsClosed(root, lastLine: cuts[k + 1] - 1, source: source) {
+                return serial(source)
+            }
+            if k > 0, root.children.first?.kind != .heading || root.children.first?.range?.start.line != cuts[k] {
+                return serial(source)
+            }
+            children.append(contentsOf: root.children)
+        }
+        var root = MarkdownNode(kind: .document)
+        if let first = parts.first?.0.range, let last = parts.last?.0.range {
+            root.range = SourceRange(start: first.start, end: last.end)
+        }
+        root.children = children
+        return Result(root: root, flattened: flattened, pieces: count)
+    }
+
+    static func serial(_ source: SourceText) -> Result {
+        var (root, flattened) = CMarkConverter.parse(source.bytes)
+        MarkdownDocument.markFences(&root, source: source)
+        return Result(root: root, flattened: flattened, pieces: 1)
+    }
+
+    /// Whether a piece ending at `lastLine` left no fenced code block, HTML block or setext heading open. At
+    /// the top level an open fence or HTML block would take the next line as content; anywhere, cmark ends an
+    /// open fence or setext heading that a later line closes on that later line, not at the end of the piece.
+    static func endsClosed(_ root: MarkdownNode, lastLine: Int, source: SourceText) -> Bool {
+        var node = root
+        while let last = node.children.last {
+            guard last.kind.isBlock, let range = last.range else { return true }
+            switch last.kind {
+            case .htmlBlock:
+                // HTML blocks of kinds 6 and 7 end before a blank line; one reaching the last line may still be open.
+                return range.end.line < lastLine
+            case .codeBlock:
+                // Indented code cannot take an unindented line. A fenced block is closed when its lines are
+                // its content lines plus the two fences (an open one runs to the end of the piece without
+                // a closing fence).
+                guard last.isFenced else { return true }
+                let contentLines = (last.literal ?? "").utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                return range.end.line - range.start.line + 1 == contentLines + 2
+            case .heading:
+                // A setext heading is finalised by the line after its underline and ends there in cmark's
+                // positions; at the end of a piece it ends on the underline instead.
+                return range.end.line == range.start.line
+            default:
+                node = last
+            }
+        }
+        return true
+    }
+
+    /// Lines (1-based) where pieces start: line 1, then column-1 ATX heading lines spread evenly by bytes.
+    /// Nil when the file may hold link reference definitions.
+    static func cutLines(_ source: SourceText, pieces: Int) -> [Int]? {
+        let bytes = source.bytes
+        let starts = source.lineStarts
+        let target = max(1, bytes.count / pieces)
+        var cuts = [1]
+        var nextCut = target
+        var fence: (char: UInt8, count: Int)?
+        return bytes.withUnsafeBufferPointer { b -> [Int]? in
+            for (index, start) in starts.enumerated() {
+                let end = index + 1 < starts.count ? starts[index + 1] : b.count
+                var i = start
+                while i < end, b[i] == 0x20 { i += 1 }
+                guard i < end else { continue }
+                let first = b[i]
+                // Fences (tracked loosely, to avoid cutting inside code; the tree check is what guarantees it).
+                if (first == UInt8(ascii: "`") || first == UInt8(ascii: "~")) && i - start < 4 {
+                    var j = i
+                    while j < end, b[j] == first { j += 1 }
+                    if j - i >= 3 {
+                        if let f = fence {
+                            if f.char == first, j - i >= f.count { fence = nil }
+                        } else {
+                            fence = (first, j - i)
+                        }
+                    }
+                }
+                // Every line, fenced or not: the fence tracking here is only a guess.
+                if mayDefineLink(b, from: i, end: end) { return nil }
+                guard fence == nil, start >= nextCut, i == start, first == UInt8(ascii: "#"), isATXHeading(b, at: start, end: end)
+                else { continue }
+                cuts.append(index + 1)
+                nextCut = start + target
+            }
+            return cuts
+        }
+    }
+
+    static func isATXHeading(_ b: UnsafeBufferPointer<UInt8>, at start: Int, end: Int) -> Bool {
+        var j = start
+        while j < end, b[j] == UInt8(ascii: "#") { j += 1 }
+        let level = j - start
+        guard level >= 1, level <= 6 else { return false }
+        return j == end || b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x0A || b[j] == 0x0D
+    }
+
+    /// Whether a line (from its first non-space byte) could begin a link reference definition: after block
+    /// quote and list markers, a `[` whose label (at most 999 bytes, no unescaped `[`, no blank line, possibly
+    /// going on over the next lines) closes with `]:`.
+    static func mayDefineLink(_ b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Bool {
+        var i = from
+        // Skip container markers: `>`, bullets, ordered markers, and the spaces between them.
+        while i < end {
+            let c = b[i]
+            if c == 0x20 || c == 0x09 || c == UInt8(ascii: ">") || c == UInt8(ascii: "-") || c == UInt8(ascii: "+")
+                || c == UInt8(ascii: "*")
+            {
+                i += 1
+            } else if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+                var j = i
+                while j < end, b[j] >= UInt8(ascii: "0"), b[j] <= UInt8(ascii: "9") { j += 1 }
+                guard j < end, b[j] == UInt8(ascii: ".") || b[j] == UInt8(ascii: ")") else { return false }
+                i = j + 1
+            } else {
+                break
+            }
+        }
+        guard i < end, b[i] == UInt8(ascii: "[") else { return false }
+        var j = i + 1
+        var escaped = false
+        var lineHasText = true
+        let limit = min(b.count, i + 1 + 1000)
+        while j < limit {
+            let c = b[j]
+            if escaped {
+                escaped = false
+            } else if c == UInt8(ascii: "\\") {
+                escaped = true
+            } else if c == UInt8(ascii: "]") {
+                return j + 1 < b.count && b[j + 1] == UInt8(ascii: ":")
+            } else if c == UInt8(ascii: "[") {
+                return false
+            } else if c == 0x0A {
+                if !lineHasText && j > i + 1 { return false }  // a blank line ends the paragraph
+                lineHasText = false
+            } else if c != 0x20 && c != 0x09 && c != 0x0D {
+                lineHasText = true
+            }
+            j += 1
+        }
+        return false  // longer than any label
+    }
+}
