@@ -29,6 +29,7 @@ struct Fixlog: AsyncParsableCommand {
 
     /// Runs the command, mapping usage errors to exit status 2 (ArgumentParser's default is 64).
     static func main() async {
+        Memory.tune()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

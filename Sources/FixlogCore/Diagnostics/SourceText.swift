@@ -75,6 +75,16 @@ public struct SourceText: Sendable, Hashable {
 
     public func text(_ range: SourceRange) -> String { String(decoding: slice(range), as: UTF8.self) }
 
+    /// The byte offsets of line `n` (1-based) without its line ending (empty when there is no such line).
+    public func lineByteRange(_ n: Int) -> Range<Int> {
+        guard n >= 1, n <= lineStarts.count else { return 0..<0 }
+        let start = lineStarts[n - 1]
+        var end = n < lineStarts.count ? lineStarts[n] : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return start..<end
+    }
+
     /// Line `n` (1-based) without its line ending.
     public func line(_ n: Int) -> String {
         guard n >= 1, n <= lineStarts.count else { return "" }

@@ -18,11 +18,25 @@ enum CodeAnnotationReader {
 
     /// Splits code into lines (no line endings; a final newline does not make an extra line).
     static func splitLines(_ code: String) -> [String] {
-        var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // Byte-wise: a line feed is always a Character of its own except in CRLF, and cmark's literals have
+        // no CRLF (it normalises line endings), so this splits where `split(separator: "\n")` would.
+        var code = code
+        return code.withUTF8 { bytes -> [String] in
+            var lines: [String] = []
+            func add(_ start: Int, _ end: Int) {
+                var end = end
+                if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+                lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            }
+            var start = 0
+            for i in 0..<bytes.count where bytes[i] == 0x0A {
+                add(start, i)
+                start = i + 1
+            }
+            add(start, bytes.count)
+            if lines.last == "" { lines.removeLast() }
+            return lines
         }
-        if lines.last == "" { lines.removeLast() }
-        return lines
     }
 
     /// True when the first meaningful line starts with a Dockerfile instruction keyword.

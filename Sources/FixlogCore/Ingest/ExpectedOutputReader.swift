@@ -103,26 +103,29 @@ enum ExpectedOutputReader {
         SourceRange(start: SourceLocation(line: line, column: 1), end: SourceLocation(line: line, column: text.utf8.count + 1))
     }
 
-    /// Lines that look like a program's output rather than commands (a ```bash block holding an error log).
-    static func looksLikeOutput(_ code: String) -> Bool {
-        let lines = CodeAnnotationReader.splitLines(code).map { $0.trimmedSpaces }.filter { !$0.isEmpty }
-        guard !lines.isEmpty else { return false }
-        let outputPrefixes = ["error", "warning", "traceback", "file \"", "time=", "level=", "step ", "--->", "#0 ", "#1 ", "#2 ",
+    /// How lines of program output start (lower-cased).
+    static let outputPrefixes = ["error", "warning", "traceback", "file \"", "time=", "level=", "step ", "--->", "#0 ", "#1 ", "#2 ",
                               "#3 ", "#4 ", "#5 ", "#6 ", "#7 ", "#8 ", "#9 ", "[+]", "=>", "exit code", "failed", "fatal",
                               "npm err", "e: ", "w: ", "the conflict is caused by", "successfully", "collecting ", "downloading ",
                               "installing ", "requirement already", "info:", "debug:", "panic:", "killed", "at ", "caused by",
                               "the user requested", "cannot ", "could not", "no such", "permission denied", "ok", "true", "false"]
-        let commandWords: Set<String> = ["docker", "podman", "cd", "pip", "pip3", "python", "python3", "curl", "make", "npm", "git",
+    /// First words of command lines.
+    static let commandWords: Set<String> = ["docker", "podman", "cd", "pip", "pip3", "python", "python3", "curl", "make", "npm", "git",
                                          "echo", "ls", "cat", "grep", "kubectl", "buildah", "export", "sudo", "apt-get", "test", "bash",
                                          "sh", "wget", "du", "df", "find", "rm", "cp", "mv", "mkdir", "chmod", "set", "if", "for",
                                          "diff", "sed", "awk", "head", "tail", "wc", "jq", "node", "go", "cargo", "swift", "[", "[["]
+
+    /// Lines that look like a program's output rather than commands (a ```bash block holding an error log).
+    static func looksLikeOutput(_ code: String) -> Bool {
+        let lines = CodeAnnotationReader.splitLines(code).map { $0.trimmedSpaces }.filter { !$0.isEmpty }
+        guard !lines.isEmpty else { return false }
         var outputLike = 0
         for l in lines {
             if l.hasPrefix("#") { continue }
             let first = String(l.split(separator: " ").first ?? "")
-            if commandWords.contains(first) || l.hasPrefix("$ ") || l.hasPrefix("./") { return false }
+            if Self.commandWords.contains(first) || l.hasPrefix("$ ") || l.hasPrefix("./") { return false }
             let lower = l.lowercased()
-            if outputPrefixes.contains(where: { lower.hasPrefix($0) }) || l.hasPrefix(" ") || l.contains("Error") { outputLike += 1 }
+            if Self.outputPrefixes.contains(where: { lower.hasPrefix($0) }) || l.hasPrefix(" ") || l.contains("Error") { outputLike += 1 }
         }
         return outputLike > 0
     }

@@ -21,6 +21,17 @@ enum FieldReader {
     }
 
     static func field(onLine line: Int, source: SourceText) -> RawField? {
+        // Most lines hold no `**` or `__` at all: rejected on the source bytes, before any string is made.
+        let lineRange = source.lineByteRange(line)
+        let hasMarkerPair = source.bytes.withUnsafeBufferPointer { b -> Bool in
+            var k = lineRange.lowerBound
+            while k + 1 < lineRange.upperBound {
+                if (b[k] == UInt8(ascii: "*") || b[k] == UInt8(ascii: "_")) && b[k + 1] == b[k] { return true }
+                k += 1
+            }
+            return false
+        }
+        guard hasMarkerPair else { return nil }
         let text = source.line(line)
         let b = Array(text.utf8)
         var i = 0

@@ -606,6 +606,13 @@ struct RecordReader {
     /// References on a source line from a byte column on, located in the log.
     mutating func lineRefs(onLine line: Int, fromColumn column: Int, origin: LineReference.Origin) -> [LineReference] {
         guard line >= 1 else { return [] }
+        // Every reference has a digit; most lines have none (checked on the source bytes, before any string).
+        let lineRange = source.lineByteRange(line)
+        let scanFrom = min(lineRange.lowerBound + max(0, column - 1), lineRange.upperBound)
+        let hasDigit = source.bytes.withUnsafeBufferPointer { b in
+            b[scanFrom..<lineRange.upperBound].contains { $0 >= 48 && $0 <= 57 }
+        }
+        guard hasDigit else { return [] }
         let text = source.line(line)
         let bytes = Array(text.utf8)
         let from = min(max(0, column - 1), bytes.count)
@@ -656,16 +663,33 @@ struct RecordReader {
         return TitleReader.trimPunctuation(TitleReader.collapseWhitespace(t))
     }
 
+    static let stagePrepositions: Set<String> = ["in", "into", "from", "of", "for", "to", "at", "inside", "within", "on"]
+
+    /// Whether the text holds "stage" in any letter case (most headings and labels do not).
+    static func mentionsStage(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            guard b.count >= 5 else { return false }
+            for i in 0...(b.count - 5) where b[i] | 0x20 == 0x73 {  // s
+                if b[i + 1] | 0x20 == 0x74, b[i + 2] | 0x20 == 0x61, b[i + 3] | 0x20 == 0x67, b[i + 4] | 0x20 == 0x65 {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
     /// "Builder Stage (lines 1-25)", "Step 2: Install numpy in runtime stage", "stage `builder`", "`builder` stage".
     /// Not "Reuse the base stage" or "Old vendor stage": the stage word must lead the text, follow a
     /// preposition, or name a stage in backticks.
     static func stageHint(in text: String) -> String? {
+        guard mentionsStage(text) else { return nil }
         var t = text
         // Drop "Step 2:" / "2." prefixes.
         if let colon = t.firstIndex(of: ":"), t[..<colon].split(separator: " ").count <= 2 { t = String(t[t.index(after: colon)...]) }
         let words = t.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" || $0 == ":" || $0 == "," || $0 == "*" })
             .map(String.init)
-        let prepositions: Set<String> = ["in", "into", "from", "of", "for", "to", "at", "inside", "within", "on"]
+        let prepositions = Self.stagePrepositions
         for (i, w) in words.enumerated() where w.lowercased() == "stage" {
             if i + 1 < words.count, words[i + 1].hasPrefix("`") { return "stage " + words[i + 1] }
             guard i > 0 else { continue }

@@ -16,7 +16,8 @@ extension String {
 
     /// The byte range of the first occurrence of `needle`, or nil.
     func byteRange(of needle: String) -> Range<Int>? {
-        Self.find(Array(needle.utf8), in: Array(utf8))
+        var hay = self, needle = needle
+        return hay.withUTF8 { h in needle.withUTF8 { n in Self.find(n, in: h, from: 0) } }
     }
 
     func containsBytes(_ needle: String) -> Bool { byteRange(of: needle) != nil }
@@ -43,6 +44,10 @@ extension String {
     }
 
     static func find(_ needle: [UInt8], in hay: [UInt8], from start: Int = 0) -> Range<Int>? {
+        needle.withUnsafeBufferPointer { n in hay.withUnsafeBufferPointer { h in find(n, in: h, from: start) } }
+    }
+
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
         guard !needle.isEmpty, hay.count >= needle.count, start <= hay.count - needle.count else { return nil }
         let first = needle[0]
         var i = start
