@@ -21,19 +21,56 @@ public struct MarkdownNode: Sendable, Hashable {
 
     public var kind: Kind
     /// Heading level 1-6 for headings, 0 otherwise.
-    public var headingLevel: Int = 0
+    public var headingLevel: Int {
+        get { Int(storedHeadingLevel) }
+        set { storedHeadingLevel = UInt8(clamping: newValue) }
+    }
     /// The info string of a fenced code block ("" for indented code and unlabelled fences).
-    public var fenceInfo: String?
+    public var fenceInfo: String? {
+        get { kind == .codeBlock ? extra : nil }
+        set { if kind == .codeBlock { extra = newValue } }
+    }
     /// True for fenced code blocks (as opposed to indented ones).
     public var isFenced: Bool = false
     /// Literal text of text, code, code blocks and HTML.
     public var literal: String?
     /// Link and image destination.
-    public var url: String?
+    public var url: String? {
+        get { kind == .link || kind == .image ? extra : nil }
+        set { if kind == .link || kind == .image { extra = newValue } }
+    }
     /// Ordered list start number; nil for bullet lists.
-    public var listStart: Int?
+    public var listStart: Int? {
+        get { hasListStart ? Int(storedListStart) : nil }
+        set {
+            hasListStart = newValue != nil
+            storedListStart = Int32(clamping: newValue ?? 0)
+        }
+    }
     public var children: [MarkdownNode] = []
-    public var range: SourceRange?
+    public var range: SourceRange? {
+        get {
+            guard hasRange else { return nil }
+            return SourceRange(start: SourceLocation(line: Int(startLine), column: Int(startColumn)),
+                               end: SourceLocation(line: Int(endLine), column: Int(endColumn)))
+        }
+        set {
+            hasRange = newValue != nil
+            startLine = Int32(clamping: newValue?.start.line ?? 0)
+            startColumn = Int32(clamping: newValue?.start.column ?? 0)
+            endLine = Int32(clamping: newValue?.end.line ?? 0)
+            endColumn = Int32(clamping: newValue?.end.column ?? 0)
+        }
+    }
+
+    // Compact storage: a 27 MB log has some 1.5 million nodes, so every byte and every reference counts
+    // (positions fit 32 bits: inputs are at most 64 MB). The info string and the link destination share a slot.
+    private var storedHeadingLevel: UInt8 = 0
+    private var hasListStart = false
+    private var hasRange = false
+    private var storedListStart: Int32 = 0
+    private var startLine: Int32 = 0, startColumn: Int32 = 0, endLine: Int32 = 0, endColumn: Int32 = 0
+    private var extra: String?
 
     public init(kind: Kind, range: SourceRange? = nil) {
         self.kind = kind
