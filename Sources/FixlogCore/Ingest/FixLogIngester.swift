@@ -77,7 +77,22 @@ struct LogContext {
     let blocks: [MarkdownNode]
     let headings: [HeadingInfo]
     /// Top-level block index → heading index.
-    let headingAtBlock: [Int: Int]
+    private let headingIndexAtBlock: [Int32]
+
+    init(source: SourceText, blocks: [MarkdownNode], headings: [HeadingInfo]) {
+        self.source = source
+        self.blocks = blocks
+        self.headings = headings
+        var map = [Int32](repeating: -1, count: blocks.count)
+        for (i, h) in headings.enumerated() where h.blockIndex < blocks.count { map[h.blockIndex] = Int32(i) }
+        headingIndexAtBlock = map
+    }
+
+    /// The heading index of a top-level block that is a heading.
+    func headingAtBlock(_ block: Int) -> Int? {
+        guard block >= 0, block < headingIndexAtBlock.count, headingIndexAtBlock[block] >= 0 else { return nil }
+        return Int(headingIndexAtBlock[block])
+    }
 }
 
 /// Finds the records of a log and assembles the ``FixLog``.
@@ -103,9 +118,7 @@ struct LogBuilder {
     }
 
     var context: LogContext {
-        var map: [Int: Int] = [:]
-        for (i, h) in headings.enumerated() { map[h.blockIndex] = i }
-        return LogContext(source: source, blocks: blocks, headings: headings, headingAtBlock: map)
+        LogContext(source: source, blocks: blocks, headings: headings)
     }
 
     struct RecordStart {

@@ -92,7 +92,7 @@ struct RecordReader {
         var k = h.blockIndex + 1
         let blocks = context.blocks
         while k < min(endBlock, blocks.count) {
-            handleBlock(blocks[k], headingIndex: context.headingAtBlock[k])
+            handleBlock(blocks[k], headingIndex: context.headingAtBlock(k))
             k += 1
         }
         if start.shape == .singleDocument, incident.date == nil {

@@ -23,7 +23,21 @@ enum SectionClassifier {
 
     /// The kind of a section heading, from its text (numbering and decoration already stripped).
     static func kind(of heading: String) -> SectionKind {
-        let t = Array(heading.lowercased().utf8)
+        let lower = heading.lowercased()
+        // Most section headings and labels are exactly one of the keywords ("Root Cause", "Solution").
+        if let known = exactKinds[lower] { return known }
+        return classify(lower)
+    }
+
+    /// `kind(of:)` of every keyword itself, computed once by the general rule.
+    private static let exactKinds: [String: SectionKind] = {
+        var out: [String: SectionKind] = [:]
+        for (_, words) in rules { for w in words { out[w] = classify(w) } }
+        return out
+    }()
+
+    private static func classify(_ lower: String) -> SectionKind {
+        let t = Array(lower.utf8)
         // "What Was NOT Changed" is not a changes section.
         if matches(t, notChanged) || matches(t, unchanged) { return .other }
         for (kind, words) in compiledRules where words.contains(where: { matches(t, $0) }) {
