@@ -19,7 +19,49 @@ enum CMarkConverter {
             } ?? cmark_parse_document("", 0, options)
         guard let root else { return (MarkdownNode(kind: .document), false) }
         defer { cmark_node_free(root) }
+        // Trees no deeper than the limit (all real logs) are copied directly, child by child; deeper ones
+        // go through the iterator walk that flattens them.
+        if let tree = build(root, depth: 0, lineOffset: lineOffset) { return (tree, false) }
         return convert(root, lineOffset: lineOffset)
+    }
+
+    /// Both copies of one parse, for tests: the direct one (nil when too deep) and the iterator walk.
+    static func parseBothWays(_ bytes: [UInt8]) -> (direct: MarkdownNode?, walked: MarkdownNode, flattened: Bool) {
+        bytes.withUnsafeBufferPointer { buffer in
+            let root: OpaquePointer? =
+                buffer.baseAddress.map { base in
+                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        cmark_parse_document($0, buffer.count, CMARK_OPT_SOURCEPOS)
+                    }
+                } ?? cmark_parse_document("", 0, CMARK_OPT_SOURCEPOS)
+            guard let root else { return (nil, MarkdownNode(kind: .document), false) }
+            defer { cmark_node_free(root) }
+            let walked = convert(root, lineOffset: 0)
+            return (build(root, depth: 0, lineOffset: 0), walked.0, walked.1)
+        }
+    }
+
+    /// Copies a subtree whose containers all lie less than ``maximumDepth`` levels deep (nil otherwise).
+    /// Recursion is bounded by that limit.
+    private static func build(_ node: OpaquePointer, depth: Int, lineOffset: Int) -> MarkdownNode? {
+        var value = makeNode(node, lineOffset: lineOffset)
+        guard hasChildren(cmark_node_get_type(node)) else { return value }
+        guard depth < maximumDepth else { return nil }
+        var count = 0
+        var next = cmark_node_first_child(node)
+        while let child = next {
+            count += 1
+            next = cmark_node_next(child)
+        }
+        guard count > 0 else { return value }
+        value.children.reserveCapacity(count)
+        next = cmark_node_first_child(node)
+        while let child = next {
+            guard let converted = build(child, depth: depth + 1, lineOffset: lineOffset) else { return nil }
+            value.children.append(converted)
+            next = cmark_node_next(child)
+        }
+        return value
     }
 
     /// Renders Markdown to HTML. Safe mode (cmark's default) drops raw HTML and unsafe link URLs.

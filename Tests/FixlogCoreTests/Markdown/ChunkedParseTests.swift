@@ -122,6 +122,37 @@ struct ChunkedParseTests {
         #expect(cut > 40, "only \(cut) generated documents were cut")
     }
 
+    /// The direct copy of cmark's tree equals the iterator walk wherever it applies, and declines (leaving
+    /// the walk to flatten) exactly when containers nest past the limit.
+    @Test func directCopyEqualsTheIteratorWalk() throws {
+        var texts = try Self.markdownFiles.map { String(decoding: try Data(contentsOf: $0), as: UTF8.self) }
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<200 {
+            var text = ""
+            for _ in 0..<Int.random(in: 5...40, using: &random) {
+                text += Self.fragments[Int.random(in: 0..<Self.fragments.count, using: &random)]
+            }
+            texts.append(text)
+        }
+        for depth in [126, 127, 128, 129, 200] {
+            texts.append(String(repeating: "> ", count: depth) + "deep\n")
+            texts.append(String(repeating: "> ", count: depth) + "\n")
+            texts.append(String(repeating: "- ", count: depth) + "item\n")
+        }
+        var declined = 0
+        for text in texts {
+            let (direct, walked, flattened) = CMarkConverter.parseBothWays(Array(text.utf8))
+            if let direct {
+                #expect(!flattened)
+                #expect(direct == walked)
+            } else {
+                declined += 1
+                #expect(flattened)
+            }
+        }
+        #expect(declined >= 6)
+    }
+
     @Test func linkReferenceDefinitionsTurnCuttingOff() {
         let text = "# Log\n\nSee [the docs][d].\n\n## Fix #1: A (2025-01-01)\n\nText.\n\n## Fix #2: B (2025-01-02)\n\n[d]: https://example.com\n"
         let source = SourceText(path: "defs.md", string: text)
