@@ -32,7 +32,10 @@ struct ParseCommand: AsyncParsableCommand {
         }
         switch format {
         case .text: Output.write(ParseOutline.render(parsed))
-        case .json: Output.write(bytes: try JSONOutput.encodeUTF8(ParseDocumentV1(parsed)))
+        case .json:
+            // The direct writer: the same bytes as JSONOutput.encodeUTF8(ParseDocumentV1(parsed)), written in
+            // pieces (large logs are encoded on several threads) without joining them first.
+            for chunk in try ParseJSONWriter.encodeChunks(parsed) { Output.write(bytes: chunk) }
         }
         Output.report(parsed.diagnostics)
         if parsed.diagnostics.hasErrors { throw ExitCode(1) }
