@@ -19,60 +19,90 @@ public enum ParseJSONWriter {
     /// Documents with at least this many incidents are written on several threads.
     public static let parallelThreshold = 64
 
-    /// The parse document of `log` as UTF-8 bytes (final newline included), in one contiguous buffer.
+    /// Incidents per range in the parallel path (about 1 MB of JSON for typical records).
+    static let incidentsPerRange = 64
+
+    /// The sequential path hands its buffer to the sink when it holds this many bytes.
+    static let flushSize = 1 << 20
+
+    /// The parse document of `log` as UTF-8 bytes (final newline included), in one buffer.
     ///
     /// - Parameter parallel: write the incidents on several threads when there are at least
     ///   ``parallelThreshold`` of them (the bytes are the same either way).
     public static func encode(_ log: FixLog, parallel: Bool = true) throws -> [UInt8] {
-        guard let orders = OptionOrders(log) else { return try JSONOutput.encodeUTF8(ParseDocumentV1(log)) }
-        if parallel && log.incidents.count >= parallelThreshold {
-            let chunks = parallelChunks(log, orders: orders)
-            var out: [UInt8] = []
-            out.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
-            for chunk in chunks { out.append(contentsOf: chunk) }
-            return out
+        var out: [UInt8] = []
+        out.reserveCapacity(estimate(log))
+        try write(log, parallel: parallel) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// Writes the same bytes as ``encode(_:parallel:)`` to `sink`, in consecutive pieces (their concatenation
+    /// is the document; each piece is valid only during the call). Pieces are about a megabyte: the whole
+    /// document is never held in memory.
+    ///
+    /// Large documents are written in parallel: the incidents are split into contiguous index ranges, a wave
+    /// of ranges (one per core) is written concurrently into per-range buffers, the buffers go to `sink` in
+    /// index order, and the buffers are reused for the next wave. `sink` is only called on the calling thread.
+    public static func write(
+        _ log: FixLog, parallel: Bool = true, to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        guard let orders = OptionOrders(log) else {
+            try JSONOutput.encodeUTF8(ParseDocumentV1(log)).withUnsafeBytes(sink)
+            return
         }
-        var w = JSONByteWriter(capacity: estimate(log))
+        var w = JSONByteWriter(capacity: flushSize + flushSize / 4)
+        defer { w.deallocate() }
         w.head(log)
-        for i in log.incidents.indices { w.incidentItem(log.incidents[i], index: i, orders: orders) }
-        w.tail(log)
-        return w.out
-    }
-
-    /// The same bytes as ``encode(_:parallel:)`` in consecutive pieces (their concatenation is the document),
-    /// for writing a large document out without first copying the pieces into one buffer.
-    public static func encodeChunks(_ log: FixLog, parallel: Bool = true) throws -> [[UInt8]] {
-        guard let orders = OptionOrders(log) else { return [try JSONOutput.encodeUTF8(ParseDocumentV1(log))] }
-        if parallel && log.incidents.count >= parallelThreshold { return parallelChunks(log, orders: orders) }
-        return [try encode(log, parallel: false)]
-    }
-
-    /// Head, incident ranges written concurrently into per-range slots, tail — in document order.
-    static func parallelChunks(_ log: FixLog, orders: OptionOrders) -> [[UInt8]] {
         let incidents = log.incidents
-        // Several ranges per core so that a core slowed by other work does not hold up the rest.
-        let rangeCount = Swift.max(1, Swift.min(incidents.count / 32, 8 * ProcessInfo.processInfo.activeProcessorCount))
-        let bounds = (0...rangeCount).map { incidents.count * $0 / rangeCount }
-        let slots = ChunkSlots(count: rangeCount)
-        DispatchQueue.concurrentPerform(iterations: rangeCount) { k in
-            let range = bounds[k]..<bounds[k + 1]
-            var w = JSONByteWriter(capacity: range.reduce(0) { $0 + estimate(incidents[$1]) })
-            for i in range { w.incidentItem(incidents[i], index: i, orders: orders) }
-            slots.set(k, w.out)
+        if parallel && incidents.count >= parallelThreshold {
+            try sink(w.bytes)
+            w.removeAll()
+            try writeInParallel(incidents, orders: orders, to: sink)
+        } else {
+            for i in incidents.indices {
+                w.incidentItem(incidents[i], index: i, orders: orders)
+                if w.count >= flushSize {
+                    try sink(w.bytes)
+                    w.removeAll()
+                }
+            }
         }
-        var head = JSONByteWriter(capacity: 4096 + log.diagnostics.count * 400)
-        head.head(log)
-        var tail = JSONByteWriter(capacity: 4096 + log.interludes.count * 400)
-        tail.tail(log)
-        return [head.out] + slots.take() + [tail.out]
+        w.tail(log)
+        try sink(w.bytes)
     }
 
-    /// A guess at the document's size, to reserve the buffer once.
+    /// The incidents in waves of contiguous ranges, one range per core, each into its own reused buffer.
+    static func writeInParallel(
+        _ incidents: [Incident], orders: OptionOrders, to sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let rangeCount = (incidents.count + incidentsPerRange - 1) / incidentsPerRange
+        let width = Swift.min(rangeCount, Swift.max(2, ProcessInfo.processInfo.activeProcessorCount))
+        let buffers = BufferSlots(count: width, capacity: flushSize + flushSize / 4)
+        defer { buffers.deallocateAll() }
+        var first = 0
+        while first < rangeCount {
+            let wave = Swift.min(width, rangeCount - first)
+            let firstRange = first
+            DispatchQueue.concurrentPerform(iterations: wave) { k in
+                let r = firstRange + k
+                let lower = r * incidentsPerRange
+                let upper = Swift.min(lower + incidentsPerRange, incidents.count)
+                var w = buffers.take(k)
+                w.removeAll()
+                for i in lower..<upper { w.incidentItem(incidents[i], index: i, orders: orders) }
+                buffers.put(k, w)
+            }
+            for k in 0..<wave { try sink(buffers.peek(k).bytes) }
+            first += wave
+        }
+    }
+
+    /// A guess at the document's size, to reserve the buffer of ``encode(_:parallel:)`` once.
     static func estimate(_ log: FixLog) -> Int {
         4096 + log.diagnostics.count * 400 + log.interludes.count * 400 + log.incidents.reduce(0) { $0 + estimate($1) }
     }
 
-    /// A guess at the size of one incident's JSON (a little above the typical size, so that buffers rarely grow).
+    /// A guess at the size of one incident's JSON (a little above the typical size).
     static func estimate(_ i: Incident) -> Int {
         var n = 2048 + i.title.utf8.count + (i.summary?.utf8.count ?? 0) + (i.solution?.utf8.count ?? 0)
         n += i.fields.reduce(0) { $0 + 300 + $1.name.utf8.count + $1.value.utf8.count }
@@ -92,26 +122,35 @@ public enum ParseJSONWriter {
     }
 }
 
-/// Per-index result slots filled from concurrent work.
-final class ChunkSlots: @unchecked Sendable {
+/// The writers of one wave of the parallel path, by position: a worker takes its writer, fills it and puts
+/// it back (its buffer may have moved while growing); the calling thread then reads them in order.
+final class BufferSlots: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [[UInt8]]
+    private var writers: [JSONByteWriter]
 
-    init(count: Int) { slots = Array(repeating: [], count: count) }
+    init(count: Int, capacity: Int) {
+        writers = (0..<count).map { _ in JSONByteWriter(capacity: capacity) }
+    }
 
-    func set(_ index: Int, _ bytes: [UInt8]) {
+    func take(_ k: Int) -> JSONByteWriter {
         lock.lock()
-        slots[index] = bytes
+        defer { lock.unlock() }
+        return writers[k]
+    }
+
+    func put(_ k: Int, _ writer: JSONByteWriter) {
+        lock.lock()
+        writers[k] = writer
         lock.unlock()
     }
 
-    /// The slots in index order (the object is empty afterwards).
-    func take() -> [[UInt8]] {
+    func peek(_ k: Int) -> JSONByteWriter { take(k) }
+
+    func deallocateAll() {
         lock.lock()
         defer { lock.unlock() }
-        let all = slots
-        slots = []
-        return all
+        for i in writers.indices { writers[i].deallocate() }
+        writers = []
     }
 }
 
@@ -142,30 +181,68 @@ struct OptionOrders: Sendable {
 }
 
 /// A pretty-printing JSON writer over a growing byte buffer, with one method per type of the parse document.
-/// `indent` arguments are the nesting level of the value being written (its members sit one level deeper).
-struct JSONByteWriter {
-    var out: [UInt8] = []
+/// `level` arguments are the nesting level of the value being written (its members sit one level deeper).
+///
+/// The buffer is raw memory (`malloc`/`realloc`), not an array: appends are a bounds check and a copy. A writer
+/// is a plain value that owns its buffer by convention — exactly one copy is used at a time, and
+/// ``deallocate()`` is called once, by whoever holds it last.
+struct JSONByteWriter: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private(set) var capacity: Int
 
-    init(capacity: Int) { out.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 64)
+        guard let memory = malloc(self.capacity) else { fatalError("out of memory (\(self.capacity) bytes)") }
+        base = memory.assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// The bytes written so far (valid until the next write).
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// A copy of the bytes written so far.
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    mutating func removeAll() { count = 0 }
+
+    func deallocate() { free(base) }
+
+    @inline(never) mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        guard let memory = realloc(base, newCapacity) else { fatalError("out of memory (\(newCapacity) bytes)") }
+        base = memory.assumingMemoryBound(to: UInt8.self)
+        capacity = newCapacity
+    }
 
     // MARK: primitives
 
-    @inline(__always) mutating func byte(_ b: UInt8) { out.append(b) }
+    @inline(__always) mutating func byte(_ b: UInt8) {
+        if count == capacity { grow(count + 1) }
+        base[count] = b
+        count += 1
+    }
+
+    @inline(__always) mutating func append(_ source: UnsafePointer<UInt8>, _ n: Int) {
+        if count + n > capacity { grow(count + n) }
+        (base + count).update(from: source, count: n)
+        count += n
+    }
 
     @inline(__always) mutating func raw(_ s: StaticString) {
-        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        append(s.utf8Start, s.utf8CodeUnitCount)
     }
 
     /// A newline and two spaces per level.
     @inline(__always) mutating func newline(_ level: Int) {
         // A literal: no reference counting, no lazy global.
         let padding: StaticString = "\n                                                                "
-        let count = 1 + 2 * level
-        if count <= padding.utf8CodeUnitCount {
-            out.append(contentsOf: UnsafeBufferPointer(start: padding.utf8Start, count: count))
+        let n = 1 + 2 * level
+        if n <= padding.utf8CodeUnitCount {
+            append(padding.utf8Start, n)
         } else {
-            out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: 2 * level))
+            byte(0x0A)
+            for _ in 0..<(2 * level) { byte(0x20) }
         }
     }
 
@@ -190,24 +267,27 @@ struct JSONByteWriter {
 
     mutating func int(_ v: Int) {
         if v >= 0 && v < 10 {
-            out.append(0x30 &+ UInt8(truncatingIfNeeded: v))
+            byte(0x30 &+ UInt8(truncatingIfNeeded: v))
             return
         }
-        if v < 0 { out.append(UInt8(ascii: "-")) }
+        if v < 0 { byte(UInt8(ascii: "-")) }
         var n = v.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { buffer in
+            guard let start = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
             var i = buffer.count
             repeat {
                 i -= 1
-                buffer[i] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)
+                start[i] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)
                 n /= 10
             } while n > 0
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
+            append(start + i, buffer.count - i)
         }
     }
 
     mutating func string(_ s: String) {
+        // Native strings are contiguous UTF-8: no copy (and no retain) of the string.
+        if s.utf8.withContiguousStorageIfAvailable({ quote($0) }) != nil { return }
         var s = s
         s.withUTF8 { quote($0) }
     }
@@ -220,56 +300,60 @@ struct JSONByteWriter {
         if let v { int(v) } else { null() }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// A JSON string: `"` and `\` escaped, control characters as `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`;
     /// slashes, DEL and non-ASCII (U+2028 included) written as they are — what Foundation writes.
     mutating func quote(_ bytes: UnsafeBufferPointer<UInt8>) {
-        out.append(UInt8(ascii: "\""))
-        guard let base = bytes.baseAddress else {
-            out.append(UInt8(ascii: "\""))
+        let n = bytes.count
+        byte(UInt8(ascii: "\""))
+        guard let source = bytes.baseAddress else {
+            byte(UInt8(ascii: "\""))
             return
         }
-        let count = bytes.count
         var start = 0
         var i = 0
-        while i < count {
+        while i < n {
             // Eight bytes at a time while none of them needs escaping.
-            if i + 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            if i + 8 <= n {
+                let word = UInt64(littleEndian: UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self))
                 if !Self.needsEscape(word) {
                     i += 8
                     continue
                 }
             }
-            let end = Swift.min(i + 8, count)
+            let end = Swift.min(i + 8, n)
             while i < end {
-                let b = base[i]
+                let b = source[i]
                 if b >= 0x20 && b != 0x22 && b != 0x5C {
                     i += 1
                     continue
                 }
-                if start < i { out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start)) }
-                out.append(0x5C)
-                switch b {
-                case 0x22: out.append(0x22)
-                case 0x5C: out.append(0x5C)
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                default:
-                    raw("u00")
-                    out.append(Self.hex[Int(b >> 4)])
-                    out.append(Self.hex[Int(b & 0xF)])
-                }
+                if start < i { append(source + start, i - start) }
+                escape(b)
                 i += 1
                 start = i
             }
         }
-        if start < count { out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start)) }
-        out.append(UInt8(ascii: "\""))
+        if start < n { append(source + start, n - start) }
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// The escape sequence for a byte below 0x20, a quote or a backslash.
+    @inline(never) mutating func escape(_ b: UInt8) {
+        byte(0x5C)
+        switch b {
+        case 0x22: byte(0x22)
+        case 0x5C: byte(0x5C)
+        case 0x0A: byte(UInt8(ascii: "n"))
+        case 0x0D: byte(UInt8(ascii: "r"))
+        case 0x09: byte(UInt8(ascii: "t"))
+        case 0x08: byte(UInt8(ascii: "b"))
+        case 0x0C: byte(UInt8(ascii: "f"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            raw("u00")
+            byte(hex.utf8Start[Int(b >> 4)])
+            byte(hex.utf8Start[Int(b & 0xF)])
+        }
     }
 
     /// Whether any of the eight bytes is below 0x20, a quote or a backslash (exact for "any").
@@ -285,8 +369,8 @@ struct JSONByteWriter {
     }
 
     /// An array at `level`: `[`, each element on its own line one level deeper, `]`; `[`, an empty line, `]`
-    /// when empty.
-    @inline(__always) mutating func array<C: Collection>(_ items: C, _ level: Int, _ element: (inout JSONByteWriter, C.Element) -> Void) {
+    /// when empty. Elements are written in place (a closure taking each element would copy it first).
+    @inline(__always) mutating func array<T: ParseJSONElement>(_ items: [T], _ level: Int) {
         byte(UInt8(ascii: "["))
         if items.isEmpty {
             byte(0x0A)
@@ -294,12 +378,10 @@ struct JSONByteWriter {
             byte(UInt8(ascii: "]"))
             return
         }
-        var first = true
-        for item in items {
-            if !first { byte(UInt8(ascii: ",")) }
-            first = false
+        for i in items.indices {
+            if i > 0 { byte(UInt8(ascii: ",")) }
             newline(level + 1)
-            element(&self, item)
+            items[i].writeJSON(&self, level + 1)
         }
         newline(level)
         byte(UInt8(ascii: "]"))
@@ -318,7 +400,7 @@ struct JSONByteWriter {
     /// Everything before the first incident: `{`, `"diagnostics"`, and `"incidents" : [`.
     mutating func head(_ log: FixLog) {
         key("diagnostics", 0, first: true)
-        array(log.diagnostics, 1) { $0.diagnostic($1, 2) }
+        array(log.diagnostics, 1)
         key("incidents", 0)
         byte(UInt8(ascii: "["))
     }
@@ -336,7 +418,7 @@ struct JSONByteWriter {
         newline(1)
         byte(UInt8(ascii: "]"))
         key("interludes", 0)
-        array(log.interludes, 1) { $0.interlude($1, 2) }
+        array(log.interludes, 1)
         key("layout", 0)
         layout(log.layout, 1)
         key("preamble", 0)
@@ -408,7 +490,7 @@ struct JSONByteWriter {
         key("message", level)
         string(d.message)
         key("notes", level)
-        array(d.notes, level + 1) { $0.note($1, level + 2) }
+        array(d.notes, level + 1)
         key("range", level)
         range(d.range, level + 1)
         key("severity", level)
@@ -436,35 +518,35 @@ struct JSONByteWriter {
     mutating func incident(_ i: Incident, _ level: Int, _ orders: OptionOrders) {
         let inner = level + 1
         key("alternatives", level, first: true)
-        array(i.alternatives, inner) { $0.item($1, inner + 1) }
+        array(i.alternatives, inner)
         key("changes", level)
-        array(i.changes, inner) { $0.change($1, inner + 1) }
+        array(i.changes, inner)
         key("date", level)
         string(i.date)
         key("dateSource", level)
         string(i.dateSource?.rawValue)
         key("fields", level)
-        array(i.fields, inner) { $0.field($1, inner + 1) }
+        array(i.fields, inner)
         key("group", level)
         string(i.group)
         key("heading", level)
         heading(i.heading, inner)
         key("impact", level)
-        array(i.impact, inner) { $0.impact($1, inner + 1) }
+        array(i.impact, inner)
         key("lessons", level)
-        array(i.lessons, inner) { $0.item($1, inner + 1) }
+        array(i.lessons, inner)
         key("number", level)
         int(i.number)
         key("problems", level)
-        array(i.problems, inner) { $0.item($1, inner + 1) }
+        array(i.problems, inner)
         key("range", level)
         range(i.range, inner)
         key("result", level)
-        array(i.result, inner) { $0.string($1) }
+        array(i.result, inner)
         key("rootCauses", level)
-        array(i.rootCauses, inner) { $0.item($1, inner + 1) }
+        array(i.rootCauses, inner)
         key("sections", level)
-        array(i.sections, inner) { $0.section($1, inner + 1) }
+        array(i.sections, inner)
         key("shape", level)
         string(i.shape.rawValue)
         key("solution", level)
@@ -476,7 +558,15 @@ struct JSONByteWriter {
         key("title", level)
         string(i.title)
         key("verifications", level)
-        array(i.verifications, inner) { $0.verification($1, inner + 1, orders) }
+        byte(UInt8(ascii: "["))
+        for n in i.verifications.indices {
+            if n > 0 { byte(UInt8(ascii: ",")) }
+            newline(inner + 1)
+            verification(i.verifications[n], inner + 1, orders)
+        }
+        if i.verifications.isEmpty { byte(0x0A) }
+        newline(inner)
+        byte(UInt8(ascii: "]"))
         close(level)
     }
 
@@ -536,7 +626,7 @@ struct JSONByteWriter {
     mutating func change(_ c: DocumentedChange, _ level: Int) {
         let inner = level + 1
         key("annotations", level, first: true)
-        array(c.annotations, inner) { $0.annotation($1, inner + 1) }
+        array(c.annotations, inner)
         key("code", level)
         string(c.code)
         key("file", level)
@@ -550,7 +640,18 @@ struct JSONByteWriter {
         key("lineRef", level)
         lineReference(c.lineRef, inner)
         key("lines", level)
-        array(c.lines.lazy.filter { $0.role != .blank }, inner) { $0.codeLine($1, inner + 1) }
+        // Blank lines are left out.
+        byte(UInt8(ascii: "["))
+        var written = 0
+        for n in c.lines.indices where c.lines[n].role != .blank {
+            if written > 0 { byte(UInt8(ascii: ",")) }
+            written += 1
+            newline(inner + 1)
+            codeLine(c.lines[n], inner + 1)
+        }
+        if written == 0 { byte(0x0A) }
+        newline(inner)
+        byte(UInt8(ascii: "]"))
         key("previousLineRef", level)
         lineReference(c.previousLineRef, inner)
         key("range", level)
@@ -614,7 +715,7 @@ struct JSONByteWriter {
     mutating func verification(_ v: VerificationStep, _ level: Int, _ orders: OptionOrders) {
         let inner = level + 1
         key("expectedOutput", level, first: true)
-        array(v.expectedOutput, inner) { $0.expected($1, inner + 1) }
+        array(v.expectedOutput, inner)
         key("label", level)
         string(v.label)
         key("language", level)
@@ -650,4 +751,53 @@ struct JSONByteWriter {
         string(e.text)
         close(level)
     }
+}
+
+/// A type written as an element of a JSON array of the parse document.
+protocol ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int)
+}
+
+extension Diagnostic: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.diagnostic(self, level) }
+}
+
+extension Diagnostic.Note: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.note(self, level) }
+}
+
+extension Interlude: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.interlude(self, level) }
+}
+
+extension Item: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.item(self, level) }
+}
+
+extension DocumentedChange: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.change(self, level) }
+}
+
+extension Field: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.field(self, level) }
+}
+
+extension ImpactMetric: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.impact(self, level) }
+}
+
+extension Section: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.section(self, level) }
+}
+
+extension Annotation: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.annotation(self, level) }
+}
+
+extension ExpectedLine: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.expected(self, level) }
+}
+
+extension String: ParseJSONElement {
+    func writeJSON(_ w: inout JSONByteWriter, _ level: Int) { w.string(self) }
 }
