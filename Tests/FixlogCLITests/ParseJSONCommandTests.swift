@@ -10,7 +10,12 @@ struct ParseJSONCommandTests {
     static func expectSameAsEncodable(_ path: String) throws {
         let out = try FixlogBinary.run(["parse", path, "--format", "json"])
         let reference = try JSONOutput.encodeUTF8(ParseDocumentV1(FixLogIngester.load(path: path)))
-        #expect(Array(out.stdout.utf8) == reference)
+        let stdout = Array(out.stdout.utf8)
+        let same = stdout == reference
+        let at = zip(stdout, reference).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(stdout.count, reference.count)
+        #expect(same, "\(stdout.count) bytes instead of \(reference.count), first difference at byte \(at)")
+        #expect(out.status == 0)
         #expect(reference.count > 1000)
     }
 

@@ -13,15 +13,11 @@ import Testing
     /// The writer's bytes in every mode, each checked against the `Encodable` path.
     static func expectSameBytes(_ log: FixLog, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let reference = try JSONOutput.encodeUTF8(ParseDocumentV1(log))
-        let sequential = try ParseJSONWriter.encode(log, parallel: false)
-        #expect(sequential == reference, "sequential writer differs at byte \(firstDifference(sequential, reference))",
-                sourceLocation: sourceLocation)
-        let parallel = try ParseJSONWriter.encode(log)
-        #expect(parallel == reference, "parallel writer differs at byte \(firstDifference(parallel, reference))",
-                sourceLocation: sourceLocation)
+        expectEqual(try ParseJSONWriter.encode(log, parallel: false), reference, "sequential writer", sourceLocation)
+        expectEqual(try ParseJSONWriter.encode(log), reference, "parallel writer", sourceLocation)
         for parallel in [false, true] {
-            #expect(Array(try pieces(log, parallel: parallel).joined()) == reference, "pieces differ (parallel: \(parallel))",
-                    sourceLocation: sourceLocation)
+            expectEqual(Array(try pieces(log, parallel: parallel).joined()), reference, "pieces (parallel: \(parallel))",
+                        sourceLocation)
         }
     }
 
@@ -32,8 +28,21 @@ import Testing
         return pieces
     }
 
-    static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    /// Expects equal bytes; on failure names the first differing byte with some text around it (not the
+    /// whole documents).
+    static func expectEqual(_ got: [UInt8], _ want: [UInt8], _ what: String,
+                            _ sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let same = got == want
+        guard !same else { return }
+        let at = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(got.count, want.count)
+        func around(_ bytes: [UInt8]) -> String {
+            String(decoding: bytes[max(0, at - 80)..<min(bytes.count, at + 40)], as: UTF8.self)
+        }
+        Issue.record("""
+            \(what): \(got.count) bytes instead of \(want.count), first difference at byte \(at)
+            got:  …\(around(got))…
+            want: …\(around(want))…
+            """, sourceLocation: sourceLocation)
     }
 
     @Test(arguments: logs)
@@ -108,12 +117,14 @@ import Testing
                          diagnostics: diagnostics,
                          layout: TextLayout(lineEnding: .crlf, hasBOM: true, endsWithNewline: false, lineCount: 100))
         try Self.expectSameBytes(log)
-        #expect(try ParseJSONWriter.encode(log) == Array(JSONOutput.foundationEncode(ParseDocumentV1(log)).utf8))
+        Self.expectEqual(try ParseJSONWriter.encode(log), Array(try JSONOutput.foundationEncode(ParseDocumentV1(log)).utf8),
+                         "against Foundation")
 
         let empty = FixLog(source: "", preamble: Preamble(title: "T", range: r(1, 1)), incidents: [], diagnostics: [],
                            layout: TextLayout(lineEnding: .lf, hasBOM: false, endsWithNewline: true, lineCount: 0))
         try Self.expectSameBytes(empty)
-        #expect(try ParseJSONWriter.encode(empty) == Array(JSONOutput.foundationEncode(ParseDocumentV1(empty)).utf8))
+        Self.expectEqual(try ParseJSONWriter.encode(empty),
+                         Array(try JSONOutput.foundationEncode(ParseDocumentV1(empty)).utf8), "empty log against Foundation")
     }
 
     static let alphabet: [String] = {
@@ -151,7 +162,8 @@ import Testing
             defer { w.deallocate() }
             w.array(strings, 0)
             let reference = Array(try encoder.encode(strings))
-            #expect(w.array == reference, "\(strings.map { Array($0.unicodeScalars.map(\.value)) })")
+            let same = w.array == reference
+            #expect(same, "scalars \(strings.map { $0.unicodeScalars.map(\.value) }): got \(String(decoding: w.array, as: UTF8.self))")
         }
     }
 
@@ -174,7 +186,8 @@ import Testing
         let log = FixLog(source: "x.md", preamble: Preamble(title: nil, range: SourceRange(line: 1)), incidents: [incident],
                          diagnostics: [], layout: TextLayout(lineEnding: .lf, hasBOM: false, endsWithNewline: true, lineCount: 1))
         try Self.expectSameBytes(log)
-        #expect(try ParseJSONWriter.encode(log) == Array(JSONOutput.foundationEncode(ParseDocumentV1(log)).utf8))
+        Self.expectEqual(try ParseJSONWriter.encode(log), Array(try JSONOutput.foundationEncode(ParseDocumentV1(log)).utf8),
+                         "against Foundation")
     }
 
     /// A generated log with many records of varied content, read through the ingester.
@@ -207,12 +220,12 @@ import Testing
         #expect(log.incidents.contains { !$0.verifications.isEmpty && $0.verifications[0].options.count > 1 })
         let sequential = try ParseJSONWriter.encode(log, parallel: false)
         for _ in 0..<3 {
-            #expect(try ParseJSONWriter.encode(log, parallel: true) == sequential)
+            Self.expectEqual(try ParseJSONWriter.encode(log, parallel: true), sequential, "parallel")
             let pieces = try Self.pieces(log)
             #expect(pieces.count > 3, "the parallel path hands over several ranges")
-            #expect(Array(pieces.joined()) == sequential)
+            Self.expectEqual(Array(pieces.joined()), sequential, "parallel pieces")
         }
-        #expect(sequential == (try JSONOutput.encodeUTF8(ParseDocumentV1(log))))
+        Self.expectEqual(sequential, try JSONOutput.encodeUTF8(ParseDocumentV1(log)), "sequential")
     }
 
     @Test func smallLogsStayOnOneThread() throws {
@@ -220,7 +233,8 @@ import Testing
         let log = FixLogIngester.ingest(SourceText(path: "few.md", string: text))
         // The same pieces as the sequential path: the parallel path (which hands over the head on its own)
         // was not taken.
-        #expect(try Self.pieces(log, parallel: true) == Self.pieces(log, parallel: false))
+        let same = try Self.pieces(log, parallel: true) == Self.pieces(log, parallel: false)
+        #expect(same)
         try Self.expectSameBytes(log)
     }
 }
