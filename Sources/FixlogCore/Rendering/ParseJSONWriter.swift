@@ -380,10 +380,12 @@ struct JSONByteWriter: @unchecked Sendable {
             byte(UInt8(ascii: "]"))
             return
         }
-        for i in items.indices {
-            if i > 0 { byte(UInt8(ascii: ",")) }
-            newline(level + 1)
-            items[i].writeJSON(&self, level + 1)
+        items.withUnsafeBufferPointer { items in
+            for i in items.indices {
+                if i > 0 { byte(UInt8(ascii: ",")) }
+                newline(level + 1)
+                items[i].writeJSON(&self, level + 1)
+            }
         }
         newline(level)
         byte(UInt8(ascii: "]"))
