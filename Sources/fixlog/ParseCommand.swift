@@ -1,5 +1,6 @@
 import ArgumentParser
 import FixlogCore
+import Foundation
 
 struct ParseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,14 @@ struct ParseCommand: AsyncParsableCommand {
         }
         switch format {
         case .text: Output.write(ParseOutline.render(parsed))
-        case .json: Output.write(bytes: try JSONOutput.encodeUTF8(ParseDocumentV1(parsed)))
+        case .json:
+            // The direct writer: the same bytes as JSONOutput.encodeUTF8(ParseDocumentV1(parsed)), handed over
+            // in pieces of about a megabyte (large logs are encoded on several threads), never all in memory.
+            try ParseJSONWriter.write(parsed) { piece in
+                guard let base = piece.baseAddress, piece.count > 0 else { return }
+                FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base),
+                                                     count: piece.count, deallocator: .none))
+            }
         }
         Output.report(parsed.diagnostics)
         if parsed.diagnostics.hasErrors { throw ExitCode(1) }
