@@ -48,10 +48,9 @@ enum ChunkedParse {
             MarkdownDocument.markFences(&parsed.0, source: source)
             results[k] = parsed
         }
-        let parts = results.values
+        var parts = results.values
         guard parts.count == count else { return serial(source) }
         var flattened = false
-        var children: [MarkdownNode] = []
         for k in 0..<count {
             let (root, flat) = parts[k]
             flattened = flattened || flat
@@ -61,11 +60,18 @@ enum ChunkedParse {
             if k > 0, root.children.first?.kind != .heading || root.children.first?.range?.start.line != cuts[k] {
                 return serial(source)
             }
-            children.append(contentsOf: root.children)
         }
         var root = MarkdownNode(kind: .document)
         if let first = parts.first?.0.range, let last = parts.last?.0.range {
             root.range = SourceRange(start: first.start, end: last.end)
+        }
+        // Join the pieces' blocks; each piece's root is let go as soon as its blocks are taken.
+        var children: [MarkdownNode] = []
+        children.reserveCapacity(parts.reduce(0) { $0 + $1.0.children.count })
+        for k in 0..<count {
+            var piece = MarkdownNode(kind: .document)
+            swap(&piece, &parts[k].0)
+            children.append(contentsOf: piece.children)
         }
         root.children = children
         return Result(root: root, flattened: flattened, pieces: count)
