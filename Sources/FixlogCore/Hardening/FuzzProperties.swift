@@ -29,6 +29,11 @@ public enum FuzzProperties {
     /// reports names a real place in the input.
     public static func checkIngest(_ bytes: [UInt8]) -> String? {
         let source = SourceText(path: "fuzz.md", bytes: bytes)
+        // Parsing in pieces (what long logs get) gives exactly the tree of one parse.
+        let clean = source.replacingInvalidBytes()
+        for pieces in [2, 5] where MarkdownDocument(source: clean, pieces: pieces).root != MarkdownDocument(source: clean, pieces: 1).root {
+            return "parsing in \(pieces) pieces gives another tree than one parse"
+        }
         let log = FixLogIngester.ingest(source)
         var cursor = 0
         for segment in log.segments {
