@@ -82,6 +82,12 @@ enum CodeAnnotationReader {
 
     enum MarkerKind { case old, new, removed }
 
+    static let markerWords: [String: MarkerKind] = [
+        "REMOVED": .removed, "DELETED": .removed, "OLD": .old, "BEFORE": .old, "PREVIOUSLY": .old,
+        "WRONG": .old, "BAD": .old, "INCORRECT": .old, "NEW": .new, "AFTER": .new, "CORRECT": .new,
+        "GOOD": .new, "FIXED": .new,
+    ]
+
     /// `# OLD: x`, `# NEW: x`, `# REMOVED: x`, `# Before`, `# After (lines 36-50)`, `# ❌ Wrong`, `# ✅ Correct`.
     static func marker(in comment: String) -> (kind: MarkerKind, value: String)? {
         var body = comment.trimmedSpaces
@@ -90,12 +96,7 @@ enum CodeAnnotationReader {
         if body.hasPrefix("❌") || body.hasPrefix("✗") { return (.old, "") }
         if body.hasPrefix("✅") || body.hasPrefix("✔") { return (.new, "") }
         let word = String(body.prefix(while: { $0.isLetter }))
-        let table: [String: MarkerKind] = [
-            "REMOVED": .removed, "DELETED": .removed, "OLD": .old, "BEFORE": .old, "PREVIOUSLY": .old,
-            "WRONG": .old, "BAD": .old, "INCORRECT": .old, "NEW": .new, "AFTER": .new, "CORRECT": .new,
-            "GOOD": .new, "FIXED": .new,
-        ]
-        guard let kind = table[word.uppercased()] else { return nil }
+        guard let kind = Self.markerWords[word.uppercased()] else { return nil }
         let rest = body.dropFirst(word.count)
         if rest.first == ":" {
             return (kind, rest.dropFirst().trimmedSpaces)
@@ -113,18 +114,22 @@ enum CodeAnnotationReader {
         return (kind, kind == .removed ? trimmed : "")
     }
 
+    static let trailingWords: [(String, Annotation.Kind)] = [
+        ("ADDED", .added), ("NEW", .added), ("ADD ", .added), ("CHANGED", .changed), ("UPDATED", .changed),
+        ("MODIFIED", .changed), ("FIX", .changed),
+    ]
+
     /// A trailing marker such as `# <--- ADDED THIS LINE`, `# ← NEW`, `# CHANGED`. Returns the line without it.
     static func trailingMarker(in line: String) -> (content: String, kind: Annotation.Kind, text: String)? {
         guard line.utf8.contains(UInt8(ascii: "#")),
-            let hash = line.range(of: " #", options: .backwards) ?? line.range(of: "\t#", options: .backwards)
+            let found = line.lastByteRange(of: " #") ?? line.lastByteRange(of: "\t#")
         else { return nil }
+        let hash = line.index(atByte: found.lowerBound)..<line.index(atByte: found.upperBound)
         let comment = line[hash.upperBound...].trimmedSpaces
         let upper = comment.uppercased()
         let hasArrow = comment.hasPrefix("<") || comment.hasPrefix("←") || comment.hasPrefix("⬅")
-        let words: [(String, Annotation.Kind)] = [("ADDED", .added), ("NEW", .added), ("ADD ", .added), ("CHANGED", .changed),
-                                                  ("UPDATED", .changed), ("MODIFIED", .changed), ("FIX", .changed)]
-        for (word, kind) in words where upper.contains(word) {
-            let uppercaseInSource = comment.contains(word.trimmedSpaces)
+        for (word, kind) in Self.trailingWords where upper.containsBytes(word) {
+            let uppercaseInSource = comment.containsBytes(word.trimmedSpaces)
             if hasArrow || uppercaseInSource {
                 let content = Self.trimTrailing(String(line[..<hash.lowerBound]))
                 return (content, kind, comment)

@@ -125,7 +125,7 @@ enum ExpectedOutputReader {
             let first = String(l.split(separator: " ").first ?? "")
             if Self.commandWords.contains(first) || l.hasPrefix("$ ") || l.hasPrefix("./") { return false }
             let lower = l.lowercased()
-            if Self.outputPrefixes.contains(where: { lower.hasPrefix($0) }) || l.hasPrefix(" ") || l.contains("Error") { outputLike += 1 }
+            if Self.outputPrefixes.contains(where: { lower.hasPrefix($0) }) || l.hasPrefix(" ") || l.containsBytes("Error") { outputLike += 1 }
         }
         return outputLike > 0
     }

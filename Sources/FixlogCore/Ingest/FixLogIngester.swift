@@ -78,6 +78,8 @@ struct LogContext {
     let headings: [HeadingInfo]
     /// Top-level block index → heading index.
     private let headingIndexAtBlock: [Int32]
+    /// Section kinds of field names and labels, shared by the record readers.
+    let sectionKinds = SectionKindCache()
 
     init(source: SourceText, blocks: [MarkdownNode], headings: [HeadingInfo]) {
         self.source = source

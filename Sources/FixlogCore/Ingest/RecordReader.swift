@@ -226,8 +226,8 @@ struct RecordReader {
     static func inlineFile(in text: String) -> String? {
         guard text.containsBytes("**") else { return nil }
         for marker in ["**File:**", "**File**:", "**Location:**", "**Path:**"] where text.containsBytes(marker) {
-            if let r = text.range(of: marker) {
-                let rest = String(text[r.upperBound...])
+            if let r = text.byteRange(of: marker) {
+                let rest = String(text[text.index(atByte: r.upperBound)...])
                 return FieldReader.firstCodeSpan(rest).flatMap { $0.contains(" ") ? nil : $0 } ?? FieldReader.dockerfileName(in: rest)
             }
         }
@@ -280,15 +280,17 @@ struct RecordReader {
             || lower.hasPrefix("updated") || label.hasPrefix("✅")
         {
             p.role = .after
-        } else if lower.contains("expected") || lower.hasPrefix("output") || lower.contains("should see")
-            || lower.contains("should print") || lower.hasPrefix("result")
+        } else if lower.containsBytes("expected") || lower.hasPrefix("output") || lower.containsBytes("should see")
+            || lower.containsBytes("should print") || lower.hasPrefix("result")
         {
             p.expected = true
-        } else if lower.contains("verif") || lower.hasPrefix("test") || lower.contains("to check") || lower.contains("to confirm") {
+        } else if lower.containsBytes("verif") || lower.hasPrefix("test") || lower.containsBytes("to check")
+            || lower.containsBytes("to confirm")
+        {
             p.verify = true
         } else {
             let clean = Self.labelText(TitleReader.stripDecoration(label))
-            let kind = SectionClassifier.kind(of: clean)
+            let kind = context.sectionKinds.kind(of: clean)
             if kind != .other {
                 pseudoKind = kind
                 if kind == .verification { p.verify = true }
@@ -305,7 +307,7 @@ struct RecordReader {
         let name = f.name.lowercased()
         // `**Solution:** …` / `**Soluzione:** …` open a solution part in records without sub-headings;
         // `**Problem:**` with nothing after it opens a problem part.
-        let fieldKind = SectionClassifier.kind(of: name)
+        let fieldKind = context.sectionKinds.kind(of: name)
         if [.solution, .changes, .verification].contains(fieldKind) || (f.value.isEmpty && fieldKind != .other) {
             pseudoKind = fieldKind
         }
@@ -440,7 +442,10 @@ struct RecordReader {
             detail = para.children.dropFirst().map(\.plainText).joined()
         } else {
             let text = para.plainText
-            if text.containsBytes(": "), let colon = text.range(of: ": "), text.distance(from: text.startIndex, to: colon.lowerBound) <= 60 {
+            if let found = text.byteRange(of: ": "),
+                case let colon = text.index(atByte: found.lowerBound)..<text.index(atByte: found.upperBound),
+                text.distance(from: text.startIndex, to: colon.lowerBound) <= 60
+            {
                 title = String(text[..<colon.lowerBound])
                 detail = String(text[colon.upperBound...])
             } else {

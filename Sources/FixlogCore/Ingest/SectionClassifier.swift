@@ -1,3 +1,5 @@
+import Foundation
+
 /// Classifies headings by what they name: sections of a record, lists of records, groups of records.
 enum SectionClassifier {
     /// Lower-cased keyword → kind, checked in order (the first match wins).
@@ -91,5 +93,19 @@ enum SectionClassifier {
         if groupWords.contains(where: { matches(t, $0) }) { return .group }
         if DateReader.firstDate(in: heading).match != nil { return .group }
         return .none
+    }
+}
+
+/// `SectionClassifier.kind(of:)` remembered for the readers of one log: field names and labels repeat from
+/// record to record. Safe to share between the threads reading records.
+final class SectionKindCache: @unchecked Sendable {
+    private var kinds: [String: SectionKind] = [:]
+    private let lock = NSLock()
+
+    func kind(of text: String) -> SectionKind {
+        if let known = lock.withLock({ kinds[text] }) { return known }
+        let kind = SectionClassifier.kind(of: text)
+        lock.withLock { kinds[text] = kind }
+        return kind
     }
 }

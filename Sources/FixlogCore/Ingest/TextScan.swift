@@ -22,6 +22,31 @@ extension String {
 
     func containsBytes(_ needle: String) -> Bool { byteRange(of: needle) != nil }
 
+    /// The byte range of the last occurrence of `needle`, or nil.
+    func lastByteRange(of needle: String) -> Range<Int>? {
+        var hay = self, needle = needle
+        return hay.withUTF8 { h in
+            needle.withUTF8 { n -> Range<Int>? in
+                guard !n.isEmpty, h.count >= n.count else { return nil }
+                var i = h.count - n.count
+                while i >= 0 {
+                    if h[i] == n[0] {
+                        var k = 1
+                        while k < n.count, h[i + k] == n[k] { k += 1 }
+                        if k == n.count { return i..<i + n.count }
+                    }
+                    i -= 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// The string index of a byte offset (which must fall on a scalar boundary).
+    func index(atByte offset: Int) -> String.Index {
+        utf8.index(utf8.startIndex, offsetBy: offset)
+    }
+
     /// Replaces every occurrence of `target` (byte-wise).
     func replacingBytes(_ target: String, with replacement: String) -> String {
         let hay = Array(utf8), t = Array(target.utf8), r = Array(replacement.utf8)

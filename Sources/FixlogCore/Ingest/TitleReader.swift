@@ -136,7 +136,19 @@ enum TitleReader {
     }
 
     static func collapseWhitespace(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
+        // Already collapsed (single spaces between words, none at the ends, no tabs or line breaks): as is.
+        var copy = text
+        let collapsed = copy.withUTF8 { b -> Bool in
+            guard let first = b.first, let last = b.last, first != 0x20, last != 0x20 else { return b.isEmpty }
+            var previous: UInt8 = 0
+            for c in b {
+                if c == 0x09 || c == 0x0A || (c == 0x20 && previous == 0x20) { return false }
+                previous = c
+            }
+            return true
+        }
+        if collapsed { return text }
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
     }
 
     static func trimPunctuation(_ text: String) -> String {
