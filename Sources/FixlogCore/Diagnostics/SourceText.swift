@@ -75,6 +75,21 @@ public struct SourceText: Sendable, Hashable {
 
     public func text(_ range: SourceRange) -> String { String(decoding: slice(range), as: UTF8.self) }
 
+    /// Whether the bytes hold `needle` anywhere (memchr for its first byte, then a compare).
+    public func contains(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        return bytes.withUnsafeBufferPointer { hay in
+            guard let base = hay.baseAddress else { return false }
+            var i = 0
+            while i + needle.count <= hay.count, let hit = memchr(base + i, Int32(first), hay.count - i - needle.count + 1) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if needle.indices.allSatisfy({ hay[at + $0] == needle[$0] }) { return true }
+                i = at + 1
+            }
+            return false
+        }
+    }
+
     /// The byte offsets of line `n` (1-based) without its line ending (empty when there is no such line).
     public func lineByteRange(_ n: Int) -> Range<Int> {
         guard n >= 1, n <= lineStarts.count else { return 0..<0 }

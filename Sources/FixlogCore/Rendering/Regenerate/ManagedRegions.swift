@@ -39,6 +39,8 @@ public enum ManagedRegions {
         public var isEdited: Bool { recordedChecksum != actualChecksum }
     }
 
+    private static let markerWord = Array("fixlog:".utf8)
+
     /// Number of hex digits of SHA-256 kept in markers.
     public static let checksumLength = 16
 
@@ -74,6 +76,8 @@ public enum ManagedRegions {
     /// Every managed block of the source (terminated ones), plus diagnostics for unterminated markers.
     /// Markers inside fenced code blocks are not recognised.
     public static func scan(_ source: SourceText) -> (blocks: [Block], diagnostics: [Diagnostic]) {
+        // Every marker, opening or closing, holds `fixlog:`; most logs have none (one memmem pass).
+        guard source.contains(Self.markerWord) else { return ([], []) }
         var blocks: [Block] = []
         var diagnostics: [Diagnostic] = []
         var fence: (char: Character, count: Int, indent: Int)?
