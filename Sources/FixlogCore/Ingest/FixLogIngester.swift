@@ -66,6 +66,11 @@ struct HeadingInfo {
     /// What the title names as a section, and as a list of records (classified once per heading).
     var kind: SectionKind
     var listKind: SectionClassifier.ListKind
+    /// What a section heading contributes to the changes under it: its label (title without line
+    /// references), a stage hint and a Dockerfile it names.
+    var label: String
+    var stage: String?
+    var dockerfile: String?
     var range: SourceRange
     /// Index (into the headings array) of the nearest enclosing heading of a lower level.
     var parent: Int?
@@ -240,18 +245,29 @@ struct LogBuilder {
             distinct.append(text)
             return distinct.count - 1
         }
-        let read = Parallel.map(distinct, minimumCount: 256) { text -> (TitleReader.Parsed, SectionKind, SectionClassifier.ListKind) in
+        struct Read: Sendable {
+            var parsed: TitleReader.Parsed
+            var kind: SectionKind
+            var listKind: SectionClassifier.ListKind
+            var label: String
+            var stage: String?
+            var dockerfile: String?
+        }
+        let read = Parallel.map(distinct, minimumCount: 256) { text -> Read in
             let parsed = TitleReader.parse(text)
-            return (parsed, SectionClassifier.kind(of: parsed.title), SectionClassifier.listKind(of: parsed.title))
+            return Read(parsed: parsed, kind: SectionClassifier.kind(of: parsed.title),
+                        listKind: SectionClassifier.listKind(of: parsed.title), label: RecordReader.labelText(parsed.title),
+                        stage: RecordReader.stageHint(in: text), dockerfile: FieldReader.dockerfileName(in: text))
         }
         headings.reserveCapacity(found.count)
         for (k, i) in found.enumerated() {
             let block = all[i]
             guard let range = block.range else { continue }
             while let top = stack.last, headings[top].level >= block.headingLevel { stack.removeLast() }
-            let (parsed, kind, listKind) = read[textSlots[k]]
-            headings.append(HeadingInfo(blockIndex: i, level: block.headingLevel, text: texts[k], parsed: parsed,
-                                        kind: kind, listKind: listKind, range: range, parent: stack.last))
+            let r = read[textSlots[k]]
+            headings.append(HeadingInfo(blockIndex: i, level: block.headingLevel, text: texts[k], parsed: r.parsed,
+                                        kind: r.kind, listKind: r.listKind, label: r.label, stage: r.stage,
+                                        dockerfile: r.dockerfile, range: range, parent: stack.last))
             stack.append(headings.count - 1)
         }
     }

@@ -136,9 +136,8 @@ struct RecordReader {
         let parentKind = scopes.last?.kind
         let own = h.kind
         let kind = Self.resolveKind(own: own, parent: parentKind)
-        let label = Self.labelText(h.parsed.title)
-        var scope = Scope(level: h.level, kind: kind, label: label, stage: Self.stageHint(in: h.text),
-                          file: FieldReader.dockerfileName(in: h.text),
+        let label = h.label
+        var scope = Scope(level: h.level, kind: kind, label: label, stage: h.stage, file: h.dockerfile,
                           lineRef: lineRefs(onLine: h.range.start.line, fromColumn: 1, origin: .heading).first)
         if let parentKind, [.rootCause, .alternatives, .lessons].contains(parentKind) {
             let item = Item(title: label, detail: "", range: h.range)
