@@ -236,7 +236,7 @@ struct LogBuilder {
         let found = all.indices.filter { all[$0].kind == .heading && all[$0].range != nil }
         // Reading titles (numbers, dates, status words) is the costly part: each distinct text once (section
         // headings repeat: "Problem", "Solution"), on all cores for long logs.
-        let texts = found.map { all[$0].plainText }
+        let texts = Parallel.map(found, minimumCount: 4096) { all[$0].plainText }
         var distinct: [String] = []
         var slot: [String: Int] = [:]
         let textSlots = texts.map { text -> Int in
