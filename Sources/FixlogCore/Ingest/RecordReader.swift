@@ -196,7 +196,7 @@ struct RecordReader {
         let fields = FieldReader.fields(in: block, source: source)
         for f in fields { handleField(f) }
         let text = block.plainText.trimmedSpaces
-        if let (label, rest) = FieldReader.label(of: block), fields.allSatisfy({ $0.value.isEmpty }) || fields.isEmpty {
+        if fields.allSatisfy({ $0.value.isEmpty }), let (label, rest) = FieldReader.label(of: block) {
             setPendingLabel(label, rest: rest, line: block.range?.start.line ?? 0)
             return
         }
@@ -374,15 +374,17 @@ struct RecordReader {
             guard let range = item.range else { continue }
             fieldFile = outerFile
             proseRef = nil
-            let (title, detail) = Self.titleAndDetail(item)
             switch kind {
-            case .rootCause: incident.rootCauses.append(Item(title: title, detail: detail, range: range))
-            case .alternatives: incident.alternatives.append(Item(title: title, detail: detail, range: range))
-            case .lessons: incident.lessons.append(Item(title: title, detail: detail, range: range))
-            case .problem: incident.problems.append(Item(title: title, detail: detail, range: range))
-            case .impact:
-                incident.impact.append(ImpactMetric(metric: title, value: detail, range: range))
-            case .result: incident.result.append(detail.isEmpty ? title : title + ": " + detail)
+            case .rootCause, .alternatives, .lessons, .problem, .impact, .result:
+                let (title, detail) = Self.titleAndDetail(item)
+                switch kind {
+                case .rootCause: incident.rootCauses.append(Item(title: title, detail: detail, range: range))
+                case .alternatives: incident.alternatives.append(Item(title: title, detail: detail, range: range))
+                case .lessons: incident.lessons.append(Item(title: title, detail: detail, range: range))
+                case .problem: incident.problems.append(Item(title: title, detail: detail, range: range))
+                case .impact: incident.impact.append(ImpactMetric(metric: title, value: detail, range: range))
+                default: incident.result.append(detail.isEmpty ? title : title + ": " + detail)
+                }
             default:
                 if let owner = scopes.last?.item { appendDetail(item.plainText, to: owner) }
             }
@@ -406,7 +408,7 @@ struct RecordReader {
     mutating func readListParagraph(_ child: MarkdownNode) {
         let fields = FieldReader.fields(in: child, source: source)
         for f in fields { handleField(f) }
-        if let (label, rest) = FieldReader.label(of: child), fields.isEmpty {
+        if fields.isEmpty, let (label, rest) = FieldReader.label(of: child) {
             setPendingLabel(label, rest: rest, line: child.range?.start.line ?? 0)
             return
         }
