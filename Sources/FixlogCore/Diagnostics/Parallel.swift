@@ -7,6 +7,12 @@ enum Parallel {
     /// The number of cores to use.
     static var cores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
+    /// `transform` applied to every element, on several cores when there are at least `minimumPerWorker`
+    /// elements per core.
+    static func map<T: Sendable, R: Sendable>(_ items: [T], minimumPerWorker: Int, _ transform: @Sendable (T) -> R) -> [R] {
+        map(items, minimumCount: max(1, minimumPerWorker) * cores, transform)
+    }
+
     /// `transform` applied to every element, on all cores when there are at least `minimumCount` elements
     /// (and more than one core); the results are in the order of `items`.
     static func map<T: Sendable, R: Sendable>(_ items: [T], minimumCount: Int = 1, _ transform: @Sendable (T) -> R) -> [R] {
