@@ -1,30 +1,55 @@
 /// One instruction as BuildKit's `newNodeFromLine` builds it, before line numbers are attached.
 struct ParsedNode {
-    var keyword: [UInt8]
+    var keyword: ArraySlice<UInt8>
+    /// The keyword in lower case (Go `strings.ToLower`), computed once.
+    var lowerKeyword: String
     var flags: [String]
     var arguments: [[UInt8]]
     /// ONBUILD's instruction (at most one element).
     var nested: [ParsedNode]
     var jsonForm: Bool
     /// The text this node was built from (the logical line, or ONBUILD's rest).
-    var line: [UInt8]
+    var line: ArraySlice<UInt8>
 
-    var lowerKeyword: String { GoText.lower(GoText.string(keyword)) }
+    /// Go `strings.ToLower` of a keyword: ASCII keywords (all real ones) without building a String twice.
+    static func lower(_ keyword: ArraySlice<UInt8>) -> String {
+        var ascii = true
+        for c in keyword where c >= 0x80 { ascii = false; break }
+        guard ascii else { return GoText.lower(GoText.string(keyword)) }
+        var small: [UInt8] = []
+        small.reserveCapacity(keyword.count)
+        for c in keyword { small.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
+        return String(decoding: small, as: UTF8.self)
+    }
 
     /// BuildKit's `canContainHeredoc`: RUN/COPY/ADD in shell form, or ONBUILD directly wrapping one.
     var canContainHeredoc: Bool {
-        var node = self
-        if node.lowerKeyword == "onbuild", let inner = node.nested.first { node = inner }
-        guard ["add", "copy", "run"].contains(node.lowerKeyword) else { return false }
-        return !node.jsonForm
+        if lowerKeyword == "onbuild", let inner = nested.first { return inner.canContainHeredocItself }
+        return canContainHeredocItself
+    }
+
+    private var canContainHeredocItself: Bool {
+        guard lowerKeyword == "add" || lowerKeyword == "copy" || lowerKeyword == "run" else { return false }
+        return !jsonForm
     }
 
     func instruction(original: String, lines: LineSpan, comments: [String]) -> Instruction {
         let inner = nested.map { $0.instruction(original: GoText.string($0.line), lines: lines, comments: []) }
-        return Instruction(
-            keyword: GoText.string(keyword), flags: flags, arguments: arguments.map { GoText.string($0) },
+        var allValid = true
+        let strings = arguments.map { bytes -> String in
+            bytes.withUnsafeBufferPointer { buffer in
+                if GoText.isValidUTF8(buffer) { return String(decoding: buffer, as: UTF8.self) }
+                allValid = false
+                return GoText.string(buffer: buffer)
+            }
+        }
+        var instruction = Instruction(
+            keyword: GoText.string(keyword), flags: flags, arguments: strings,
             nested: inner, jsonForm: inner.first?.jsonForm ?? jsonForm, heredocs: [], original: original,
-            lines: lines, stageIndex: nil, previousComments: comments, rawArguments: arguments)
+            lines: lines, stageIndex: nil, previousComments: comments, rawArguments: nil)
+        // Raw bytes are kept only when they differ from the UTF-8 of the decoded arguments.
+        instruction.rawArgumentBytes = allValid ? nil : arguments
+        return instruction
     }
 }
 
@@ -41,7 +66,7 @@ struct InstructionBuilder {
         let trimmed = GoText.trimSpace(line)
         var k = trimmed.startIndex
         while k < trimmed.endIndex, !GoText.isSplitSpace(trimmed[k]) { k += 1 }
-        let keyword = Array(trimmed[trimmed.startIndex..<k])
+        let keyword = trimmed[trimmed.startIndex..<k]
         var flags: [String] = []
         var rest = trimmed[trimmed.endIndex...]
         if k < trimmed.endIndex {
@@ -51,8 +76,8 @@ struct InstructionBuilder {
             flags = extracted
             rest = GoText.trimSpace(remaining)
         }
-        var node = ParsedNode(keyword: keyword, flags: flags, arguments: [], nested: [], jsonForm: false,
-                              line: Array(line))
+        var node = ParsedNode(keyword: keyword, lowerKeyword: ParsedNode.lower(keyword), flags: flags, arguments: [],
+                              nested: [], jsonForm: false, line: line)
         switch node.lowerKeyword {
         case "add", "copy", "volume":
             try parseMaybeJSONToList(rest, into: &node)

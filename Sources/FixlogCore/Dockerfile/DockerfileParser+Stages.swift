@@ -1,10 +1,12 @@
 /// Builds the stage list (one per FROM) and sets every instruction's stage index.
 enum StageBuilder {
-    static func assignStages(_ instructions: inout [Instruction]) -> [Stage] {
+    /// - Parameter isFrom: per instruction, whether its `command` is `from` (nil: compute it).
+    static func assignStages(_ instructions: inout [Instruction], isFrom: [Bool]? = nil) -> [Stage] {
         var stages: [Stage] = []
         for index in instructions.indices {
-            let instruction = instructions[index]
-            if instruction.command == "from" {
+            let fromInstruction = isFrom.map { $0[index] } ?? (instructions[index].command == "from")
+            if fromInstruction {
+                let instruction = instructions[index]
                 if var previous = stages.popLast() {
                     previous.instructionIndices = previous.instructionIndices.lowerBound..<index
                     stages.append(previous)
@@ -21,7 +23,7 @@ enum StageBuilder {
             if var current = stages.last {
                 instructions[index].stageIndex = current.index
                 for n in instructions[index].nested.indices { instructions[index].nested[n].stageIndex = current.index }
-                current.lines = LineSpan(first: current.lines.first, last: max(current.lines.last, instruction.lines.last))
+                current.lines = LineSpan(first: current.lines.first, last: max(current.lines.last, instructions[index].lines.last))
                 current.instructionIndices = current.instructionIndices.lowerBound..<(index + 1)
                 stages[stages.count - 1] = current
             }

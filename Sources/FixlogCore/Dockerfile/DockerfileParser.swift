@@ -1,3 +1,5 @@
+import Foundation
+
 /// The outcome of parsing a Dockerfile: the model (nil on a fatal error, as BuildKit refuses the file)
 /// and every finding, warnings included.
 public struct DockerfileParseResult: Sendable {
@@ -70,7 +72,12 @@ struct LineParser {
     mutating func scan() -> Range<Int>? {
         if tooLong || position >= bytes.count { return nil }
         let start = position
-        let newline = bytes[start...].firstIndex(of: 0x0A)
+        let newline: Int? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let hit = memchr(base + start, 0x0A, buffer.count - start) else {
+                return nil
+            }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
         let contentEnd = newline ?? bytes.count
         if contentEnd - start > DockerfileParser.maximumLineLength {
             tooLong = true
@@ -175,6 +182,8 @@ struct LineParser {
         var seenDirectives: Set<String> = []
         var directivesDone = false
         var comments: [String] = []
+        /// Whether each instruction's `command` is `from` (computed from the already lower-cased keyword).
+        var isFrom: [Bool] = []
 
         while let token = scan() {
             var raw = bytes[token]
@@ -223,7 +232,9 @@ struct LineParser {
             var (piece, continues) = trimContinuation(firstPiece)
             if !continues && piece.isEmpty { continue }
 
-            var line = [UInt8](piece)
+            // The logical line: a slice of the file, or a joined copy once a continuation line adds to it.
+            var line = piece
+            var joined: [UInt8]? = nil
             var hasEmptyContinuationLine = false
             while continues, let next = scan() {
                 currentLine += 1
@@ -235,8 +246,10 @@ struct LineParser {
                     continue
                 }
                 (piece, continues) = trimContinuation(t)
-                line.append(contentsOf: piece)
+                if joined == nil { joined = Array(line) }
+                joined?.append(contentsOf: piece)
             }
+            if let joined { line = joined[...] }
 
             let original = GoText.string(line)
             if hasEmptyContinuationLine {
@@ -247,7 +260,7 @@ struct LineParser {
 
             var node: ParsedNode
             do {
-                node = try InstructionBuilder(escape: escape).node(fromLine: line[...], depth: 0)
+                node = try InstructionBuilder(escape: escape).node(fromLine: line, depth: 0)
             } catch let error as InstructionError {
                 throw fail(error.id, error.message, lines: startLine...currentLine)
             }
@@ -256,7 +269,7 @@ struct LineParser {
             if node.canContainHeredoc, line.contains(UInt8(ascii: "<")) {
                 let markers: [HeredocMarker]
                 do {
-                    markers = try HeredocScanner.markers(inLine: line[...])
+                    markers = try HeredocScanner.markers(inLine: line)
                 } catch let error as InstructionError {
                     throw fail(error.id, error.message, lines: startLine...currentLine)
                 }
@@ -289,6 +302,7 @@ struct LineParser {
             var instruction = node.instruction(original: original, lines: span, comments: comments)
             instruction.heredocs = heredocs
             instructions.append(instruction)
+            isFrom.append(node.keyword.allSatisfy { $0 < 0x80 } ? node.lowerKeyword == "from" : instruction.command == "from")
             comments = []
         }
 
@@ -304,7 +318,7 @@ struct LineParser {
                        lines: line...line, buildkit: currentLine...currentLine)
         }
 
-        let stages = StageBuilder.assignStages(&instructions)
+        let stages = StageBuilder.assignStages(&instructions, isFrom: isFrom)
         let dockerfile = Dockerfile(
             path: source.path, escapeCharacter: Character(Unicode.Scalar(escape)), directives: directives,
             instructions: instructions, stages: stages, warnings: warnings, lineCount: source.lineCount)

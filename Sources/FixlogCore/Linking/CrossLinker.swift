@@ -21,6 +21,7 @@ public enum CrossLinker {
         var overrideTarget: Result<LoadedTarget, TargetError>? = nil
         var resolutions: [String: Result<TargetResolver.Target, TargetError>] = [:]
         var diagnostics: [Diagnostic] = []
+        var stages: [StageKey: Int?] = [:]
 
         func load(_ target: TargetResolver.Target) -> Result<LoadedTarget, TargetError> {
             if let cached = targets[target.path] { return cached }
@@ -77,7 +78,14 @@ public enum CrossLinker {
                     item.error = e.diagnostic
                 case .success(let target):
                     item.target = target
-                    evaluate(&item, in: target, threshold: similarityThreshold, logPath: shownLog)
+                    // The same hint names the same stage of the same file: resolve it once.
+                    let hintKey = StageKey(path: target.target.path, hint: change.stage)
+                    let stage: Int?
+                    if let cached = stages[hintKey] { stage = cached } else {
+                        stage = StageResolver.resolve(change.stage, in: target.dockerfile.stages)
+                        stages[hintKey] = .some(stage)
+                    }
+                    evaluate(&item, in: target, stage: stage, threshold: similarityThreshold, logPath: shownLog)
                     if let d = item.stageNote { diagnostics.append(d) }
                 }
                 pending.append(item)
@@ -110,6 +118,11 @@ public enum CrossLinker {
     }
 
     // MARK: - Internals
+
+    struct StageKey: Hashable {
+        var path: String
+        var hint: String?
+    }
 
     struct RecordOrder: Hashable {
         var number: Int?
@@ -167,10 +180,10 @@ public enum CrossLinker {
         var diagnostics: [Diagnostic] = []
     }
 
-    static func evaluate(_ item: inout PendingChange, in target: LoadedTarget, threshold: Double, logPath: String) {
+    static func evaluate(_ item: inout PendingChange, in target: LoadedTarget, stage: Int?, threshold: Double,
+                         logPath: String) {
         let df = target.dockerfile
         let index = target.index
-        let stage = StageResolver.resolve(item.change.stage, in: df.stages)
         item.stage = stage
         if stage == nil, let hint = item.change.stage, df.stages.count > 1 {
             item.stageNote = .note(.stageHintUnresolved,
@@ -321,8 +334,10 @@ public enum CrossLinker {
                 .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
             needed = written == claim.original ? [] : [.imageReference]
         } else {
-            needed = InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines,
-                                                                targetLines: physicalLines(of: inst, in: source))
+            let target = physicalLines(of: inst, in: source)
+            // Identical physical lines need no normalisation (the common case; skips ten key computations).
+            needed = target == claim.physicalLines ? []
+                : InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines, targetLines: target)
         }
         if claim.hadAnnotationMarker { needed.append(.annotationMarker) }
         return needed.sorted()

@@ -20,6 +20,21 @@ public enum ImageReference {
         return ref
     }
 
+    /// `[A-Za-z0-9._\-/:@${}]`: the characters an image reference (or a variable in one) is made of.
+    @inline(__always)
+    static func isImageByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"),
+             UInt8(ascii: "@"), UInt8(ascii: "$"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+            return true
+        default:
+            return false
+        }
+    }
+
     /// True when the reference carries a `:tag` on its last path component or an `@digest`.
     public static func hasTagOrDigest(_ ref: String) -> Bool {
         if ref.contains("@") { return true }
@@ -33,8 +48,9 @@ public enum ImageReference {
     public static func looksLikeImage(_ text: String, loose: Bool = false) -> Bool {
         let t = text.trimmedSpaces
         guard !t.isEmpty, !t.contains(" "), !t.contains("\t") else { return false }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@${}")
-        guard t.allSatisfy({ allowed.contains($0) }) else { return false }
+        // Every allowed character is one ASCII byte, so checking the UTF-8 bytes is the same as checking the
+        // characters (a multi-byte or combined character always has a byte outside the set).
+        guard t.utf8.allSatisfy({ Self.isImageByte($0) }) else { return false }
         guard let first = t.first, first.isLetter || first.isNumber || first == "$" else { return false }
         if InstructionNormalizer.knownKeywords.contains(t.lowercased()) { return false }
         if loose { return true }

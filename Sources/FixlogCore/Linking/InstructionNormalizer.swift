@@ -101,7 +101,7 @@ public enum InstructionNormalizer {
 
     /// The keyword of a joined logical line, lower-cased.
     public static func keyword(of original: String) -> String {
-        tokenize(original).first?.text.lowercased() ?? ""
+        tokenize(original, limit: 1).first?.text.lowercased() ?? ""
     }
 
     /// The normalised image of a `FROM` key (`from python:3.11 as builder` → `python:3.11`), else nil.
@@ -172,14 +172,14 @@ public enum InstructionNormalizer {
 
     /// Split on unquoted white space, keeping quotes and the white space before each word.
     /// Works on UTF-8 bytes: every delimiter is ASCII, so multi-byte characters pass through whole.
-    static func tokenize(_ s: String) -> [Token] {
+    static func tokenize(_ s: String, limit: Int = .max) -> [Token] {
         var tokens: [Token] = []
         let bytes = Array(s.utf8)
         var leadingStart = 0
         var i = 0
         let n = bytes.count
         func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
-        while i < n {
+        while i < n, tokens.count < limit {
             while i < n, isSpace(bytes[i]) { i += 1 }
             guard i < n else { break }
             let start = i

@@ -82,6 +82,22 @@ public struct WordDiff: Sendable, Hashable, Codable {
     /// Dice coefficient of two word multisets: 2·|common| / (|a| + |b|), in 0...1.
     public static func similarity(_ a: [String], _ b: [String]) -> Double {
         if a.isEmpty && b.isEmpty { return 1 }
+        if a.count <= 32 && b.count <= 32 {
+            // Small word lists (every real instruction): pair words off directly, without hashing.
+            let common = withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count) { taken -> Int in
+                taken.initialize(repeating: false)
+                var common = 0
+                for w in b {
+                    for k in a.indices where !taken[k] && a[k] == w {
+                        taken[k] = true
+                        common += 1
+                        break
+                    }
+                }
+                return common
+            }
+            return 2 * Double(common) / Double(a.count + b.count)
+        }
         var counts: [String: Int] = [:]
         for w in a { counts[w, default: 0] += 1 }
         var common = 0
