@@ -90,6 +90,23 @@ public struct Instruction: Sendable, Hashable {
         self.rawArgumentBytes = rawArguments.flatMap { Self.distinctRawBytes($0, arguments) }
     }
 
+    /// The parser's initialiser: `rawArgumentBytes` is nil when the raw bytes are the UTF-8 of `arguments`.
+    init(keyword: String, flags: [String], arguments: [String], nested: [Instruction], jsonForm: Bool,
+         heredocs: [Heredoc], original: String, lines: LineSpan, previousComments: [String],
+         rawArgumentBytes: [[UInt8]]?) {
+        self.keyword = keyword
+        self.flags = flags
+        self.arguments = arguments
+        self.nested = nested
+        self.jsonForm = jsonForm
+        self.heredocs = heredocs
+        self.original = original
+        self.lines = lines
+        self.stageIndex = nil
+        self.previousComments = previousComments
+        self.rawArgumentBytes = rawArgumentBytes
+    }
+
     /// The keyword in lower case (`run`).
     public var command: String { keyword.lowercased() }
 }

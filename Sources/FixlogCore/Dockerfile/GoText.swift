@@ -11,7 +11,13 @@ enum GoText {
     @inline(__always)
     static func decodeRune<C: RandomAccessCollection>(_ b: C, _ i: C.Index) -> (UInt32, Int)
     where C.Element == UInt8, C.Index == Int {
-        let end = b.endIndex
+        decodeRune(b, i, end: b.endIndex)
+    }
+
+    /// ``decodeRune(_:_:)`` of the bytes before `end` (a sub-range, without slicing).
+    @inline(__always)
+    static func decodeRune<C: RandomAccessCollection>(_ b: C, _ i: Int, end: Int) -> (UInt32, Int)
+    where C.Element == UInt8, C.Index == Int {
         let b0 = b[i]
         if b0 < 0x80 { return (UInt32(b0), 1) }
         var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
