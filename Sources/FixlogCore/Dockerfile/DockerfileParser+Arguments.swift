@@ -17,10 +17,14 @@ struct ParsedNode {
         var ascii = true
         for c in keyword where c >= 0x80 { ascii = false; break }
         guard ascii else { return GoText.lower(GoText.string(keyword)) }
-        var small: [UInt8] = []
-        small.reserveCapacity(keyword.count)
-        for c in keyword { small.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
-        return String(decoding: small, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: keyword.count) { buffer in
+            var n = 0
+            for c in keyword {
+                buffer[n] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                n += 1
+            }
+            return n
+        }
     }
 
     /// BuildKit's `canContainHeredoc`: RUN/COPY/ADD in shell form, or ONBUILD directly wrapping one.
@@ -47,7 +51,7 @@ struct ParsedNode {
         // Raw bytes are kept only when they differ from the UTF-8 of the decoded arguments.
         return Instruction(
             keyword: GoText.string(keyword), flags: flags, arguments: strings,
-            nested: inner, jsonForm: inner.first?.jsonForm ?? jsonForm, heredocs: heredocs, original: original,
+            nested: inner, jsonForm: inner.isEmpty ? jsonForm : inner[0].jsonForm, heredocs: heredocs, original: original,
             lines: lines, previousComments: comments, rawArgumentBytes: allValid ? nil : arguments.map { Array($0) })
     }
 }
