@@ -66,10 +66,10 @@ public enum ClaimExtractor {
         }
         if let r = change.replacement {
             let line = LineSpan(line: r.range.start.line)
-            let loose = r.subject.lowercased().contains("image")
+            let loose = r.subject.lowercased().containsBytes("image")
             for (kind, text) in [(Claim.Kind.absent, r.from), (.present, r.to)] {
                 let t = text.trimmedSpaces
-                if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: t)), t.contains(" ") {
+                if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: t)), t.utf8.contains(UInt8(ascii: " ")) {
                     var c = makeClaim(kind: kind, origin: .replacement, original: t, change: change, codeLines: [])
                     c.logLines = line
                     claims.append(c)

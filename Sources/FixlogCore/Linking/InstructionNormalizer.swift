@@ -67,7 +67,7 @@ public enum InstructionNormalizer {
         if disabling != .imageReference {
             for i in flags.indices where flags[i].text.lowercased().hasPrefix("--from=") {
                 let value = String(flags[i].text.dropFirst("--from=".count))
-                if value.contains("/") || value.contains(":") {
+                if value.utf8.contains(UInt8(ascii: "/")) || value.utf8.contains(UInt8(ascii: ":")) {
                     flags[i].text = "--from=" + ImageReference.normalise(value)
                 }
             }
@@ -113,7 +113,7 @@ public enum InstructionNormalizer {
     /// `python:3.11-slim` → `python`, `3.11-slim`: an image's repository and tag (or digest) as separate words.
     public static func imageWords(_ image: String) -> [String] {
         guard let cut = image.firstIndex(where: { $0 == "@" }) ?? image.lastIndex(of: ":"),
-              !image[image.index(after: cut)...].contains("/") else { return [image] }
+              !image[image.index(after: cut)...].utf8.contains(UInt8(ascii: "/")) else { return [image] }
         return [String(image[..<cut]), String(image[image.index(after: cut)...])]
     }
 
@@ -127,6 +127,29 @@ public enum InstructionNormalizer {
 
     /// The words of the arguments after normalisation (used for word diffs).
     public static func words(ofKey key: String) -> [String] {
+        // ASCII without CR (every key in practice): each character is one byte, so splitting the bytes is
+        // splitting the characters.
+        if let fast = key.utf8.withContiguousStorageIfAvailable({ bytes -> [String]? in
+            var words: [String] = []
+            var start = 0
+            var first = true
+            for i in 0...bytes.count {
+                if i < bytes.count {
+                    let b = bytes[i]
+                    if b >= 0x80 || b == 13 { return nil }
+                    if b != 32 && b != 10 { continue }
+                }
+                if i > start {
+                    if first { first = false } else {
+                        words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    }
+                }
+                start = i + 1
+            }
+            return words
+        }), let words = fast {
+            return words
+        }
         let parts = key.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
         return Array(parts.dropFirst())
     }
@@ -227,6 +250,24 @@ public enum InstructionNormalizer {
 
     /// Collapse runs of white space (spaces, tabs, newlines) to one space and trim.
     static func collapse(_ s: String) -> String {
-        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        // ASCII without CR (the usual case): characters are bytes, so collapse the bytes.
+        if let fast = s.utf8.withContiguousStorageIfAvailable({ bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var space = false
+            for b in bytes {
+                if b >= 0x80 || b == 13 { return nil }
+                if b == 32 || b == 9 || b == 10 {
+                    space = !out.isEmpty
+                    continue
+                }
+                if space { out.append(32); space = false }
+                out.append(b)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }), let collapsed = fast {
+            return collapsed
+        }
+        return s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
 }
