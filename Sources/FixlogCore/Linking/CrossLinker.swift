@@ -21,6 +21,7 @@ public enum CrossLinker {
         var overrideTarget: Result<LoadedTarget, TargetError>? = nil
         var resolutions: [String: Result<TargetResolver.Target, TargetError>] = [:]
         var stages: [StageKey: Int?] = [:]
+        var changeKinds: [ChangeKindKey: Bool] = [:]
 
         // Pass 1, in log order: each change's target file (read, parsed and indexed once per file) and stage.
         // The diagnostics of loading a file belong to the first change that needed it.
@@ -45,7 +46,14 @@ public enum CrossLinker {
                     pending.append(item)
                     loadDiagnostics.append(found)
                 }
-                guard isDockerfileChange(change) else {
+                // Whether a block is Dockerfile code depends only on its file, language and how that was found.
+                let kindKey = ChangeKindKey(file: change.file, language: change.language, guessed: change.languageGuessed)
+                let isDockerfile: Bool
+                if let known = changeKinds[kindKey] { isDockerfile = known } else {
+                    isDockerfile = isDockerfileChange(change)
+                    changeKinds[kindKey] = isDockerfile
+                }
+                guard isDockerfile else {
                     let what = change.file.map { "'\($0)'" } ?? (change.language.map { "a '\($0)' block" } ?? "this block")
                     item.diagnostics.append(.note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
                                                   file: shownLog, range: change.range))
@@ -147,6 +155,12 @@ public enum CrossLinker {
     }
 
     // MARK: - Internals
+
+    struct ChangeKindKey: Hashable {
+        var file: String?
+        var language: String?
+        var guessed: Bool
+    }
 
     struct StageKey: Hashable {
         var path: String
