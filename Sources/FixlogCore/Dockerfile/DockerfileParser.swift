@@ -206,12 +206,17 @@ struct LineParser {
 
     /// Whether `<<` occurs in the bytes.
     static func containsDoubleLess(_ b: ArraySlice<UInt8>) -> Bool {
-        var previous: UInt8 = 0
-        for c in b {
-            if c == 0x3C && previous == 0x3C { return true }
-            previous = c
+        b.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var i = 0
+            // memchr to each `<`, then look at the byte after it.
+            while i + 1 < buffer.count, let hit = memchr(base + i, 0x3C, buffer.count - i - 1) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if buffer[at + 1] == 0x3C { return true }
+                i = at + 1
+            }
+            return false
         }
-        return false
     }
 
     mutating func parseAll() throws -> DockerfileParseResult {

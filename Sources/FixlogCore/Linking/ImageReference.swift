@@ -40,9 +40,11 @@ public enum ImageReference {
 
     /// True when the reference carries a `:tag` on its last path component or an `@digest`.
     public static func hasTagOrDigest(_ ref: String) -> Bool {
-        if ref.utf8.contains(UInt8(ascii: "@")) { return true }
-        let lastComponent = ref.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(ref)
-        return lastComponent.utf8.contains(UInt8(ascii: ":"))
+        let utf8 = ref.utf8
+        if utf8.contains(UInt8(ascii: "@")) { return true }
+        // A `:` after the last `/` (in the last path component).
+        let lastComponent = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8[utf8.index(after: $0)...] } ?? utf8[...]
+        return lastComponent.contains(UInt8(ascii: ":"))
     }
 
     /// Whether a piece of log text looks like an image reference rather than a sentence or an instruction:

@@ -112,9 +112,11 @@ public enum InstructionNormalizer {
 
     /// `python:3.11-slim` → `python`, `3.11-slim`: an image's repository and tag (or digest) as separate words.
     public static func imageWords(_ image: String) -> [String] {
-        guard let cut = image.firstIndex(where: { $0 == "@" }) ?? image.lastIndex(of: ":"),
-              !image[image.index(after: cut)...].utf8.contains(UInt8(ascii: "/")) else { return [image] }
-        return [String(image[..<cut]), String(image[image.index(after: cut)...])]
+        // Byte positions: `@`, `:` and `/` are ASCII, so they are the same characters in the text.
+        let utf8 = image.utf8
+        guard let cut = utf8.firstIndex(of: UInt8(ascii: "@")) ?? utf8.lastIndex(of: UInt8(ascii: ":")),
+              !utf8[utf8.index(after: cut)...].contains(UInt8(ascii: "/")) else { return [image] }
+        return [String(image[..<cut]), String(image[utf8.index(after: cut)...])]
     }
 
     /// Words for similarity: ``words(ofKey:)``, with a `FROM` image split into repository and tag, so
