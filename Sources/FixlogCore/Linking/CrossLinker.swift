@@ -241,6 +241,15 @@ public enum CrossLinker {
         var extractedCount = 0
     }
 
+    /// Reads one instruction of a Dockerfile in place (copying an `Instruction` retains every field).
+    struct InstructionView {
+        let df: Dockerfile
+        let i: Int
+        var lines: LineSpan { df.instructions[i].lines }
+        var original: String { df.instructions[i].original }
+        var stageIndex: Int? { df.instructions[i].stageIndex }
+    }
+
     /// A change's claims and their verdicts (what checking one change produces).
     struct Evaluation: Sendable {
         var claims: [Claim]
@@ -299,7 +308,7 @@ public enum CrossLinker {
             case .present:
                 if let i = pick(scoped) {
                     used.insert(i)
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.actualLines = inst.lines
                     v.normalisations = viaEllipsis ? [.ellipsis] : normalisations(claim, inst, target.source)
                     if viaEllipsis { v.actualInstruction = InstructionNormalizer.collapse(inst.original) }
@@ -316,7 +325,7 @@ public enum CrossLinker {
                     commentSpan = matchedComments(claim.leadingComments, above: inst.lines.first, in: target.source)
                 } else if let i = pick(candidates) {
                     used.insert(i)
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.status = .moved
                     v.actualLines = inst.lines
                     v.normalisations = viaEllipsis ? [.ellipsis] : normalisations(claim, inst, target.source)
@@ -324,7 +333,7 @@ public enum CrossLinker {
                 } else if let (i, similarity) = closest(claim, index: index, df: df, stage: stage,
                                                         near: documented?.first, inScope: inScope,
                                                         threshold: threshold) {
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.status = .changed
                     v.actualLines = inst.lines
                     v.actualInstruction = InstructionNormalizer.collapse(inst.original)
@@ -340,7 +349,7 @@ public enum CrossLinker {
                 }
             case .absent:
                 if let i = pick(scoped) {
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.status = .violated
                     v.actualLines = inst.lines
                     v.normalisations = normalisations(claim, inst, target.source)
@@ -396,6 +405,10 @@ public enum CrossLinker {
     static func physicalLines(of inst: Instruction, in source: SourceText) -> [String] {
         guard inst.heredocs.isEmpty else { return [source.line(inst.lines.first)] }
         return (inst.lines.first...max(inst.lines.first, inst.lines.last)).map { source.line($0) }
+    }
+
+    static func normalisations(_ claim: Claim, _ view: InstructionView, _ source: SourceText) -> [Normalisation] {
+        normalisations(claim, view.df.instructions[view.i], source)
     }
 
     static func normalisations(_ claim: Claim, _ inst: Instruction, _ source: SourceText) -> [Normalisation] {
@@ -534,14 +547,15 @@ public enum CrossLinker {
             }
         } else if !claims.isEmpty {
             status = claims.map(\.status).max { $0.severity < $1.severity } ?? .holds
-            supersededBy = claims.first { $0.status == .superseded }?.supersededBy
+            supersededBy = claims.firstIndex { $0.status == .superseded }.flatMap { claims[$0].supersededBy }
             let present = claims.indices.filter { claims[$0].kind == .present }
             let spans = present.compactMap { i -> LineSpan? in
-                [.holds, .moved, .changed].contains(claims[i].status) ? claims[i].actualLines : nil
+                let s = claims[i].status
+                return s == .holds || s == .moved || s == .changed ? claims[i].actualLines : nil
             }
             actual = unionOf(spans)
             if let lineRef = change.lineRef, status == .moved, !present.isEmpty,
-               present.allSatisfy({ [.holds, .moved].contains(claims[$0].status) }), let span = actual {
+               present.allSatisfy({ claims[$0].status == .holds || claims[$0].status == .moved }), let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
                 } else {
