@@ -15,6 +15,15 @@ public enum CrossLinker {
     public static func check(log: FixLog, logPath: String, root: String? = nil, dockerfileOverride: String? = nil,
                              logDisplayPath: String? = nil,
                              similarityThreshold: Double = defaultSimilarityThreshold) -> CheckReport {
+        check(log: log, logPath: logPath, root: root, dockerfileOverride: dockerfileOverride,
+              logDisplayPath: logDisplayPath, similarityThreshold: similarityThreshold,
+              parallelMinimum: parallelThreshold)
+    }
+
+    /// ``check(log:logPath:root:dockerfileOverride:logDisplayPath:similarityThreshold:)`` with the number of
+    /// changes per core below which the claims are checked on one core (tests compare both ways).
+    static func check(log: FixLog, logPath: String, root: String?, dockerfileOverride: String?,
+                      logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int) -> CheckReport {
         let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
@@ -103,7 +112,7 @@ public enum CrossLinker {
         let work = pending.indices.filter { pending[$0].isDockerfileCode }
         let threshold = similarityThreshold
         let snapshot = pending
-        let evaluated = Parallel.map(work, minimumPerWorker: parallelThreshold) { i -> Evaluation in
+        let evaluated = Parallel.map(work, minimumPerWorker: parallelMinimum) { i -> Evaluation in
             let extracted = ClaimExtractor.claims(for: snapshot[i].change, logPath: shownLog)
             var evaluation = Evaluation(claims: extracted.claims, diagnostics: extracted.diagnostics)
             if let target = snapshot[i].target {
