@@ -10,7 +10,8 @@ enum Parallel {
     /// `transform` applied to every element, on several cores when there are at least `minimumPerWorker`
     /// elements per core.
     static func map<T: Sendable, R: Sendable>(_ items: [T], minimumPerWorker: Int, _ transform: @Sendable (T) -> R) -> [R] {
-        map(items, minimumCount: max(1, minimumPerWorker) * cores, transform)
+        let (minimum, overflow) = max(1, minimumPerWorker).multipliedReportingOverflow(by: cores)
+        return map(items, minimumCount: overflow ? Int.max : minimum, transform)
     }
 
     /// `transform` applied to every element, on all cores when there are at least `minimumCount` elements

@@ -125,33 +125,60 @@ extension SourceText {
         -> (text: SourceText?, diagnostics: [Diagnostic])
     {
         let shown = displayPath ?? path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return (nil, [.error(.fileNotFound, "no such file '\(shown)'", file: shown)])
+        // POSIX open/fstat/read straight into the byte array: no Foundation file objects, one stat, one copy.
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR || code == ELOOP || code == ENAMETOOLONG {
+                return (nil, [.error(.fileNotFound, "no such file '\(shown)'", file: shown)])
+            }
+            if code == EISDIR {
+                return (nil, [.error(.fileUnreadable, "'\(shown)' is a directory, not a file", file: shown)])
+            }
+            return (nil, [.error(.fileUnreadable, "cannot read '\(shown)' (permission denied?)", file: shown)])
         }
-        if isDirectory.boolValue {
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            return (nil, [.error(.fileUnreadable, "cannot read '\(shown)': \(String(cString: strerror(errno)))", file: shown)])
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
             return (nil, [.error(.fileUnreadable, "'\(shown)' is a directory, not a file", file: shown)])
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let size = Int(info.st_size)
         if size > maximumSize {
             return (nil, [.error(.fileTooLarge,
                 "'\(shown)' is \(size) bytes; fixlog reads files up to \(maximumSize) bytes", file: shown)])
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return (nil, [.error(.fileUnreadable, "cannot read '\(shown)' (permission denied?)", file: shown)])
+        // Read at most one byte past the limit, in case the file grew since stat (or stat said 0, as for
+        // /proc files): the buffer grows until read reports the end.
+        let limit = maximumSize + 1
+        var bytes = [UInt8](repeating: 0, count: min(limit, max(size + 1, 4096)))
+        var count = 0
+        var failure: Int32 = 0
+        while true {
+            if count == bytes.count {
+                if count >= limit { break }
+                bytes.append(contentsOf: repeatElement(0, count: min(limit, count * 2) - count))
+            }
+            let n = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return read(fd, base + count, buffer.count - count)
+            }
+            if n > 0 { count += n; continue }
+            if n == 0 { break }
+            if errno == EINTR { continue }
+            failure = errno
+            break
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            // Read at most one byte past the limit, in case the file grew since stat.
-            data = try handle.read(upToCount: maximumSize + 1) ?? Data()
-        } catch {
-            return (nil, [.error(.fileUnreadable, "cannot read '\(shown)': \(error.localizedDescription)", file: shown)])
+        bytes.removeLast(bytes.count - count)
+        if failure != 0 {
+            return (nil, [.error(.fileUnreadable, "cannot read '\(shown)': \(String(cString: strerror(failure)))", file: shown)])
         }
-        if data.count > maximumSize {
+        if bytes.count > maximumSize {
             return (nil, [.error(.fileTooLarge, "'\(shown)' is larger than \(maximumSize) bytes", file: shown)])
         }
-        let text = SourceText(path: shown, bytes: [UInt8](data))
+        let text = SourceText(path: shown, bytes: bytes)
         return (text, text.validateText())
     }
 
@@ -232,13 +259,23 @@ extension SourceText {
 
     /// Offset of the first byte at or after `start` that does not belong to a well-formed UTF-8 sequence.
     public static func firstInvalidUTF8Offset(_ bytes: [UInt8], from start: Int) -> Int? {
-        var i = start
-        while i < bytes.count {
-            if bytes[i] < 0x80 { i += 1; continue }
-            let (scalar, width) = GoText.decodeRune(bytes, i)
-            if scalar == GoText.replacement && width == 1 { return i }
-            i += width
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            let count = buffer.count
+            var i = max(0, start)
+            while i < count {
+                // ASCII runs eight bytes at a time.
+                if i + 8 <= count,
+                   UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+                if buffer[i] < 0x80 { i += 1; continue }
+                let (scalar, width) = GoText.decodeRune(buffer, i)
+                if scalar == GoText.replacement && width == 1 { return i }
+                i += width
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -57,7 +57,19 @@ public struct Instruction: Sendable, Hashable {
     public var previousComments: [String]
     /// The exact bytes of each argument node (``arguments`` decodes invalid UTF-8 to U+FFFD; the dump
     /// needs the bytes to print them as `\xHH`).
-    public var rawArguments: [[UInt8]]
+    public var rawArguments: [[UInt8]] {
+        get { rawArgumentBytes ?? arguments.map { Array($0.utf8) } }
+        set { rawArgumentBytes = Self.distinctRawBytes(newValue, arguments) }
+    }
+    /// ``rawArguments`` when they are not simply the UTF-8 of ``arguments`` (nil in the common, valid case,
+    /// so a parsed file does not hold every argument twice).
+    var rawArgumentBytes: [[UInt8]]?
+
+    static func distinctRawBytes(_ raw: [[UInt8]], _ arguments: [String]) -> [[UInt8]]? {
+        guard raw.count == arguments.count else { return raw }
+        for (r, a) in zip(raw, arguments) where !r.elementsEqual(a.utf8) { return raw }
+        return nil
+    }
 
     /// - Parameter rawArguments: the exact bytes of the arguments; defaults to the UTF-8 of `arguments`.
     public init(
@@ -75,7 +87,24 @@ public struct Instruction: Sendable, Hashable {
         self.lines = lines
         self.stageIndex = stageIndex
         self.previousComments = previousComments
-        self.rawArguments = rawArguments ?? arguments.map { Array($0.utf8) }
+        self.rawArgumentBytes = rawArguments.flatMap { Self.distinctRawBytes($0, arguments) }
+    }
+
+    /// The parser's initialiser: `rawArgumentBytes` is nil when the raw bytes are the UTF-8 of `arguments`.
+    init(keyword: String, flags: [String], arguments: [String], nested: [Instruction], jsonForm: Bool,
+         heredocs: [Heredoc], original: String, lines: LineSpan, previousComments: [String],
+         rawArgumentBytes: [[UInt8]]?) {
+        self.keyword = keyword
+        self.flags = flags
+        self.arguments = arguments
+        self.nested = nested
+        self.jsonForm = jsonForm
+        self.heredocs = heredocs
+        self.original = original
+        self.lines = lines
+        self.stageIndex = nil
+        self.previousComments = previousComments
+        self.rawArgumentBytes = rawArgumentBytes
     }
 
     /// The keyword in lower case (`run`).

@@ -1,30 +1,58 @@
 /// One instruction as BuildKit's `newNodeFromLine` builds it, before line numbers are attached.
 struct ParsedNode {
-    var keyword: [UInt8]
+    var keyword: ArraySlice<UInt8>
+    /// The keyword in lower case (Go `strings.ToLower`), computed once.
+    var lowerKeyword: String
     var flags: [String]
-    var arguments: [[UInt8]]
+    /// Argument nodes: slices of the line where BuildKit keeps the bytes as written, fresh bytes otherwise.
+    var arguments: [ArraySlice<UInt8>]
     /// ONBUILD's instruction (at most one element).
     var nested: [ParsedNode]
     var jsonForm: Bool
     /// The text this node was built from (the logical line, or ONBUILD's rest).
-    var line: [UInt8]
+    var line: ArraySlice<UInt8>
 
-    var lowerKeyword: String { GoText.lower(GoText.string(keyword)) }
+    /// Go `strings.ToLower` of a keyword: ASCII keywords (all real ones) without building a String twice.
+    static func lower(_ keyword: ArraySlice<UInt8>) -> String {
+        var ascii = true
+        for c in keyword where c >= 0x80 { ascii = false; break }
+        guard ascii else { return GoText.lower(GoText.string(keyword)) }
+        return String(unsafeUninitializedCapacity: keyword.count) { buffer in
+            var n = 0
+            for c in keyword {
+                buffer[n] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                n += 1
+            }
+            return n
+        }
+    }
 
     /// BuildKit's `canContainHeredoc`: RUN/COPY/ADD in shell form, or ONBUILD directly wrapping one.
     var canContainHeredoc: Bool {
-        var node = self
-        if node.lowerKeyword == "onbuild", let inner = node.nested.first { node = inner }
-        guard ["add", "copy", "run"].contains(node.lowerKeyword) else { return false }
-        return !node.jsonForm
+        if lowerKeyword == "onbuild", let inner = nested.first { return inner.canContainHeredocItself }
+        return canContainHeredocItself
     }
 
-    func instruction(original: String, lines: LineSpan, comments: [String]) -> Instruction {
+    private var canContainHeredocItself: Bool {
+        guard lowerKeyword == "add" || lowerKeyword == "copy" || lowerKeyword == "run" else { return false }
+        return !jsonForm
+    }
+
+    func instruction(original: String, lines: LineSpan, comments: [String], heredocs: [Heredoc] = []) -> Instruction {
         let inner = nested.map { $0.instruction(original: GoText.string($0.line), lines: lines, comments: []) }
+        var allValid = true
+        let strings = arguments.map { bytes -> String in
+            bytes.withUnsafeBufferPointer { buffer in
+                if GoText.isValidUTF8(buffer) { return String(decoding: buffer, as: UTF8.self) }
+                allValid = false
+                return GoText.string(buffer: buffer)
+            }
+        }
+        // Raw bytes are kept only when they differ from the UTF-8 of the decoded arguments.
         return Instruction(
-            keyword: GoText.string(keyword), flags: flags, arguments: arguments.map { GoText.string($0) },
-            nested: inner, jsonForm: inner.first?.jsonForm ?? jsonForm, heredocs: [], original: original,
-            lines: lines, stageIndex: nil, previousComments: comments, rawArguments: arguments)
+            keyword: GoText.string(keyword), flags: flags, arguments: strings,
+            nested: inner, jsonForm: inner.isEmpty ? jsonForm : inner[0].jsonForm, heredocs: heredocs, original: original,
+            lines: lines, previousComments: comments, rawArgumentBytes: allValid ? nil : arguments.map { Array($0) })
     }
 }
 
@@ -41,7 +69,7 @@ struct InstructionBuilder {
         let trimmed = GoText.trimSpace(line)
         var k = trimmed.startIndex
         while k < trimmed.endIndex, !GoText.isSplitSpace(trimmed[k]) { k += 1 }
-        let keyword = Array(trimmed[trimmed.startIndex..<k])
+        let keyword = trimmed[trimmed.startIndex..<k]
         var flags: [String] = []
         var rest = trimmed[trimmed.endIndex...]
         if k < trimmed.endIndex {
@@ -51,32 +79,39 @@ struct InstructionBuilder {
             flags = extracted
             rest = GoText.trimSpace(remaining)
         }
-        var node = ParsedNode(keyword: keyword, flags: flags, arguments: [], nested: [], jsonForm: false,
-                              line: Array(line))
-        switch node.lowerKeyword {
+        let lower = ParsedNode.lower(keyword)
+        // Built in locals and assembled once (no copy of a half-built node).
+        var arguments: [ArraySlice<UInt8>] = []
+        var jsonForm = false
+        var nested: [ParsedNode] = []
+        switch lower {
         case "add", "copy", "volume":
-            try parseMaybeJSONToList(rest, into: &node)
+            (arguments, jsonForm) = try parseMaybeJSONToList(rest)
         case "run", "cmd", "entrypoint", "shell":
-            try parseMaybeJSON(rest, into: &node)
+            (arguments, jsonForm) = try parseMaybeJSON(rest)
         case "from", "expose":
-            node.arguments = Self.splitWhitespace(rest)
+            arguments = Self.splitWhitespace(rest)
         case "maintainer", "user", "workdir", "stopsignal":
-            if !rest.isEmpty { node.arguments = [Array(rest)] }
+            if !rest.isEmpty { arguments = [rest] }
         case "arg":
-            node.arguments = parseWords(rest)
+            arguments = parseWords(rest)
         case "env":
-            node.arguments = try parseNameValue(rest, key: "ENV")
+            arguments = try parseNameValue(rest, key: "ENV")
         case "label":
-            node.arguments = try parseNameValue(rest, key: "LABEL")
+            arguments = try parseNameValue(rest, key: "LABEL")
         case "healthcheck":
-            try parseHealthcheck(rest, into: &node)
+            (arguments, jsonForm) = try parseHealthcheck(rest)
         case "onbuild":
-            if !rest.isEmpty { node.nested = [try self.node(fromLine: rest, depth: depth + 1)] }
+            if !rest.isEmpty { nested = [try self.node(fromLine: rest, depth: depth + 1)] }
         default:
-            node.arguments = [[]]
+            arguments = [ArraySlice()]
         }
-        return node
+        return ParsedNode(keyword: keyword, lowerKeyword: lower, flags: flags, arguments: arguments,
+                          nested: nested, jsonForm: jsonForm, line: line)
     }
+
+    /// Argument nodes and whether they came from the JSON (exec) form.
+    typealias Arguments = (arguments: [ArraySlice<UInt8>], jsonForm: Bool)
 
     // MARK: flags
 
@@ -86,14 +121,15 @@ struct InstructionBuilder {
         enum Phase { case spaces, word, quote }
         var words: [String] = []
         var phase = Phase.spaces
-        var word = String.UnicodeScalarView()
+        // The word's bytes, each one a Latin-1 rune (made a String when the word ends).
+        var word: [UInt8] = []
         var quote: UInt8 = 0
         var blankOK = false
         let end = line.endIndex
         var pos = line.startIndex
         var ch: UInt8 = 0
-        func isWordDashDash(_ w: String.UnicodeScalarView) -> Bool {
-            w.count == 2 && w.allSatisfy { $0 == "-" }
+        func isWordDashDash(_ w: [UInt8]) -> Bool {
+            w.count == 2 && w[0] == UInt8(ascii: "-") && w[1] == UInt8(ascii: "-")
         }
         while pos <= end {
             if pos != end { ch = line[pos] }
@@ -106,15 +142,15 @@ struct InstructionBuilder {
                 phase = .word
             }
             if phase == .word || phase == .quote, pos == end {
-                if !isWordDashDash(word) && (blankOK || !word.isEmpty) { words.append(String(word)) }
+                if !isWordDashDash(word) && (blankOK || !word.isEmpty) { words.append(latin1String(word)) }
                 break
             }
             if phase == .word {
                 if GoText.isLatin1Space(ch) {
                     phase = .spaces
                     if isWordDashDash(word) { return (line[pos...], words) }
-                    if blankOK || !word.isEmpty { words.append(String(word)) }
-                    word = String.UnicodeScalarView()
+                    if blankOK || !word.isEmpty { words.append(latin1String(word)) }
+                    word.removeAll(keepingCapacity: true)
                     blankOK = false
                     pos += 1
                     continue
@@ -131,7 +167,7 @@ struct InstructionBuilder {
                     pos += 1
                     ch = line[pos]
                 }
-                word.append(Unicode.Scalar(ch))
+                word.append(ch)
                 pos += 1
                 continue
             }
@@ -150,75 +186,156 @@ struct InstructionBuilder {
                 pos += 1
                 ch = line[pos]
             }
-            word.append(Unicode.Scalar(ch))
+            word.append(ch)
             pos += 1
         }
         return (line[end...], words)
     }
 
+    /// Bytes read as Latin-1 runes, as a String (bytes from 0x80 become two-byte UTF-8).
+    static func latin1String(_ bytes: [UInt8]) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            if b < 0x80 { out.append(b) } else {
+                out.append(0xC0 | (b >> 6))
+                out.append(0x80 | (b & 0x3F))
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     // MARK: argument shapes
 
     /// `parseStringsWhitespaceDelimited`: split on runs of `[\t\v\f\r ]`.
-    static func splitWhitespace(_ rest: ArraySlice<UInt8>) -> [[UInt8]] {
+    static func splitWhitespace(_ rest: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         if rest.isEmpty { return [] }
-        var out: [[UInt8]] = []
-        var current: [UInt8] = []
+        var out: [ArraySlice<UInt8>] = []
+        var start = rest.startIndex
         var i = rest.startIndex
         while i < rest.endIndex {
-            let c = rest[i]
-            if GoText.isSplitSpace(c) {
-                out.append(current)
-                current = []
+            if GoText.isSplitSpace(rest[i]) {
+                out.append(rest[start..<i])
                 while i < rest.endIndex, GoText.isSplitSpace(rest[i]) { i += 1 }
+                start = i
                 continue
             }
-            current.append(c)
             i += 1
         }
-        out.append(current)
+        out.append(rest[start..<rest.endIndex])
         return out
     }
 
-    func parseMaybeJSON(_ rest: ArraySlice<UInt8>, into node: inout ParsedNode) throws {
-        if rest.isEmpty { return }
+    func parseMaybeJSON(_ rest: ArraySlice<UInt8>) throws -> Arguments {
+        if rest.isEmpty { return ([], false) }
         switch JSONArrayParser.parse(rest) {
         case .strings(let items):
-            node.arguments = items
-            node.jsonForm = true
+            return (items.map { $0[...] }, true)
         case .notStrings:
             throw InstructionError(message: "when using JSON array syntax, arrays must be comprised of strings only")
         case .invalid:
-            node.arguments = [Array(rest)]
+            return ([rest], false)
         }
     }
 
-    func parseMaybeJSONToList(_ rest: ArraySlice<UInt8>, into node: inout ParsedNode) throws {
+    func parseMaybeJSONToList(_ rest: ArraySlice<UInt8>) throws -> Arguments {
         switch JSONArrayParser.parse(rest) {
         case .strings(let items):
-            node.arguments = items
-            node.jsonForm = true
+            return (items.map { $0[...] }, true)
         case .notStrings:
             throw InstructionError(message: "when using JSON array syntax, arrays must be comprised of strings only")
         case .invalid:
-            node.arguments = Self.splitWhitespace(rest)
+            return (Self.splitWhitespace(rest), false)
         }
     }
 
-    func parseHealthcheck(_ rest: ArraySlice<UInt8>, into node: inout ParsedNode) throws {
+    func parseHealthcheck(_ rest: ArraySlice<UInt8>) throws -> Arguments {
         var sep = rest.startIndex
         while sep < rest.endIndex, !GoText.isLatin1Space(rest[sep]) { sep += 1 }
         var next = sep
         while next < rest.endIndex, GoText.isLatin1Space(rest[next]) { next += 1 }
-        if sep == rest.startIndex { return }
-        var command = node
-        command.arguments = []
-        try parseMaybeJSON(rest[next...], into: &command)
-        node.arguments = [Array(rest[rest.startIndex..<sep])] + command.arguments
-        node.jsonForm = command.jsonForm
+        if sep == rest.startIndex { return ([], false) }
+        let command = try parseMaybeJSON(rest[next...])
+        return ([rest[rest.startIndex..<sep]] + command.arguments, command.jsonForm)
     }
 
     /// `parseWords`: split on white space outside quotes; quotes and escapes kept.
-    func parseWords(_ rest: ArraySlice<UInt8>) -> [[UInt8]] {
+    func parseWords(_ rest: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        if rest.withUnsafeBufferPointer({ GoText.isValidUTF8($0) }) { return parseWordSlices(rest) }
+        return parseWordsDecoding(rest).map { $0[...] }
+    }
+
+    /// ``parseWords(_:)`` for valid UTF-8: every rune re-encodes to its own bytes, so each word is the slice
+    /// it was read from (an escape character ending the text is the only byte left out, and it can only end
+    /// the last word).
+    func parseWordSlices(_ rest: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        enum Phase { case spaces, word, quote }
+        var words: [ArraySlice<UInt8>] = []
+        var phase = Phase.spaces
+        var wordStart = rest.startIndex
+        var wordEnd = rest.startIndex
+        var quote: UInt32 = 0
+        var blankOK = false
+        let end = rest.endIndex
+        var pos = rest.startIndex
+        var ch: UInt32 = 0
+        var width = 1
+        let esc = UInt32(escape)
+        while pos <= end {
+            if pos != end { (ch, width) = GoText.decodeRune(rest, pos) }
+            if phase == .spaces {
+                if pos == end { break }
+                if GoText.isSpace(ch) { pos += width; continue }
+                phase = .word
+                wordStart = pos
+                wordEnd = pos
+            }
+            if phase == .word || phase == .quote, pos == end {
+                if blankOK || wordEnd > wordStart { words.append(rest[wordStart..<wordEnd]) }
+                break
+            }
+            if phase == .word {
+                if GoText.isSpace(ch) {
+                    phase = .spaces
+                    if blankOK || wordEnd > wordStart { words.append(rest[wordStart..<wordEnd]) }
+                    blankOK = false
+                    pos += width
+                    continue
+                }
+                if ch == 0x27 || ch == 0x22 {
+                    quote = ch
+                    blankOK = true
+                    phase = .quote
+                }
+                if ch == esc {
+                    if pos + width == end { pos += width; continue }
+                    pos += width
+                    (ch, width) = GoText.decodeRune(rest, pos)
+                }
+                pos += width
+                wordEnd = pos
+                continue
+            }
+            // quote
+            if ch == quote { phase = .word }
+            if ch == esc && quote != 0x27 {
+                if pos + width == end {
+                    phase = .word
+                    pos += width
+                    continue
+                }
+                pos += width
+                (ch, width) = GoText.decodeRune(rest, pos)
+            }
+            pos += width
+            wordEnd = pos
+        }
+        return words
+    }
+
+    /// `parseWords` on text with invalid UTF-8: runes decoded Go style (one U+FFFD per bad byte).
+    func parseWordsDecoding(_ rest: ArraySlice<UInt8>) -> [[UInt8]] {
         enum Phase { case spaces, word, quote }
         var words: [[UInt8]] = []
         var phase = Phase.spaces
@@ -284,7 +401,7 @@ struct InstructionBuilder {
     }
 
     /// `parseNameVal` (ENV, LABEL): `key value` (old form) or `k=v k2=v2` triples.
-    func parseNameValue(_ rest: ArraySlice<UInt8>, key: String) throws -> [[UInt8]] {
+    func parseNameValue(_ rest: ArraySlice<UInt8>, key: String) throws -> [ArraySlice<UInt8>] {
         let words = parseWords(rest)
         guard let first = words.first else { return [] }
         let equals = UInt8(ascii: "=")
@@ -294,21 +411,24 @@ struct InstructionBuilder {
             guard i < rest.endIndex else { throw InstructionError(message: "\(key) must have two arguments") }
             var j = i
             while j < rest.endIndex, GoText.isSplitSpace(rest[j]) { j += 1 }
-            return [Array(rest[rest.startIndex..<i]), Array(rest[j...]), []]
+            return [rest[rest.startIndex..<i], rest[j...], ArraySlice()]
         }
-        var out: [[UInt8]] = []
+        var out: [ArraySlice<UInt8>] = []
         out.reserveCapacity(words.count * 3)
         for word in words {
             guard let eq = word.firstIndex(of: equals) else {
                 throw InstructionError(message:
                     "Syntax error - can't find = in \(GoText.quote(word)). Must be of the form: name=value")
             }
-            out.append(Array(word[..<eq]))
-            out.append(Array(word[(eq + 1)...]))
-            out.append([equals])
+            out.append(word[..<eq])
+            out.append(word[(eq + 1)...])
+            out.append(Self.equalsSign)
         }
         return out
     }
+
+    /// The `=` node of a `k=v` triple.
+    static let equalsSign: ArraySlice<UInt8> = [UInt8(ascii: "=")][...]
 }
 
 /// Go `json.Unmarshal` into `[]interface{}`, as BuildKit's `parseJSON` uses it.

@@ -89,7 +89,7 @@ struct ShellLexer {
         // text/scanner skips a byte order mark at the very beginning.
         var start = 0
         if runes.first == 0xFEFF { start = 1 }
-        self.runes = Array(runes[start...])
+        self.runes = start == 0 ? runes : Array(runes[start...])
         self.rawQuotes = rawQuotes
         self.rawEscapes = rawEscapes
         self.glueHeredocOperator = glueHeredocOperator
@@ -136,6 +136,7 @@ struct ShellLexer {
         }
 
         mutating func addRawChar(_ ch: UInt32) {
+            if word.isEmpty { word.reserveCapacity(24) }
             word.append(ch)
             inWord = true
         }

@@ -1,14 +1,21 @@
 /// Builds the stage list (one per FROM) and sets every instruction's stage index.
 enum StageBuilder {
-    static func assignStages(_ instructions: inout [Instruction]) -> [Stage] {
+    /// - Parameter isFrom: per instruction, whether its `command` is `from` (nil: compute it).
+    static func assignStages(_ instructions: inout [Instruction], isFrom: [Bool]? = nil) -> [Stage] {
         var stages: [Stage] = []
+        // The current stage's last line so far; the stage itself is updated when it ends (not per instruction).
+        var currentLast = 0
+        func finishStage(end: Int) {
+            guard !stages.isEmpty else { return }
+            let s = stages.count - 1
+            stages[s].lines = LineSpan(first: stages[s].lines.first, last: max(stages[s].lines.last, currentLast))
+            stages[s].instructionIndices = stages[s].instructionIndices.lowerBound..<end
+        }
         for index in instructions.indices {
-            let instruction = instructions[index]
-            if instruction.command == "from" {
-                if var previous = stages.popLast() {
-                    previous.instructionIndices = previous.instructionIndices.lowerBound..<index
-                    stages.append(previous)
-                }
+            let fromInstruction = isFrom.map { $0[index] } ?? (instructions[index].command == "from")
+            if fromInstruction {
+                finishStage(end: index)
+                let instruction = instructions[index]
                 let args = instruction.arguments
                 var name: String?
                 if args.count >= 3, args[1].lowercased() == "as" { name = args[2] }
@@ -17,15 +24,18 @@ enum StageBuilder {
                 stages.append(Stage(
                     index: stages.count, name: name, baseImage: args.first ?? "", platform: platform,
                     lines: instruction.lines, instructionIndices: index..<(index + 1)))
+                currentLast = instruction.lines.last
             }
-            if var current = stages.last {
-                instructions[index].stageIndex = current.index
-                for n in instructions[index].nested.indices { instructions[index].nested[n].stageIndex = current.index }
-                current.lines = LineSpan(first: current.lines.first, last: max(current.lines.last, instruction.lines.last))
-                current.instructionIndices = current.instructionIndices.lowerBound..<(index + 1)
-                stages[stages.count - 1] = current
+            if !stages.isEmpty {
+                let current = stages.count - 1
+                instructions[index].stageIndex = current
+                if !instructions[index].nested.isEmpty {
+                    for n in instructions[index].nested.indices { instructions[index].nested[n].stageIndex = current }
+                }
+                currentLast = max(currentLast, instructions[index].lines.last)
             }
         }
+        finishStage(end: instructions.count)
         return stages
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The outcome of parsing a Dockerfile: the model (nil on a fatal error, as BuildKit refuses the file)
 /// and every finding, warnings included.
 public struct DockerfileParseResult: Sendable {
@@ -61,22 +63,30 @@ struct LineParser {
     var tooLong = false
     var escape: UInt8 = UInt8(ascii: "\\")
 
+    /// The source's line table: the physical lines BuildKit's scanner reads, already found.
+    let lineStarts: [Int]
+    /// Index into `lineStarts` of the line starting at `position`.
+    var lineIndex = 0
+
     init(source: SourceText) {
         self.source = source
         self.bytes = source.bytes
+        self.lineStarts = source.lineStarts
     }
 
     /// The next physical line including its `\n`, or nil at the end (or after a too-long line).
     mutating func scan() -> Range<Int>? {
         if tooLong || position >= bytes.count { return nil }
         let start = position
-        let newline = bytes[start...].firstIndex(of: 0x0A)
-        let contentEnd = newline ?? bytes.count
+        // Every line but the last ends with `\n` just before the next line's start; the last one may lack it.
+        let end = lineIndex + 1 < lineStarts.count ? lineStarts[lineIndex + 1] : bytes.count
+        let contentEnd = bytes[end - 1] == 0x0A ? end - 1 : end
         if contentEnd - start > DockerfileParser.maximumLineLength {
             tooLong = true
             return nil
         }
-        position = newline.map { $0 + 1 } ?? bytes.count
+        position = end
+        lineIndex += 1
         return start..<position
     }
 
@@ -87,14 +97,40 @@ struct LineParser {
         return bytes[r.lowerBound..<end]
     }
 
-    /// BuildKit's continuation test: `([^E])E[ \t]*$|^E[ \t]*$`, replaced by `$1`.
-    func trimContinuation(_ b: ArraySlice<UInt8>) -> (ArraySlice<UInt8>, continues: Bool) {
-        var j = b.endIndex
-        while j > b.startIndex, b[j - 1] == 0x20 || b[j - 1] == 0x09 { j -= 1 }
-        guard j > b.startIndex, b[j - 1] == escape else { return (b, false) }
-        if j - 1 == b.startIndex { return (b[b.startIndex..<b.startIndex], true) }
-        if b[j - 2] == escape { return (b, false) }
-        return (b[b.startIndex..<(j - 1)], true)
+    /// ``trimNewline(_:)`` as a range.
+    @inline(__always)
+    func trimNewlineRange(_ r: Range<Int>) -> Range<Int> {
+        var end = r.upperBound
+        while end > r.lowerBound, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return r.lowerBound..<end
+    }
+
+    /// Go `bytes.TrimLeftFunc(b, unicode.IsSpace)` on a range of the file.
+    @inline(__always)
+    func trimLeftSpaceRange(_ r: Range<Int>) -> Range<Int> {
+        var i = r.lowerBound
+        while i < r.upperBound {
+            let c = bytes[i]
+            if c < 0x80 {
+                if c == 0x20 || (c >= 0x09 && c <= 0x0D) { i += 1; continue }
+                break
+            }
+            let (rune, width) = GoText.decodeRune(bytes, i, end: r.upperBound)
+            if !GoText.isSpace(rune) { break }
+            i += width
+        }
+        return i..<r.upperBound
+    }
+
+    /// BuildKit's continuation test on a range of the file: `([^E])E[ \t]*$|^E[ \t]*$`, replaced by `$1`.
+    @inline(__always)
+    func trimContinuationRange(_ r: Range<Int>) -> (Range<Int>, continues: Bool) {
+        var j = r.upperBound
+        while j > r.lowerBound, bytes[j - 1] == 0x20 || bytes[j - 1] == 0x09 { j -= 1 }
+        guard j > r.lowerBound, bytes[j - 1] == escape else { return (r, false) }
+        if j - 1 == r.lowerBound { return (r.lowerBound..<r.lowerBound, true) }
+        if bytes[j - 2] == escape { return (r, false) }
+        return (r.lowerBound..<(j - 1), true)
     }
 
     func fail(_ id: DiagnosticID, _ message: String, lines: ClosedRange<Int>, buildkit: ClosedRange<Int>? = nil)
@@ -168,6 +204,21 @@ struct LineParser {
         return (key, b[(end - 1)..<end])
     }
 
+    /// Whether `<<` occurs in the bytes.
+    static func containsDoubleLess(_ b: ArraySlice<UInt8>) -> Bool {
+        b.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var i = 0
+            // memchr to each `<`, then look at the byte after it.
+            while i + 1 < buffer.count, let hit = memchr(base + i, 0x3C, buffer.count - i - 1) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if buffer[at + 1] == 0x3C { return true }
+                i = at + 1
+            }
+            return false
+        }
+    }
+
     mutating func parseAll() throws -> DockerfileParseResult {
         var instructions: [Instruction] = []
         var warnings: [Diagnostic] = []
@@ -175,18 +226,23 @@ struct LineParser {
         var seenDirectives: Set<String> = []
         var directivesDone = false
         var comments: [String] = []
+        /// Whether each instruction's `command` is `from` (computed from the already lower-cased keyword).
+        var isFrom: [Bool] = []
 
+        // Line-level work uses ranges of `bytes` (no slice per step); slices are made only for what is kept.
         while let token = scan() {
-            var raw = bytes[token]
-            if currentLine == 0, raw.starts(with: [0xEF, 0xBB, 0xBF]) { raw = raw.dropFirst(3) }
-            let rawRange = raw.startIndex..<raw.endIndex
-            let trimmed = trimNewline(rawRange)
-            let stripped = GoText.trimLeftSpace(trimmed)
-            let isComment = stripped.first == UInt8(ascii: "#")
+            var rawRange = token
+            if currentLine == 0, token.count >= 3, bytes[token.lowerBound] == 0xEF, bytes[token.lowerBound + 1] == 0xBB,
+               bytes[token.lowerBound + 2] == 0xBF {
+                rawRange = (token.lowerBound + 3)..<token.upperBound
+            }
+            let trimmed = trimNewlineRange(rawRange)
+            let stripped = trimLeftSpaceRange(trimmed)
+            let isComment = !stripped.isEmpty && bytes[stripped.lowerBound] == UInt8(ascii: "#")
 
             var isDirective = false
             if !directivesDone {
-                if let (key, value) = Self.matchDirective(stripped),
+                if let (key, value) = Self.matchDirective(bytes[stripped]),
                    Self.knownDirectives.contains(key.lowercased())
                 {
                     let name = key.lowercased()
@@ -213,30 +269,41 @@ struct LineParser {
                 }
             }
             if isComment && !isDirective {
-                let text = GoText.trimSpace(raw.dropFirst())
+                let text = GoText.trimSpace(bytes[rawRange].dropFirst())
                 if text.isEmpty { comments = [] } else { comments.append(GoText.string(text)) }
             }
 
-            let firstPiece = isComment ? trimmed[trimmed.endIndex...] : stripped
+            let firstPiece = isComment ? trimmed.upperBound..<trimmed.upperBound : stripped
             currentLine += 1
             let startLine = currentLine
-            var (piece, continues) = trimContinuation(firstPiece)
+            var (piece, continues) = trimContinuationRange(firstPiece)
             if !continues && piece.isEmpty { continue }
 
-            var line = [UInt8](piece)
+            // The logical line: a slice of the file, or a joined copy once a continuation line adds to it.
+            let firstRange = piece
+            var joined: [UInt8] = []
+            var isJoined = false
             var hasEmptyContinuationLine = false
             while continues, let next = scan() {
                 currentLine += 1
-                let t = trimNewline(next)
-                let s = GoText.trimLeftSpace(t)
-                if s.first == UInt8(ascii: "#") { continue }
+                let t = trimNewlineRange(next)
+                let s = trimLeftSpaceRange(t)
+                if !s.isEmpty && bytes[s.lowerBound] == UInt8(ascii: "#") { continue }
                 if s.isEmpty {
                     hasEmptyContinuationLine = true
                     continue
                 }
-                (piece, continues) = trimContinuation(t)
-                line.append(contentsOf: piece)
+                (piece, continues) = trimContinuationRange(t)
+                bytes.withUnsafeBufferPointer { buffer in
+                    if !isJoined {
+                        isJoined = true
+                        joined.reserveCapacity(firstRange.count + 4 * piece.count)
+                        joined.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[firstRange]))
+                    }
+                    joined.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[piece]))
+                }
             }
+            let line = isJoined ? joined[...] : bytes[firstRange]
 
             let original = GoText.string(line)
             if hasEmptyContinuationLine {
@@ -247,16 +314,19 @@ struct LineParser {
 
             var node: ParsedNode
             do {
-                node = try InstructionBuilder(escape: escape).node(fromLine: line[...], depth: 0)
+                node = try InstructionBuilder(escape: escape).node(fromLine: line, depth: 0)
             } catch let error as InstructionError {
                 throw fail(error.id, error.message, lines: startLine...currentLine)
             }
 
             var heredocs: [Heredoc] = []
-            if node.canContainHeredoc, line.contains(UInt8(ascii: "<")) {
+            // A marker is a shell word starting `\d*<<`; the lexer keeps a word's characters in order (quotes and
+            // escapes raw, only `${…}` may drop escapes, and it starts with `$`), so a line without two adjacent
+            // `<` has no marker.
+            if node.canContainHeredoc, Self.containsDoubleLess(line) {
                 let markers: [HeredocMarker]
                 do {
-                    markers = try HeredocScanner.markers(inLine: line[...])
+                    markers = try HeredocScanner.markers(inLine: line)
                 } catch let error as InstructionError {
                     throw fail(error.id, error.message, lines: startLine...currentLine)
                 }
@@ -286,9 +356,9 @@ struct LineParser {
             }
 
             let span = LineSpan(first: startLine, last: currentLine)
-            var instruction = node.instruction(original: original, lines: span, comments: comments)
-            instruction.heredocs = heredocs
-            instructions.append(instruction)
+            isFrom.append(node.keyword.allSatisfy { $0 < 0x80 } ? node.lowerKeyword == "from"
+                : GoText.string(node.keyword).lowercased() == "from")
+            instructions.append(node.instruction(original: original, lines: span, comments: comments, heredocs: heredocs))
             comments = []
         }
 
@@ -304,7 +374,7 @@ struct LineParser {
                        lines: line...line, buildkit: currentLine...currentLine)
         }
 
-        let stages = StageBuilder.assignStages(&instructions)
+        let stages = StageBuilder.assignStages(&instructions, isFrom: isFrom)
         let dockerfile = Dockerfile(
             path: source.path, escapeCharacter: Character(Unicode.Scalar(escape)), directives: directives,
             instructions: instructions, stages: stages, warnings: warnings, lineCount: source.lineCount)

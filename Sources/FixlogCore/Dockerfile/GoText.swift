@@ -11,7 +11,13 @@ enum GoText {
     @inline(__always)
     static func decodeRune<C: RandomAccessCollection>(_ b: C, _ i: C.Index) -> (UInt32, Int)
     where C.Element == UInt8, C.Index == Int {
-        let end = b.endIndex
+        decodeRune(b, i, end: b.endIndex)
+    }
+
+    /// ``decodeRune(_:_:)`` of the bytes before `end` (a sub-range, without slicing).
+    @inline(__always)
+    static func decodeRune<C: RandomAccessCollection>(_ b: C, _ i: Int, end: Int) -> (UInt32, Int)
+    where C.Element == UInt8, C.Index == Int {
         let b0 = b[i]
         if b0 < 0x80 { return (UInt32(b0), 1) }
         var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
@@ -136,16 +142,48 @@ enum GoText {
 
     /// A Go string converted the way Go converts it to runes (one U+FFFD per invalid byte).
     static func string<C: RandomAccessCollection>(_ b: C) -> String where C.Element == UInt8, C.Index == Int {
-        // Fast path: valid UTF-8 decodes identically.
-        if let valid = String(validating: b, as: UTF8.self) { return valid }
+        if let fast = b.withContiguousStorageIfAvailable({ string(buffer: $0) }) { return fast }
+        return Array(b).withUnsafeBufferPointer { string(buffer: $0) }
+    }
+
+    /// ``string(_:)`` for an array slice (the parser's common case), without generic dispatch.
+    @inline(__always)
+    static func string(_ b: ArraySlice<UInt8>) -> String { b.withUnsafeBufferPointer { string(buffer: $0) } }
+
+    /// ``string(_:)`` for an array.
+    @inline(__always)
+    static func string(_ b: [UInt8]) -> String { b.withUnsafeBufferPointer { string(buffer: $0) } }
+
+    static func string(buffer b: UnsafeBufferPointer<UInt8>) -> String {
+        // Valid UTF-8 (Go and Swift agree on validity) decodes identically; Swift's repair of invalid bytes
+        // differs from Go's (one U+FFFD per maximal subpart, not per byte), so that case decodes here.
+        if isValidUTF8(b) { return String(decoding: b, as: UTF8.self) }
         var scalars = String.UnicodeScalarView()
-        var i = b.startIndex
-        while i < b.endIndex {
+        var i = 0
+        while i < b.count {
             let (r, w) = decodeRune(b, i)
             scalars.append(Unicode.Scalar(r) ?? "\u{FFFD}")
             i += w
         }
         return String(scalars)
+    }
+
+    /// Whether the bytes are well-formed UTF-8 (ASCII runs checked eight bytes at a time).
+    static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let count = b.count
+        var i = 0
+        while i < count {
+            if i + 8 <= count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
+            if b[i] < 0x80 { i += 1; continue }
+            let (r, w) = decodeRune(b, i)
+            if w == 1 && r == replacement { return false }
+            i += w
+        }
+        return true
     }
 
     /// Runes of a byte string, Go style.

@@ -66,10 +66,10 @@ public enum ClaimExtractor {
         }
         if let r = change.replacement {
             let line = LineSpan(line: r.range.start.line)
-            let loose = r.subject.lowercased().contains("image")
+            let loose = r.subject.lowercased().containsBytes("image")
             for (kind, text) in [(Claim.Kind.absent, r.from), (.present, r.to)] {
                 let t = text.trimmedSpaces
-                if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: t)), t.contains(" ") {
+                if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: t)), t.utf8.contains(UInt8(ascii: " ")) {
                     var c = makeClaim(kind: kind, origin: .replacement, original: t, change: change, codeLines: [])
                     c.logLines = line
                     claims.append(c)
@@ -188,20 +188,36 @@ public enum ClaimExtractor {
     }
 
     /// Drop repeated claims, and absent claims the same change also claims present (a whitespace-only diff).
+    /// What makes two claims the same claim (the kind, and the image or the key).
+    private struct ClaimIdentity: Hashable {
+        var kind: Claim.Kind
+        var isImage: Bool
+        var text: String
+    }
+
     static func deduplicate(_ claims: [Claim]) -> [Claim] {
-        var seen = Set<String>()
-        let presentKeys = Set(claims.filter { $0.kind == .present && !$0.isImageClaim }.map(\.key))
-        let presentImages = Set(claims.filter { $0.kind == .present }.compactMap(\.image))
-        var out: [Claim] = []
-        for c in claims {
-            if c.kind == .absent {
-                if !c.isImageClaim && presentKeys.contains(c.key) { continue }
-                if c.isImageClaim, let img = c.image, presentImages.contains(img) { continue }
+        // Index-based: a claim is copied only when it is kept.
+        var seen = Set<ClaimIdentity>()
+        var presentKeys = Set<String>(), presentImages = Set<String>(), snippetImages = Set<String>()
+        for i in claims.indices where claims[i].kind == .present {
+            if !claims[i].isImageClaim {
+                presentKeys.insert(claims[i].key)
+                if let image = claims[i].image { snippetImages.insert(image) }
             }
-            if c.kind == .present, c.isImageClaim, let img = c.image,
-               claims.contains(where: { $0.kind == .present && !$0.isImageClaim && $0.image == img }) { continue }
-            let id = "\(c.kind.rawValue)|\(c.isImageClaim ? "image:" + (c.image ?? "") : c.key)"
-            if seen.insert(id).inserted { out.append(c) }
+            if let image = claims[i].image { presentImages.insert(image) }
+        }
+        var out: [Claim] = []
+        out.reserveCapacity(claims.count)
+        for i in claims.indices {
+            let kind = claims[i].kind, isImage = claims[i].isImageClaim
+            if kind == .absent {
+                if !isImage && presentKeys.contains(claims[i].key) { continue }
+                if isImage, let img = claims[i].image, presentImages.contains(img) { continue }
+            }
+            // A present image claim that a present instruction claim (its FROM) already makes.
+            if kind == .present, isImage, let img = claims[i].image, snippetImages.contains(img) { continue }
+            let id = ClaimIdentity(kind: kind, isImage: isImage, text: isImage ? (claims[i].image ?? "") : claims[i].key)
+            if seen.insert(id).inserted { out.append(claims[i]) }
         }
         return out
     }

@@ -15,47 +15,66 @@ public enum CrossLinker {
     public static func check(log: FixLog, logPath: String, root: String? = nil, dockerfileOverride: String? = nil,
                              logDisplayPath: String? = nil,
                              similarityThreshold: Double = defaultSimilarityThreshold) -> CheckReport {
+        check(log: log, logPath: logPath, root: root, dockerfileOverride: dockerfileOverride,
+              logDisplayPath: logDisplayPath, similarityThreshold: similarityThreshold,
+              parallelMinimum: parallelThreshold)
+    }
+
+    /// ``check(log:logPath:root:dockerfileOverride:logDisplayPath:similarityThreshold:)`` with the number of
+    /// changes per core below which the claims are checked on one core (tests compare both ways).
+    static func check(log: FixLog, logPath: String, root: String?, dockerfileOverride: String?,
+                      logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int) -> CheckReport {
         let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
         var overrideTarget: Result<LoadedTarget, TargetError>? = nil
         var resolutions: [String: Result<TargetResolver.Target, TargetError>] = [:]
-        var diagnostics: [Diagnostic] = []
+        var stages: [StageKey: Int?] = [:]
+        var changeKinds: [ChangeKindKey: Bool] = [:]
 
-        func load(_ target: TargetResolver.Target) -> Result<LoadedTarget, TargetError> {
+        // Pass 1, in log order: each change's target file (read, parsed and indexed once per file) and stage.
+        // The diagnostics of loading a file belong to the first change that needed it.
+        var pending: [PendingChange] = []
+        var loadDiagnostics: [[Diagnostic]] = []
+        func load(_ target: TargetResolver.Target, into found: inout [Diagnostic]) -> Result<LoadedTarget, TargetError> {
             if let cached = targets[target.path] { return cached }
             let result = LoadedTarget.load(target)
-            if case .failure(let e) = result { diagnostics.append(e.diagnostic) }
-            if case .success(let t) = result { diagnostics += t.warnings }
+            if case .failure(let e) = result { found.append(e.diagnostic) }
+            if case .success(let t) = result { found += t.warnings }
             targets[target.path] = result
             return result
         }
-
-        // Pass 1: claims and their verdicts, without supersession.
-        var pending: [PendingChange] = []
         for (position, incident) in log.incidents.enumerated() {
             let order = RecordOrder(number: incident.number, date: incident.date, position: position)
             let reference = RecordReference(incident: incident.number, title: incident.title, date: incident.date,
                                             position: position)
             for (index, change) in incident.changes.enumerated() {
                 var item = PendingChange(order: order, reference: reference, index: index, change: change)
-                guard isDockerfileChange(change) else {
+                var found: [Diagnostic] = []
+                defer {
+                    pending.append(item)
+                    loadDiagnostics.append(found)
+                }
+                // Whether a block is Dockerfile code depends only on its file, language and how that was found.
+                let kindKey = ChangeKindKey(file: change.file, language: change.language, guessed: change.languageGuessed)
+                let isDockerfile: Bool
+                if let known = changeKinds[kindKey] { isDockerfile = known } else {
+                    isDockerfile = isDockerfileChange(change)
+                    changeKinds[kindKey] = isDockerfile
+                }
+                guard isDockerfile else {
                     let what = change.file.map { "'\($0)'" } ?? (change.language.map { "a '\($0)' block" } ?? "this block")
                     item.diagnostics.append(.note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
                                                   file: shownLog, range: change.range))
-                    pending.append(item)
                     continue
                 }
-                let extracted = ClaimExtractor.claims(for: change, logPath: shownLog)
-                item.claims = extracted.claims
-                item.diagnostics += extracted.diagnostics
-                diagnostics += extracted.diagnostics
+                item.isDockerfileCode = true
                 let resolved: Result<LoadedTarget, TargetError>
                 if let dockerfileOverride {
                     if overrideTarget == nil {
                         let path = TargetResolver.canonical(dockerfileOverride)
                         let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
-                        overrideTarget = load(TargetResolver.Target(path: path, display: shown))
+                        overrideTarget = load(TargetResolver.Target(path: path, display: shown), into: &found)
                     }
                     resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
                 } else {
@@ -63,12 +82,12 @@ public enum CrossLinker {
                     let resolution = resolutions[name] ?? resolver.resolve(change.file)
                     resolutions[name] = resolution
                     switch resolution {
-                    case .success(let t): resolved = load(t)
+                    case .success(let t): resolved = load(t, into: &found)
                     case .failure(var e):
                         // Located at this change's reference (or block) in the log.
                         e.diagnostic.file = shownLog
                         e.diagnostic.range = change.lineRef?.range ?? change.range
-                        diagnostics.append(e.diagnostic)
+                        found.append(e.diagnostic)
                         resolved = .failure(e)
                     }
                 }
@@ -77,11 +96,46 @@ public enum CrossLinker {
                     item.error = e.diagnostic
                 case .success(let target):
                     item.target = target
-                    evaluate(&item, in: target, threshold: similarityThreshold, logPath: shownLog)
-                    if let d = item.stageNote { diagnostics.append(d) }
+                    // The same hint names the same stage of the same file: resolve it once.
+                    let hintKey = StageKey(path: target.target.path, hint: change.stage)
+                    if let cached = stages[hintKey] { item.stage = cached } else {
+                        item.stage = StageResolver.resolve(change.stage, in: target.dockerfile.stages)
+                        stages[hintKey] = .some(item.stage)
+                    }
                 }
-                pending.append(item)
             }
+        }
+
+        // Pass 1b: claims and their verdicts, without supersession. Changes are independent here, so a large
+        // log is split over the cores; results go back to their positions, so the output does not depend on
+        // the scheduling.
+        let work = pending.indices.filter { pending[$0].isDockerfileCode }
+        let threshold = similarityThreshold
+        let snapshot = pending
+        let evaluated = Parallel.map(work, minimumPerWorker: parallelMinimum) { i -> Evaluation in
+            let extracted = ClaimExtractor.claims(for: snapshot[i].change, logPath: shownLog)
+            var evaluation = Evaluation(claims: extracted.claims, diagnostics: extracted.diagnostics)
+            if let target = snapshot[i].target {
+                evaluate(&evaluation, change: snapshot[i].change, in: target, stage: snapshot[i].stage,
+                         threshold: threshold, logPath: shownLog)
+            }
+            return evaluation
+        }
+        for (k, i) in work.enumerated() {
+            pending[i].claims = evaluated[k].claims
+            pending[i].diagnostics += evaluated[k].diagnostics
+            pending[i].extractedCount = evaluated[k].diagnostics.count
+            pending[i].verdicts = evaluated[k].verdicts
+            pending[i].commentSpans = evaluated[k].commentSpans
+            pending[i].stageNote = evaluated[k].stageNote
+        }
+
+        // The run's diagnostics in log order: per change, its snippet's, its file's, its stage note.
+        var diagnostics: [Diagnostic] = []
+        for i in pending.indices {
+            if pending[i].isDockerfileCode { diagnostics += pending[i].diagnostics.prefix(pending[i].extractedCount) }
+            diagnostics += loadDiagnostics[i]
+            if let d = pending[i].stageNote { diagnostics.append(d) }
         }
 
         // Pass 2: supersession by later records.
@@ -105,13 +159,24 @@ public enum CrossLinker {
         let language = (change.language ?? "").lowercased()
         if ["dockerfile", "docker", "containerfile"].contains(language) { return true }
         guard language.isEmpty || language == "diff" || change.languageGuessed else { return false }
-        if fileName.isEmpty || fileName.contains("dockerfile") || fileName.contains("containerfile") { return true }
-        return !fileName.contains(".")
+        if fileName.isEmpty || fileName.containsBytes("dockerfile") || fileName.containsBytes("containerfile") { return true }
+        return !fileName.utf8.contains(UInt8(ascii: "."))
     }
 
     // MARK: - Internals
 
-    struct RecordOrder: Hashable {
+    struct ChangeKindKey: Hashable {
+        var file: String?
+        var language: String?
+        var guessed: Bool
+    }
+
+    struct StageKey: Hashable {
+        var path: String
+        var hint: String?
+    }
+
+    struct RecordOrder: Hashable, Sendable {
         var number: Int?
         var date: String?
         var position: Int
@@ -124,12 +189,26 @@ public enum CrossLinker {
         }
     }
 
-    struct LoadedTarget {
-        var target: TargetResolver.Target
-        var source: SourceText
-        var dockerfile: Dockerfile
-        var index: InstructionIndex
-        var warnings: [Diagnostic]
+    /// Changes checked per core at least before the work is split over several cores.
+    static let parallelThreshold = 256
+
+    /// A target file read, parsed and indexed once, shared by every change aimed at it (a class, so that
+    /// each change holds a reference rather than a copy of the whole model).
+    final class LoadedTarget: Sendable {
+        let target: TargetResolver.Target
+        let source: SourceText
+        let dockerfile: Dockerfile
+        let index: InstructionIndex
+        let warnings: [Diagnostic]
+
+        init(target: TargetResolver.Target, source: SourceText, dockerfile: Dockerfile, index: InstructionIndex,
+             warnings: [Diagnostic]) {
+            self.target = target
+            self.source = source
+            self.dockerfile = dockerfile
+            self.index = index
+            self.warnings = warnings
+        }
 
         static func load(_ target: TargetResolver.Target) -> Result<LoadedTarget, TargetError> {
             let loaded = SourceText.load(path: target.path, displayPath: target.display)
@@ -151,7 +230,7 @@ public enum CrossLinker {
         }
     }
 
-    struct PendingChange {
+    struct PendingChange: Sendable {
         var order: RecordOrder
         var reference: RecordReference
         var index: Int
@@ -165,19 +244,42 @@ public enum CrossLinker {
         var stage: Int? = nil
         var stageNote: Diagnostic? = nil
         var diagnostics: [Diagnostic] = []
+        /// The change documents Dockerfile code (its claims are checked).
+        var isDockerfileCode = false
+        /// How many of `diagnostics` (at the start) came from reading the snippet.
+        var extractedCount = 0
     }
 
-    static func evaluate(_ item: inout PendingChange, in target: LoadedTarget, threshold: Double, logPath: String) {
+    /// Reads one instruction of a Dockerfile in place (copying an `Instruction` retains every field).
+    struct InstructionView {
+        let df: Dockerfile
+        let i: Int
+        var lines: LineSpan { df.instructions[i].lines }
+        var original: String { df.instructions[i].original }
+        var stageIndex: Int? { df.instructions[i].stageIndex }
+    }
+
+    /// A change's claims and their verdicts (what checking one change produces).
+    struct Evaluation: Sendable {
+        var claims: [Claim]
+        /// From reading the snippet.
+        var diagnostics: [Diagnostic]
+        var verdicts: [ClaimResult] = []
+        /// Matched Dockerfile comment lines above each present claim's instruction.
+        var commentSpans: [LineSpan?] = []
+        var stageNote: Diagnostic? = nil
+    }
+
+    static func evaluate(_ item: inout Evaluation, change: DocumentedChange, in target: LoadedTarget, stage: Int?,
+                         threshold: Double, logPath: String) {
         let df = target.dockerfile
         let index = target.index
-        let stage = StageResolver.resolve(item.change.stage, in: df.stages)
-        item.stage = stage
-        if stage == nil, let hint = item.change.stage, df.stages.count > 1 {
+        if stage == nil, let hint = change.stage, df.stages.count > 1 {
             item.stageNote = .note(.stageHintUnresolved,
                 "stage hint '\(hint)' matches no stage of '\(target.target.display)'; searching the whole file",
-                file: logPath, range: item.change.range)
+                file: logPath, range: change.range)
         }
-        let documented = item.change.lineRef?.span
+        let documented = change.lineRef?.span
         func inScope(_ i: Int) -> Bool { stage == nil || df.instructions[i].stageIndex == stage }
         func stageLabel(_ s: Int?) -> String {
             guard let s, s >= 0, s < df.stages.count else { return "before the first FROM" }
@@ -215,7 +317,7 @@ public enum CrossLinker {
             case .present:
                 if let i = pick(scoped) {
                     used.insert(i)
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.actualLines = inst.lines
                     v.normalisations = viaEllipsis ? [.ellipsis] : normalisations(claim, inst, target.source)
                     if viaEllipsis { v.actualInstruction = InstructionNormalizer.collapse(inst.original) }
@@ -232,7 +334,7 @@ public enum CrossLinker {
                     commentSpan = matchedComments(claim.leadingComments, above: inst.lines.first, in: target.source)
                 } else if let i = pick(candidates) {
                     used.insert(i)
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.status = .moved
                     v.actualLines = inst.lines
                     v.normalisations = viaEllipsis ? [.ellipsis] : normalisations(claim, inst, target.source)
@@ -240,7 +342,7 @@ public enum CrossLinker {
                 } else if let (i, similarity) = closest(claim, index: index, df: df, stage: stage,
                                                         near: documented?.first, inScope: inScope,
                                                         threshold: threshold) {
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.status = .changed
                     v.actualLines = inst.lines
                     v.actualInstruction = InstructionNormalizer.collapse(inst.original)
@@ -256,7 +358,7 @@ public enum CrossLinker {
                 }
             case .absent:
                 if let i = pick(scoped) {
-                    let inst = df.instructions[i]
+                    let inst = InstructionView(df: df, i: i)
                     v.status = .violated
                     v.actualLines = inst.lines
                     v.normalisations = normalisations(claim, inst, target.source)
@@ -314,6 +416,10 @@ public enum CrossLinker {
         return (inst.lines.first...max(inst.lines.first, inst.lines.last)).map { source.line($0) }
     }
 
+    static func normalisations(_ claim: Claim, _ view: InstructionView, _ source: SourceText) -> [Normalisation] {
+        normalisations(claim, view.df.instructions[view.i], source)
+    }
+
     static func normalisations(_ claim: Claim, _ inst: Instruction, _ source: SourceText) -> [Normalisation] {
         var needed: [Normalisation]
         if claim.isImageClaim {
@@ -321,8 +427,10 @@ public enum CrossLinker {
                 .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
             needed = written == claim.original ? [] : [.imageReference]
         } else {
-            needed = InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines,
-                                                                targetLines: physicalLines(of: inst, in: source))
+            let target = physicalLines(of: inst, in: source)
+            // Identical physical lines need no normalisation (the common case; skips ten key computations).
+            needed = target == claim.physicalLines ? []
+                : InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines, targetLines: target)
         }
         if claim.hadAnnotationMarker { needed.append(.annotationMarker) }
         return needed.sorted()
@@ -365,45 +473,58 @@ public enum CrossLinker {
     static func applySupersession(_ pending: inout [PendingChange]) {
         var absentByKey: [String: [ClaimSite]] = [:], absentByImage: [String: [ClaimSite]] = [:]
         var presentByKey: [String: [ClaimSite]] = [:], presentByImage: [String: [ClaimSite]] = [:]
-        for (c, item) in pending.enumerated() {
-            let site = ClaimSite(change: c, order: item.order, reference: item.reference)
-            for claim in item.claims {
-                switch claim.kind {
+        // Index-based throughout: no copy of a change or a claim per visit.
+        for c in pending.indices {
+            let site = ClaimSite(change: c, order: pending[c].order, reference: pending[c].reference)
+            for k in pending[c].claims.indices {
+                let isImageClaim = pending[c].claims[k].isImageClaim
+                switch pending[c].claims[k].kind {
                 case .absent:
-                    if !claim.isImageClaim { absentByKey[claim.key, default: []].append(site) }
-                    if let image = claim.image { absentByImage[image, default: []].append(site) }
+                    if !isImageClaim { absentByKey[pending[c].claims[k].key, default: []].append(site) }
+                    if let image = pending[c].claims[k].image { absentByImage[image, default: []].append(site) }
                 case .present:
-                    if !claim.isImageClaim { presentByKey[claim.key, default: []].append(site) }
-                    if let image = claim.image { presentByImage[image, default: []].append(site) }
+                    if !isImageClaim { presentByKey[pending[c].claims[k].key, default: []].append(site) }
+                    if let image = pending[c].claims[k].image { presentByImage[image, default: []].append(site) }
                 }
             }
         }
-        func laterSite(_ sites: [ClaimSite], than order: RecordOrder) -> ClaimSite? {
-            sites.filter { order.isEarlier(than: $0.order) }.min { a, b in
-                if b.order.isEarlier(than: a.order) { return false }
-                if a.order.isEarlier(than: b.order) { return true }
-                return a.order.position < b.order.position
+        /// The earliest site later than `order` (ties by position), over `first` then `second` in that order:
+        /// what `(first + second).filter { later }.min { … }` gives, without building the arrays.
+        func laterSite(_ first: [ClaimSite]?, _ second: [ClaimSite]?, than order: RecordOrder) -> ClaimSite? {
+            var best: ClaimSite? = nil
+            for list in [first, second] {
+                guard let list else { continue }
+                for s in list where order.isEarlier(than: s.order) {
+                    guard let b = best else { best = s; continue }
+                    let before: Bool
+                    if b.order.isEarlier(than: s.order) { before = false }
+                    else if s.order.isEarlier(than: b.order) { before = true }
+                    else { before = s.order.position < b.order.position }
+                    if before { best = s }
+                }
             }
+            return best
         }
         for c in pending.indices {
             let order = pending[c].order
             for k in pending[c].verdicts.indices {
-                let claim = pending[c].claims[k]
+                let kind = pending[c].claims[k].kind
+                let isImageClaim = pending[c].claims[k].isImageClaim
                 let status = pending[c].verdicts[k].status
                 var site: ClaimSite? = nil
-                if claim.kind == .present, status == .missing || status == .changed {
-                    var sites = claim.isImageClaim ? [] : (absentByKey[claim.key] ?? [])
-                    if let image = claim.image { sites += absentByImage[image] ?? [] }
-                    site = laterSite(sites, than: order)
+                if kind == .present, status == .missing || status == .changed {
+                    let image = pending[c].claims[k].image
+                    site = laterSite(isImageClaim ? nil : absentByKey[pending[c].claims[k].key],
+                                     image.flatMap { absentByImage[$0] }, than: order)
                     if let s = site {
                         pending[c].verdicts[k].detail = "removed by record \(s.reference.display)"
                             + (status == .changed ? "; " + (pending[c].verdicts[k].detail ?? "") : "")
                     }
-                } else if claim.kind == .absent, status == .violated {
-                    var sites = claim.isImageClaim ? [] : (presentByKey[claim.key] ?? [])
+                } else if kind == .absent, status == .violated {
                     // A later record's FROM of that image brings it back on purpose.
-                    if claim.isImageClaim, let image = claim.image { sites += presentByImage[image] ?? [] }
-                    site = laterSite(sites, than: order)
+                    let image = isImageClaim ? pending[c].claims[k].image : nil
+                    site = laterSite(isImageClaim ? nil : presentByKey[pending[c].claims[k].key],
+                                     image.flatMap { presentByImage[$0] }, than: order)
                     if let s = site {
                         pending[c].verdicts[k].detail = "brought back by record \(s.reference.display)"
                     }
@@ -435,14 +556,15 @@ public enum CrossLinker {
             }
         } else if !claims.isEmpty {
             status = claims.map(\.status).max { $0.severity < $1.severity } ?? .holds
-            supersededBy = claims.first { $0.status == .superseded }?.supersededBy
+            supersededBy = claims.firstIndex { $0.status == .superseded }.flatMap { claims[$0].supersededBy }
             let present = claims.indices.filter { claims[$0].kind == .present }
             let spans = present.compactMap { i -> LineSpan? in
-                [.holds, .moved, .changed].contains(claims[i].status) ? claims[i].actualLines : nil
+                let s = claims[i].status
+                return s == .holds || s == .moved || s == .changed ? claims[i].actualLines : nil
             }
             actual = unionOf(spans)
             if let lineRef = change.lineRef, status == .moved, !present.isEmpty,
-               present.allSatisfy({ [.holds, .moved].contains(claims[$0].status) }), let span = actual {
+               present.allSatisfy({ claims[$0].status == .holds || claims[$0].status == .moved }), let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
                 } else {

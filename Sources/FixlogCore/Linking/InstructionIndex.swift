@@ -65,7 +65,10 @@ public struct InstructionIndex: Sendable {
                         allowed: (Int) -> Bool = { _ in true }) -> (index: Int, similarity: Double)? {
         let claimWords = InstructionNormalizer.similarityWords(ofKey: key)
         guard let table = postings[keyword], !claimWords.isEmpty else { return nil }
-        let unique = Array(Set(claimWords))
+        // Distinct words in claim order (a Set's order changes from run to run, and the rarest list is picked
+        // by the first minimum).
+        var seen = Set<String>()
+        let unique = claimWords.filter { seen.insert($0).inserted }
         var lists: [ArraySlice<Int>] = unique.compactMap { table[$0].map { $0[...] } }
         guard !lists.isEmpty else { return nil }
         let rare = lists.filter { $0.count <= Self.commonWordLimit }
@@ -76,8 +79,19 @@ public struct InstructionIndex: Sendable {
         } else {
             lists = rare
         }
-        var shared: [Int: Int] = [:]
-        for list in lists { for i in list where allowed(i) { shared[i, default: 0] += 1 } }
+        // How many claim words each candidate shares: every list holds an instruction at most once, so after
+        // sorting the gathered indices, the length of each run of equal indices is its count.
+        var gathered: [Int] = []
+        for list in lists { for i in list where allowed(i) { gathered.append(i) } }
+        gathered.sort()
+        var shared: [(key: Int, value: Int)] = []
+        var start = 0
+        while start < gathered.count {
+            var end = start + 1
+            while end < gathered.count, gathered[end] == gathered[start] { end += 1 }
+            shared.append((gathered[start], end - start))
+            start = end
+        }
         // The best-sharing candidates (more shared words first, then file order), without sorting them all.
         var ranked: [(key: Int, value: Int)] = []
         ranked.reserveCapacity(Self.candidatesScored + 1)
@@ -116,7 +130,8 @@ public struct InstructionIndex: Sendable {
     public func containing(_ words: [String], keyword: String, near: Int? = nil) -> [Int] {
         guard let table = postings[keyword] else { return [] }
         var lists: [[Int]] = []
-        for w in Set(words) {
+        var seen = Set<String>()
+        for w in words where seen.insert(w).inserted {
             guard let list = table[w] else { return [] }  // a word found nowhere: no instruction has them all
             lists.append(list)
         }

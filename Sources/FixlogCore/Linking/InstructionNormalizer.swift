@@ -67,7 +67,7 @@ public enum InstructionNormalizer {
         if disabling != .imageReference {
             for i in flags.indices where flags[i].text.lowercased().hasPrefix("--from=") {
                 let value = String(flags[i].text.dropFirst("--from=".count))
-                if value.contains("/") || value.contains(":") {
+                if value.utf8.contains(UInt8(ascii: "/")) || value.utf8.contains(UInt8(ascii: ":")) {
                     flags[i].text = "--from=" + ImageReference.normalise(value)
                 }
             }
@@ -101,7 +101,7 @@ public enum InstructionNormalizer {
 
     /// The keyword of a joined logical line, lower-cased.
     public static func keyword(of original: String) -> String {
-        tokenize(original).first?.text.lowercased() ?? ""
+        tokenize(original, limit: 1).first?.text.lowercased() ?? ""
     }
 
     /// The normalised image of a `FROM` key (`from python:3.11 as builder` → `python:3.11`), else nil.
@@ -112,9 +112,11 @@ public enum InstructionNormalizer {
 
     /// `python:3.11-slim` → `python`, `3.11-slim`: an image's repository and tag (or digest) as separate words.
     public static func imageWords(_ image: String) -> [String] {
-        guard let cut = image.firstIndex(where: { $0 == "@" }) ?? image.lastIndex(of: ":"),
-              !image[image.index(after: cut)...].contains("/") else { return [image] }
-        return [String(image[..<cut]), String(image[image.index(after: cut)...])]
+        // Byte positions: `@`, `:` and `/` are ASCII, so they are the same characters in the text.
+        let utf8 = image.utf8
+        guard let cut = utf8.firstIndex(of: UInt8(ascii: "@")) ?? utf8.lastIndex(of: UInt8(ascii: ":")),
+              !utf8[utf8.index(after: cut)...].contains(UInt8(ascii: "/")) else { return [image] }
+        return [String(image[..<cut]), String(image[utf8.index(after: cut)...])]
     }
 
     /// Words for similarity: ``words(ofKey:)``, with a `FROM` image split into repository and tag, so
@@ -127,6 +129,29 @@ public enum InstructionNormalizer {
 
     /// The words of the arguments after normalisation (used for word diffs).
     public static func words(ofKey key: String) -> [String] {
+        // ASCII without CR (every key in practice): each character is one byte, so splitting the bytes is
+        // splitting the characters.
+        if let fast = key.utf8.withContiguousStorageIfAvailable({ bytes -> [String]? in
+            var words: [String] = []
+            var start = 0
+            var first = true
+            for i in 0...bytes.count {
+                if i < bytes.count {
+                    let b = bytes[i]
+                    if b >= 0x80 || b == 13 { return nil }
+                    if b != 32 && b != 10 { continue }
+                }
+                if i > start {
+                    if first { first = false } else {
+                        words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    }
+                }
+                start = i + 1
+            }
+            return words
+        }), let words = fast {
+            return words
+        }
         let parts = key.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
         return Array(parts.dropFirst())
     }
@@ -172,14 +197,14 @@ public enum InstructionNormalizer {
 
     /// Split on unquoted white space, keeping quotes and the white space before each word.
     /// Works on UTF-8 bytes: every delimiter is ASCII, so multi-byte characters pass through whole.
-    static func tokenize(_ s: String) -> [Token] {
+    static func tokenize(_ s: String, limit: Int = .max) -> [Token] {
         var tokens: [Token] = []
         let bytes = Array(s.utf8)
         var leadingStart = 0
         var i = 0
         let n = bytes.count
         func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
-        while i < n {
+        while i < n, tokens.count < limit {
             while i < n, isSpace(bytes[i]) { i += 1 }
             guard i < n else { break }
             let start = i
@@ -227,6 +252,24 @@ public enum InstructionNormalizer {
 
     /// Collapse runs of white space (spaces, tabs, newlines) to one space and trim.
     static func collapse(_ s: String) -> String {
-        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        // ASCII without CR (the usual case): characters are bytes, so collapse the bytes.
+        if let fast = s.utf8.withContiguousStorageIfAvailable({ bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var space = false
+            for b in bytes {
+                if b >= 0x80 || b == 13 { return nil }
+                if b == 32 || b == 9 || b == 10 {
+                    space = !out.isEmpty
+                    continue
+                }
+                if space { out.append(32); space = false }
+                out.append(b)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }), let collapsed = fast {
+            return collapsed
+        }
+        return s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
 }

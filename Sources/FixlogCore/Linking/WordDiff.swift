@@ -24,11 +24,14 @@ public struct WordDiff: Sendable, Hashable, Codable {
                 .filter { !$0.text.isEmpty }
             return
         }
-        var table = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
+        // One flat table (row i, column j at i * width + j) rather than an array per row.
+        let width = m + 1
+        var table = [Int](repeating: 0, count: (n + 1) * width)
         if n > 0 && m > 0 {
             for i in stride(from: n - 1, through: 0, by: -1) {
                 for j in stride(from: m - 1, through: 0, by: -1) {
-                    table[i][j] = old[i] == new[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+                    table[i * width + j] = old[i] == new[j] ? table[(i + 1) * width + j + 1] + 1
+                        : max(table[(i + 1) * width + j], table[i * width + j + 1])
                 }
             }
         }
@@ -37,7 +40,7 @@ public struct WordDiff: Sendable, Hashable, Codable {
         while i < n || j < m {
             if i < n, j < m, old[i] == new[j] {
                 raw.append((.equal, old[i])); i += 1; j += 1
-            } else if j < m, i == n || table[i][j + 1] >= table[i + 1][j] {
+            } else if j < m, i == n || table[i * width + j + 1] >= table[(i + 1) * width + j] {
                 raw.append((.added, new[j])); j += 1
             } else {
                 raw.append((.removed, old[i])); i += 1
@@ -82,6 +85,22 @@ public struct WordDiff: Sendable, Hashable, Codable {
     /// Dice coefficient of two word multisets: 2·|common| / (|a| + |b|), in 0...1.
     public static func similarity(_ a: [String], _ b: [String]) -> Double {
         if a.isEmpty && b.isEmpty { return 1 }
+        if a.count <= 32 && b.count <= 32 {
+            // Small word lists (every real instruction): pair words off directly, without hashing.
+            let common = withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count) { taken -> Int in
+                taken.initialize(repeating: false)
+                var common = 0
+                for w in b {
+                    for k in a.indices where !taken[k] && a[k] == w {
+                        taken[k] = true
+                        common += 1
+                        break
+                    }
+                }
+                return common
+            }
+            return 2 * Double(common) / Double(a.count + b.count)
+        }
         var counts: [String: Int] = [:]
         for w in a { counts[w, default: 0] += 1 }
         var common = 0

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import FixlogCore
+
+/// The parser's fast paths (issue 7) against the slower reference they replace: each must give the same result
+/// on every input, so random inputs are compared with the reference implementation kept beside them.
+@Suite("Dockerfile parser fast paths")
+struct DockerfileFastPathTests {
+    /// Valid UTF-8 pieces: quotes, both escape characters, ASCII and Unicode white space, multi-byte letters.
+    static let validPieces = ["a", "b", "z", "0", "=", "-", "--", " ", "  ", "\t", "\u{0B}", "\u{0C}", "\r", "\"", "'",
+                              "\\", "`", "$", "{", "}", "é", "\u{2003}", "\u{00A0}", "\u{85}", "ß", "日", "😀", "<", "<<"]
+    /// Bytes that make invalid UTF-8 among valid ones.
+    static let rawBytes: [UInt8] = [0x20, 0x09, 0x22, 0x27, 0x5C, 0x60, 0x61, 0x3D, 0x80, 0xBF, 0xC2, 0xC3, 0xE2, 0xED,
+                                    0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x85, 0x00]
+
+    static func validText(_ g: inout SeededRandom) -> [UInt8] {
+        var s = ""
+        for _ in 0..<Int.random(in: 0...24, using: &g) { s += validPieces.randomElement(using: &g)! }
+        return Array(s.utf8)
+    }
+
+    static func anyBytes(_ g: inout SeededRandom) -> [UInt8] {
+        var out: [UInt8] = []
+        for _ in 0..<Int.random(in: 0...24, using: &g) {
+            if Bool.random(using: &g) { out += Array(validPieces.randomElement(using: &g)!.utf8) }
+            else { out.append(rawBytes.randomElement(using: &g)!) }
+        }
+        return out
+    }
+
+    @Test("word slices equal the decoding word splitter on valid UTF-8", arguments: [UInt8(ascii: "\\"), UInt8(ascii: "`")])
+    func wordSlices(escape: UInt8) {
+        var g = SeededRandom(seed: UInt64(escape))
+        let builder = InstructionBuilder(escape: escape)
+        for _ in 0..<3000 {
+            let text = Self.validText(&g)
+            let slices = builder.parseWordSlices(text[...]).map { Array($0) }
+            #expect(slices == builder.parseWordsDecoding(text[...]), "\(String(decoding: text, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    @Test("GoText.string decodes one U+FFFD per invalid byte, fast path or not")
+    func goString() {
+        var g = SeededRandom(seed: 7)
+        for _ in 0..<3000 {
+            let bytes = Self.anyBytes(&g)
+            var reference = String.UnicodeScalarView()
+            var i = 0
+            while i < bytes.count {
+                let (r, w) = GoText.decodeRune(bytes, i)
+                reference.append(Unicode.Scalar(r) ?? "\u{FFFD}")
+                i += w
+            }
+            #expect(GoText.string(bytes) == String(reference))
+            #expect(GoText.string(bytes[...]) == String(reference))
+        }
+    }
+
+    @Test("word-at-a-time UTF-8 validation finds the first invalid byte")
+    func firstInvalid() {
+        var g = SeededRandom(seed: 11)
+        for _ in 0..<3000 {
+            var bytes = Self.anyBytes(&g)
+            // Long ASCII runs exercise the eight-byte steps.
+            if Bool.random(using: &g) { bytes = Array(repeating: UInt8(ascii: "x"), count: Int.random(in: 0...20, using: &g)) + bytes }
+            var reference: Int? = nil
+            var i = 0
+            while i < bytes.count {
+                let (r, w) = GoText.decodeRune(bytes, i)
+                if r == GoText.replacement && w == 1 { reference = i; break }
+                i += w
+            }
+            #expect(SourceText.firstInvalidUTF8Offset(bytes) == reference)
+            #expect(bytes.withUnsafeBufferPointer { GoText.isValidUTF8($0) } == (reference == nil))
+        }
+    }
+
+    @Test("a line without `<<` has no heredoc marker")
+    func heredocPrefilter() throws {
+        var g = SeededRandom(seed: 13)
+        for _ in 0..<3000 {
+            let line = Self.anyBytes(&g)
+            guard !LineParser.containsDoubleLess(line[...]) else { continue }
+            let markers = try? HeredocScanner.markers(inLine: line[...])
+            #expect(markers?.isEmpty ?? true)
+        }
+    }
+
+    @Test("SourceText.load reads files exactly and reports what it cannot read")
+    func load() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fixlog-load-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for size in [0, 1, 4095, 4096, 4097, 100_000] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 % 251 == 0 ? 10 : 97 + $0 % 26) }
+            let path = dir.appendingPathComponent("f\(size)").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let (text, diagnostics) = SourceText.load(path: path, displayPath: "shown")
+            #expect(text?.bytes == bytes)
+            #expect(text?.path == "shown")
+            #expect(diagnostics.isEmpty)
+        }
+        let missing = SourceText.load(path: dir.appendingPathComponent("nope").path, displayPath: "nope")
+        #expect(missing.text == nil)
+        #expect(missing.diagnostics.map(\.id) == [.fileNotFound])
+        #expect(missing.diagnostics.first?.message == "no such file 'nope'")
+        let notDir = SourceText.load(path: dir.appendingPathComponent("f1/x").path)
+        #expect(notDir.diagnostics.map(\.id) == [.fileNotFound])
+        let directory = SourceText.load(path: dir.path, displayPath: "d")
+        #expect(directory.text == nil)
+        #expect(directory.diagnostics.first?.message == "'d' is a directory, not a file")
+        let large = SourceText.load(path: dir.appendingPathComponent("f4097").path, displayPath: "big", maximumSize: 4096)
+        #expect(large.text == nil)
+        #expect(large.diagnostics.map(\.id) == [.fileTooLarge])
+        let bad = dir.appendingPathComponent("bad").path
+        try Data([0x61, 0xFF, 0x00, 0x0A]).write(to: URL(fileURLWithPath: bad))
+        let badLoad = SourceText.load(path: bad)
+        #expect(badLoad.text?.bytes == [0x61, 0xFF, 0x00, 0x0A])
+        #expect(badLoad.diagnostics.map(\.id) == [.invalidUTF8, .nulByte])
+    }
+}
