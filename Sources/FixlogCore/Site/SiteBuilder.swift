@@ -9,43 +9,69 @@ import Mustache
 /// destination and swaps it in, so a failed build leaves the previous site untouched.
 public enum SiteBuilder {
     /// Renders every file of the site: relative path → bytes.
+    ///
+    /// The list of pages is fixed first; every page is then rendered on any core into its own slot and the
+    /// slots are read in order, so the bytes never depend on scheduling, and the first failure reported is
+    /// the first in page order.
     public static func render(_ input: SiteInput, templates: SiteTemplates) throws(SiteBuildError) -> [String: [UInt8]] {
-        var files: [String: [UInt8]] = [:]
         let model = SiteModel.build(input)
-        let context = RenderContext(input: input, model: model, templates: templates)
-
-        files["index.html"] = try context.page(.index, step: .renderIndex, path: "index.html", root: "",
-                                               title: "Records", nav: .index, body: context.indexVM())
-        // Record pages are independent: render them on every core, collect them by position (same bytes
-        // whatever the scheduling), and report the first failure in record order.
-        let pages = LockedPages()
+        let base = RenderContext(input: input, model: model, templates: templates, rows: [])
+        // The index and the timeline list the same rows (each summary rendered by cmark once).
+        let rows = Slots<RecordRowVM>(count: model.records.count)
         DispatchQueue.concurrentPerform(iterations: model.records.count) { i in
-            let record = context.model.records[i]
-            let result = Result { () throws(SiteBuildError) -> [UInt8] in
-                try context.page(.record, step: .renderRecords, path: record.path, root: "../",
-                                 title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
-                                 body: context.recordVM(record))
+            rows.set(i, base.row(base.model.records[i], root: ""))
+        }
+        let context = RenderContext(input: input, model: model, templates: templates, rows: rows.values.compactMap { $0 })
+
+        enum Job { case index, timeline, search, record(Int), dockerfile(Int) }
+        // Large single pages first, so that they overlap with the record pages.
+        let jobs: [Job] = [.index, .timeline, .search] + model.dockerfiles.indices.map(Job.dockerfile)
+            + model.records.indices.map(Job.record)
+        let pages = Slots<Result<[(String, [UInt8])], SiteBuildError>>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            let result = Result { () throws(SiteBuildError) -> [(String, [UInt8])] in
+                switch jobs[k] {
+                case .index:
+                    return [("index.html", try context.page(.index, step: .renderIndex, path: "index.html", root: "",
+                                                            title: "Records", nav: .index, body: context.indexVM()))]
+                case .timeline:
+                    return [("timeline.html", try context.page(.timeline, step: .renderTimeline, path: "timeline.html", root: "",
+                                                               title: "Timeline", nav: .timeline, body: context.timelineVM()))]
+                case .search:
+                    let (json, script) = try context.searchIndex()
+                    return [("search-index.json", json), ("assets/search-index.js", script)]
+                case .dockerfile(let d):
+                    let dockerfile = context.model.dockerfiles[d]
+                    guard let path = context.model.dockerfilePages[dockerfile.path] else { return [] }
+                    return [(path, try context.page(.dockerfile, step: .renderDockerfiles, path: path, root: "../",
+                                                    title: dockerfile.path, nav: nil, body: context.dockerfileVM(dockerfile)))]
+                case .record(let i):
+                    let record = context.model.records[i]
+                    return [(record.path, try context.page(.record, step: .renderRecords, path: record.path, root: "../",
+                                                           title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
+                                                           body: context.recordVM(record)))]
+                }
             }
-            pages.set(i, result)
+            pages.set(k, result)
         }
-        let rendered = pages.all
-        for (i, record) in model.records.enumerated() {
-            switch rendered[i] {
-            case .success(let bytes)?: files[record.path] = bytes
-            case .failure(let error)?: throw error
-            case nil: throw SiteBuildError(step: .renderRecords, path: record.path, message: "page was not rendered")
+        // Failures in build-step order (index, records, Dockerfiles, timeline, search index), then page order.
+        let results = pages.values
+        let stepOrder: [SiteBuildStep] = [.renderIndex, .renderRecords, .renderDockerfiles, .renderTimeline, .writeSearchIndex]
+        var firstError: (rank: Int, position: Int, error: SiteBuildError)?
+        var files: [String: [UInt8]] = [:]
+        files.reserveCapacity(jobs.count + SiteAsset.allCases.count + 1)
+        for (k, result) in results.enumerated() {
+            switch result {
+            case .success(let produced)?:
+                for (path, bytes) in produced { files[path] = bytes }
+            case .failure(let error)?:
+                let rank = stepOrder.firstIndex(of: error.step) ?? stepOrder.count
+                if firstError.map({ (rank, k) < ($0.rank, $0.position) }) ?? true { firstError = (rank, k, error) }
+            case nil:
+                throw SiteBuildError(step: .renderRecords, path: "page \(k)", message: "page was not rendered")
             }
         }
-        for dockerfile in model.dockerfiles {
-            guard let path = model.dockerfilePages[dockerfile.path] else { continue }
-            files[path] = try context.page(.dockerfile, step: .renderDockerfiles, path: path, root: "../",
-                                           title: dockerfile.path, nav: nil, body: context.dockerfileVM(dockerfile))
-        }
-        files["timeline.html"] = try context.page(.timeline, step: .renderTimeline, path: "timeline.html", root: "",
-                                                  title: "Timeline", nav: .timeline, body: context.timelineVM())
-        let (json, script) = try context.searchIndex()
-        files["search-index.json"] = json
-        files["assets/search-index.js"] = script
+        if let firstError { throw firstError.error }
         for asset in SiteAsset.allCases {
             guard let bytes = templates.assets[asset.rawValue] else {
                 throw SiteBuildError(step: .copyAssets, path: "assets/" + asset.rawValue, message: "asset not loaded",
@@ -122,17 +148,18 @@ public enum SiteBuilder {
     }
 }
 
-/// Rendered record pages collected from concurrent workers (NSLock keeps macOS 13 as the deployment target).
-private final class LockedPages: @unchecked Sendable {
+/// Values produced by concurrent workers, one slot per index (NSLock keeps macOS 13 as the deployment target).
+final class Slots<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var pages: [Int: Result<[UInt8], SiteBuildError>] = [:]
-    func set(_ index: Int, _ result: Result<[UInt8], SiteBuildError>) {
+    private var slots: [Value?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Value) {
         lock.lock(); defer { lock.unlock() }
-        pages[index] = result
+        slots[index] = value
     }
-    var all: [Int: Result<[UInt8], SiteBuildError>] {
+    var values: [Value?] {
         lock.lock(); defer { lock.unlock() }
-        return pages
+        return slots
     }
 }
 
@@ -152,14 +179,39 @@ struct RenderContext: Sendable {
     var input: SiteInput
     var model: SiteModel
     var templates: SiteTemplates
+    /// Index rows of the records, by position (shared by the index and the timeline).
+    var rows: [RecordRowVM]
+    /// `<link rel="canonical">` prefix (checked once, not per page).
+    let canonicalBase: String?
+
+    init(input: SiteInput, model: SiteModel, templates: SiteTemplates, rows: [RecordRowVM]) {
+        self.input = input
+        self.model = model
+        self.templates = templates
+        self.rows = rows
+        self.canonicalBase = input.options.baseURL.flatMap(SiteHTML.normalisedBaseURL)
+    }
 
     func page(_ template: SiteTemplate, step: SiteBuildStep, path: String, root: String, title: String, nav: Nav?,
-              body: Any) throws(SiteBuildError) -> [UInt8] {
+              body: any SiteRenderable) throws(SiteBuildError) -> [UInt8] {
+        let canonical = canonicalBase.map { $0 + path }
+        if let compiled = templates.compiled {
+            guard let content = compiled.render(body, template: template.rawValue) else {
+                throw SiteBuildError(step: step, path: path, message: "template '\(template.rawValue)' is not loaded",
+                                     id: .siteTemplateMissing)
+            }
+            let layout = LayoutVM(pageTitle: title, siteTitle: model.siteTitle, root: root, canonical: canonical,
+                                  content: String(decoding: content, as: UTF8.self), logName: input.logName,
+                                  navIndex: nav == .index, navTimeline: nav == .timeline)
+            guard let html = compiled.render(layout, template: SiteTemplate.layout.rawValue) else {
+                throw SiteBuildError(step: step, path: path, message: "template 'layout' is not loaded", id: .siteTemplateMissing)
+            }
+            return html
+        }
         guard let content = templates.library.render(body, withTemplate: template.rawValue) else {
             throw SiteBuildError(step: step, path: path, message: "template '\(template.rawValue)' is not loaded",
                                  id: .siteTemplateMissing)
         }
-        let canonical = input.options.baseURL.flatMap(SiteHTML.normalisedBaseURL).map { $0 + path }
         let layout = LayoutVM(pageTitle: title, siteTitle: model.siteTitle, root: root, canonical: canonical,
                               content: content, logName: input.logName, navIndex: nav == .index, navTimeline: nav == .timeline)
         guard let html = templates.library.render(layout, withTemplate: SiteTemplate.layout.rawValue) else {
@@ -176,8 +228,13 @@ struct RenderContext: Sendable {
                            rowDate: incident.date, rowSummary: incident.summary.map(inlineHTML), rowCheck: record.check, rowVerify: record.verify)
     }
 
+    /// The index row of the record at `position` (precomputed when available).
+    func rowVM(_ position: Int) -> RecordRowVM {
+        rows.indices.contains(position) ? rows[position] : row(model.records[position], root: "")
+    }
+
     func indexVM() -> IndexVM {
-        let rows = model.newestFirst.map { row(model.records[$0], root: "") }
+        let rows = model.newestFirst.map { rowVM($0) }
         let changes = input.report.results
         var changeTotals: [TotalVM] = []
         for status in CheckStatus.allCases {
@@ -397,7 +454,7 @@ struct RenderContext: Sendable {
                 groups.append(TimelineGroupVM(groupLabel: monthName(label), groupAnchor: anchor, entries: []))
                 groups[groups.count - 1].groupLabel = label
             }
-            groups[groups.count - 1].entries.append(row(record, root: ""))
+            groups[groups.count - 1].entries.append(rowVM(position))
         }
         for i in groups.indices { groups[i].groupLabel = monthName(groups[i].groupLabel) }
         return TimelineVM(groups: groups, hasGroups: !groups.isEmpty)
