@@ -123,3 +123,12 @@ public struct SiteTemplates: Sendable {
         return templates
     }
 }
+
+extension SiteTemplates {
+    /// The template set without the compiled renderer: every page through swift-mustache (tests compare both).
+    var reference: SiteTemplates {
+        var copy = self
+        copy.compiled = nil
+        return copy
+    }
+}
