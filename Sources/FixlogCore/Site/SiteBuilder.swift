@@ -137,17 +137,14 @@ public enum SiteBuilder {
                     throw SiteBuildError(step: .install, path: full, message: "cannot create directory: \(String(cString: strerror(errno)))")
                 }
             }
-            // Plain writes (no per-file fsync): the directory only becomes visible by the rename below. The files
-            // are written from every core; the first failure in path order is reported.
+            // Plain writes (no per-file fsync): the directory only becomes visible by the rename below. One
+            // thread: inode allocation serialises on the file system's group lock anyway.
             let base = temporary.path + "/"
-            let failures = Slots<String>(count: paths.count)
-            let contents = all
-            DispatchQueue.concurrentPerform(iterations: paths.count) { k in
-                let full = base + paths[k]
-                if let bytes = contents[paths[k]], let problem = writeFile(full, bytes) { failures.set(k, "\(full): \(problem)") }
-            }
-            if let failure = failures.values.lazy.compactMap({ $0 }).first {
-                throw SiteBuildError(step: .install, path: failure, message: "cannot write file")
+            for path in paths {
+                guard let bytes = all[path] else { continue }
+                if let problem = writeFile(base + path, bytes) {
+                    throw SiteBuildError(step: .install, path: base + path, message: "cannot write file: \(problem)")
+                }
             }
             if exists { try fm.moveItem(at: dest, to: old) }
             do { try fm.moveItem(at: temporary, to: dest) } catch {
