@@ -263,10 +263,13 @@ struct RenderContext: Sendable {
 
     func indexVM() -> IndexVM {
         let rows = model.newestFirst.map { rowVM($0) }
-        let changes = input.report.results
+        // One counting pass, reading only the status (no copies of the results).
+        var statusCounts: [CheckStatus: Int] = [:]
+        let results = input.report.results
+        for i in results.indices { statusCounts[results[i].status, default: 0] += 1 }
         var changeTotals: [TotalVM] = []
         for status in CheckStatus.allCases {
-            let n = changes.filter { $0.status == status }.count
+            let n = statusCounts[status] ?? 0
             if n > 0 { changeTotals.append(TotalVM(totalLabel: SiteModel.label(status), totalCount: n, totalStatus: status.rawValue)) }
         }
         var stepTotals: [TotalVM] = []
@@ -335,9 +338,9 @@ struct RenderContext: Sendable {
 
     func recordLink(_ position: Int, root: String) -> LinkVM? {
         guard model.records.indices.contains(position) else { return nil }
-        let r = model.records[position]
-        return LinkVM(linkHref: root + r.path, linkLabel: "\(r.numberLabel) \(r.incident.title)",
-                      linkTitle: r.incident.date ?? r.incident.title)
+        let incident = model.records[position].incident
+        return LinkVM(linkHref: root + model.records[position].path, linkLabel: "\(model.records[position].numberLabel) \(incident.title)",
+                      linkTitle: incident.date ?? incident.title)
     }
 
     func recordVM(_ record: SiteModel.Record) -> RecordPageVM {
@@ -458,10 +461,11 @@ struct RenderContext: Sendable {
             let entry = documented[n]
             let refs = (entry?.records ?? []).sorted().compactMap { position -> LinkVM? in
                 guard model.records.indices.contains(position) else { return nil }
-                let r = model.records[position]
                 documentedBy.insert(position)
-                return LinkVM(linkHref: "../\(r.path)", linkLabel: r.numberLabel == "—" ? "record" : r.numberLabel,
-                              linkTitle: r.incident.title)
+                // Field by field: copying the whole record per reference was most of this page's time.
+                let label = model.records[position].numberLabel
+                return LinkVM(linkHref: "../" + model.records[position].path, linkLabel: label == "—" ? "record" : label,
+                              linkTitle: model.records[position].incident.title)
             }
             vms.append(CodeLineVM(lineNumber: n, lineAnchor: "L\(n)", lineHref: "#L\(n)", lineText: text,
                                   lineMarked: entry != nil, lineStatus: entry?.status.rawValue ?? "", lineRefs: refs))
