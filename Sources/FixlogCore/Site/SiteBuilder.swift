@@ -14,6 +14,15 @@ public enum SiteBuilder {
     /// slots are read in order, so the bytes never depend on scheduling, and the first failure reported is
     /// the first in page order.
     public static func render(_ input: SiteInput, templates: SiteTemplates) throws(SiteBuildError) -> [String: [UInt8]] {
+        let files = LockedFiles()
+        try renderPages(input, templates: templates) { path, bytes in files.set(path, bytes) }
+        return files.all
+    }
+
+    /// Renders every file of the site and hands each to `emit` as soon as it is rendered (from any thread,
+    /// in no particular order); throws the first failure in build-step order after every page was tried.
+    static func renderPages(_ input: SiteInput, templates: SiteTemplates,
+                            emit: @escaping @Sendable (String, [UInt8]) -> Void) throws(SiteBuildError) {
         let model = SiteModel.build(input)
         let base = RenderContext(input: input, model: model, templates: templates, rows: [])
         // The index and the timeline list the same rows (each summary rendered by cmark once).
@@ -52,18 +61,22 @@ public enum SiteBuilder {
                                                            body: context.recordVM(record)))]
                 }
             }
-            pages.set(k, result)
+            switch result {
+            case .success(let produced):
+                for (path, bytes) in produced { emit(path, bytes) }
+                pages.set(k, .success([]))
+            case .failure:
+                pages.set(k, result)
+            }
         }
         // Failures in build-step order (index, records, Dockerfiles, timeline, search index), then page order.
         let results = pages.values
         let stepOrder: [SiteBuildStep] = [.renderIndex, .renderRecords, .renderDockerfiles, .renderTimeline, .writeSearchIndex]
         var firstError: (rank: Int, position: Int, error: SiteBuildError)?
-        var files: [String: [UInt8]] = [:]
-        files.reserveCapacity(jobs.count + SiteAsset.allCases.count + 1)
         for (k, result) in results.enumerated() {
             switch result {
-            case .success(let produced)?:
-                for (path, bytes) in produced { files[path] = bytes }
+            case .success?:
+                break
             case .failure(let error)?:
                 let rank = stepOrder.firstIndex(of: error.step) ?? stepOrder.count
                 if firstError.map({ (rank, k) < ($0.rank, $0.position) }) ?? true { firstError = (rank, k, error) }
@@ -77,15 +90,16 @@ public enum SiteBuilder {
                 throw SiteBuildError(step: .copyAssets, path: "assets/" + asset.rawValue, message: "asset not loaded",
                                      id: .siteTemplateMissing)
             }
-            files["assets/" + asset.rawValue] = bytes
+            emit("assets/" + asset.rawValue, bytes)
         }
-        return files
     }
 
-    /// Renders the site and installs it at `destination` (see ``install(_:at:)``).
+    /// Renders the site and installs it at `destination` (see ``install(_:at:)``). Pages are written into the
+    /// temporary directory while the others are still being rendered.
     public static func build(_ input: SiteInput, templates: SiteTemplates, destination: String) throws(SiteBuildError) {
-        let files = try render(input, templates: templates)
-        try install(files, at: destination)
+        try install(at: destination) { emit throws(SiteBuildError) in
+            try renderPages(input, templates: templates, emit: emit)
+        }
     }
 
     /// Name of the marker file that identifies a directory as a fixlog site (so it may be replaced).
@@ -95,6 +109,16 @@ public enum SiteBuilder {
     /// An existing destination is replaced only when it is empty or a previous fixlog site (it has the
     /// ``marker`` file); on any failure the temporary directory is removed and the destination is untouched.
     public static func install(_ files: [String: [UInt8]], at destination: String) throws(SiteBuildError) {
+        try install(at: destination) { emit in
+            for path in files.keys.sorted() { if let bytes = files[path] { emit(path, bytes) } }
+        }
+    }
+
+    /// ``install(_:at:)`` for files produced by `produce`, which hands each to its argument (from any thread).
+    /// They are written one after another on a writer queue while `produce` runs; the directory is swapped
+    /// in only when `produce` returned and every file was written.
+    static func install(at destination: String,
+                        produce: (@escaping @Sendable (String, [UInt8]) -> Void) throws(SiteBuildError) -> Void) throws(SiteBuildError) {
         let fm = FileManager.default
         let dest = URL(fileURLWithPath: destination).standardizedFileURL
         let parent = dest.deletingLastPathComponent()
@@ -119,33 +143,18 @@ public enum SiteBuilder {
         let old = parent.appendingPathComponent(".\(name).old-\(token)")
         do {
             try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-            var all = files
-            all[marker] = Array("This directory is generated by `fixlog site`; it is replaced on every build.\n".utf8)
-            let paths = all.keys.sorted()
-            var directories = Set<String>()
-            for path in paths {
-                guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
-                    throw SiteBuildError(step: .install, path: path, message: "refusing to write outside the site")
-                }
-                var parts = path.split(separator: "/").dropLast()
-                while !parts.isEmpty { directories.insert(parts.joined(separator: "/")); parts = parts.dropLast() }
+            let writer = SiteWriter(root: temporary.path)
+            let queue = DispatchQueue(label: "fixlog.site.writer")
+            var produced: SiteBuildError?
+            do {
+                try produce { path, bytes in queue.async { writer.write(path, bytes) } }
+            } catch {
+                produced = error
             }
-            // Parents before children (a parent's path is a prefix of its children's, so it sorts first).
-            for directory in directories.sorted() {
-                let full = temporary.path + "/" + directory
-                guard mkdir(full, 0o777) == 0 || errno == EEXIST else {
-                    throw SiteBuildError(step: .install, path: full, message: "cannot create directory: \(String(cString: strerror(errno)))")
-                }
-            }
-            // Plain writes (no per-file fsync): the directory only becomes visible by the rename below. One
-            // thread: inode allocation serialises on the file system's group lock anyway.
-            let base = temporary.path + "/"
-            for path in paths {
-                guard let bytes = all[path] else { continue }
-                if let problem = writeFile(base + path, bytes) {
-                    throw SiteBuildError(step: .install, path: base + path, message: "cannot write file: \(problem)")
-                }
-            }
+            queue.sync {}
+            if let produced { throw produced }
+            writer.write(marker, Array("This directory is generated by `fixlog site`; it is replaced on every build.\n".utf8))
+            if let failure = writer.failure { throw failure }
             if exists { try fm.moveItem(at: dest, to: old) }
             do { try fm.moveItem(at: temporary, to: dest) } catch {
                 if exists { try? fm.moveItem(at: old, to: dest) }
@@ -159,6 +168,59 @@ public enum SiteBuilder {
             try? fm.removeItem(at: temporary)
             throw SiteBuildError(step: .install, path: dest.path, message: error.localizedDescription)
         }
+    }
+}
+
+/// Writes the files of a site into its temporary directory, one at a time (used only from one serial queue,
+/// then read after that queue is drained). Keeps the first failure; later files are skipped after one.
+private final class SiteWriter: @unchecked Sendable {
+    let root: String
+    private var directories = Set<String>()
+    private(set) var failure: SiteBuildError?
+
+    init(root: String) { self.root = root }
+
+    func write(_ path: String, _ bytes: [UInt8]) {
+        guard failure == nil else { return }
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            failure = SiteBuildError(step: .install, path: path, message: "refusing to write outside the site")
+            return
+        }
+        // Parent directories once each, outermost first.
+        var parts = path.split(separator: "/").dropLast()
+        var missing: [String] = []
+        while !parts.isEmpty {
+            let directory = parts.joined(separator: "/")
+            if directories.contains(directory) { break }
+            missing.append(directory)
+            parts = parts.dropLast()
+        }
+        for directory in missing.reversed() {
+            let full = root + "/" + directory
+            guard mkdir(full, 0o777) == 0 || errno == EEXIST else {
+                failure = SiteBuildError(step: .install, path: full, message: "cannot create directory: \(String(cString: strerror(errno)))")
+                return
+            }
+            directories.insert(directory)
+        }
+        // Plain writes (no per-file fsync): the directory only becomes visible by the final rename.
+        if let problem = writeFile(root + "/" + path, bytes) {
+            failure = SiteBuildError(step: .install, path: root + "/" + path, message: "cannot write file: \(problem)")
+        }
+    }
+}
+
+/// Files produced by concurrent workers, by path.
+private final class LockedFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [String: [UInt8]] = [:]
+    func set(_ path: String, _ bytes: [UInt8]) {
+        lock.lock(); defer { lock.unlock() }
+        files[path] = bytes
+    }
+    var all: [String: [UInt8]] {
+        lock.lock(); defer { lock.unlock() }
+        return files
     }
 }
 
