@@ -39,6 +39,9 @@ struct SiteMustache: Sendable {
 
     private var templates: [String: [Node]]
 
+    /// How deeply partials may include partials.
+    static let maximumPartialDepth = 64
+
     /// Compiles every template; nil when one of them uses something this renderer does not support.
     init?(_ sources: [String: String]) {
         var compiled: [String: [Node]] = [:]
@@ -65,6 +68,9 @@ struct SiteMustache: Sendable {
         let templates: [String: [Node]]
         var out: [UInt8] = []
         var stack: [SiteValue] = []
+        /// Partials being expanded; a partial that includes itself stops expanding at ``maximumPartialDepth``
+        /// (swift-mustache would recurse until the stack overflows).
+        var partialDepth = 0
 
         /// swift-mustache's lookup: the first part in the innermost value that has it, the rest inside that.
         func lookup(_ path: [String]) -> SiteValue? {
@@ -122,7 +128,11 @@ struct SiteMustache: Sendable {
                         render(body)
                     }
                 case .partial(let name):
-                    if let partial = templates[name] { render(partial) }
+                    if let partial = templates[name], partialDepth < SiteMustache.maximumPartialDepth {
+                        partialDepth += 1
+                        render(partial)
+                        partialDepth -= 1
+                    }
                 }
             }
         }

@@ -100,6 +100,13 @@ struct SiteRenderTests {
         #expect(fast == reference, "\(template.debugDescription): \(String(decoding: fast ?? [], as: UTF8.self).debugDescription) vs \(String(decoding: reference ?? [], as: UTF8.self).debugDescription)")
     }
 
+    @Test("a partial that includes itself stops at a fixed depth instead of overflowing the stack")
+    func recursivePartial() throws {
+        let compiled = try #require(SiteMustache(["index": "{{> loop}}", "loop": "x{{> loop}}"]))
+        let out = try #require(compiled.render(Self.index, template: "index"))
+        #expect(out == Array(String(repeating: "x", count: SiteMustache.maximumPartialDepth).utf8))
+    }
+
     @Test("templates using other Mustache features fall back to swift-mustache", arguments: [
         "{{=<% %>=}}<% recordCount %>",
         "{{uppercased(introHTML)}}",
