@@ -82,7 +82,8 @@ struct SiteModel: Sendable {
                 for (span, status) in spans where span.first >= 1 && span.count <= 100_000 {
                     for line in span.first...span.last {
                         var entry = documented[file, default: [:]][line] ?? (records: [], status: .unchecked)
-                        if !entry.records.contains(record.position) { entry.records.append(record.position) }
+                        // Records come in position order: if this one is listed, it is the last entry.
+                        if entry.records.last != record.position { entry.records.append(record.position) }
                         if status.severity > entry.status.severity { entry.status = status }
                         documented[file, default: [:]][line] = entry
                     }
