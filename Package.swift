@@ -68,6 +68,13 @@ let package = Package(
             path: "Benchmarks/RegenerateBenchmark",
             swiftSettings: swiftSettings
         ),
+        // `swift run -c release fixlog-site-benchmark LOG [ROOT]`: timing of `fixlog site` after ingest.
+        .executableTarget(
+            name: "fixlog-site-benchmark",
+            dependencies: ["FixlogCore"],
+            path: "Benchmarks/SiteBenchmark",
+            swiftSettings: swiftSettings
+        ),
         // libFuzzer harnesses (`make fuzz` builds them with -sanitize=fuzzer -DFUZZING into .build-fuzz). In a
         // plain `swift build` each is a small program that replays the inputs named on its command line.
         .target(name: "CFuzzerSupport"),

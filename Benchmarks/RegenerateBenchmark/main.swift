@@ -1,8 +1,48 @@
 // Benchmark for `fixlog regenerate` (issue 5, "Performance"): a log of N records (each with a change and a
 // verification step, with results), regenerated from scratch and again when current. Not a test: run it with
 //     swift run -c release fixlog-regenerate-benchmark [records]
+// or, for an existing log (stage by stage, the way `fixlog regenerate LOG --output …` runs):
+//     swift run -c release fixlog-regenerate-benchmark LOG.md [ROOT]
 import FixlogCore
 import Foundation
+
+if let path = CommandLine.arguments.dropFirst().first, path.hasSuffix(".md") {
+    let root = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : (path as NSString).deletingLastPathComponent
+    let clock = ContinuousClock()
+    func s(_ d: Duration) -> String {
+        String(format: "%.3f s", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+    guard let source = SourceText.load(path: path).text else { print("cannot read \(path)"); exit(2) }
+    var log: FixLog?, report: CheckReport?
+    let ingest = clock.measure { log = FixLogIngester.ingest(source) }
+    guard let log else { exit(2) }
+    let check = clock.measure { report = CrossLinker.check(log: log, logPath: path, root: root) }
+    guard let report else { exit(2) }
+    var fixed: (bytes: [UInt8], applied: [LineReferenceFixer.Edit]) = ([], [])
+    let fix = clock.measure { fixed = Regenerator.applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: source) }
+    let scanTime = clock.measure { _ = ManagedRegions.scan(source) }
+    let plainFix = clock.measure { _ = LineReferenceFixer.apply(LineReferenceFixer.edits(for: report), to: source) }
+    let fixedSource = SourceText(path: path, bytes: fixed.bytes)
+    var log2: FixLog?, report2: CheckReport?
+    let ingest2 = clock.measure { log2 = FixLogIngester.ingest(fixedSource) }
+    guard let log2 else { exit(2) }
+    let check2 = clock.measure { report2 = CrossLinker.check(log: log2, logPath: path, root: root) }
+    guard let report2 else { exit(2) }
+    var bytes: [UInt8] = []
+    let blocks = clock.measure {
+        bytes = Regenerator.renderBlocks(source: fixedSource, log: log2, report: report2, results: nil, options: .init()).bytes
+    }
+    var outcome: Regenerator.Outcome?
+    let whole = clock.measure {
+        outcome = Regenerator.regenerate(source: source, results: nil) { CrossLinker.check(log: $0, logPath: path, root: root) }
+    }
+    print("""
+        \(path): marker scan \(s(scanTime)), ingest \(s(ingest)), check \(s(check)), \(fixed.applied.count) reference edits \(s(fix)) (LineReferenceFixer.apply: \(s(plainFix))), \
+        ingest again \(s(ingest2)), check again \(s(check2)), status blocks \(s(blocks)) (\(bytes.count) bytes)
+        Regenerator.regenerate as a whole: \(s(whole)) (same bytes: \(outcome?.bytes == bytes))
+        """)
+    exit(0)
+}
 
 let records = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 10_000
 

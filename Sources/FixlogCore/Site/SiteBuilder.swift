@@ -9,57 +9,97 @@ import Mustache
 /// destination and swaps it in, so a failed build leaves the previous site untouched.
 public enum SiteBuilder {
     /// Renders every file of the site: relative path → bytes.
+    ///
+    /// The list of pages is fixed first; every page is then rendered on any core into its own slot and the
+    /// slots are read in order, so the bytes never depend on scheduling, and the first failure reported is
+    /// the first in page order.
     public static func render(_ input: SiteInput, templates: SiteTemplates) throws(SiteBuildError) -> [String: [UInt8]] {
-        var files: [String: [UInt8]] = [:]
-        let model = SiteModel.build(input)
-        let context = RenderContext(input: input, model: model, templates: templates)
+        let files = LockedFiles()
+        try renderPages(input, templates: templates) { path, bytes in files.set(path, bytes) }
+        return files.all
+    }
 
-        files["index.html"] = try context.page(.index, step: .renderIndex, path: "index.html", root: "",
-                                               title: "Records", nav: .index, body: context.indexVM())
-        // Record pages are independent: render them on every core, collect them by position (same bytes
-        // whatever the scheduling), and report the first failure in record order.
-        let pages = LockedPages()
+    /// Renders every file of the site and hands each to `emit` as soon as it is rendered (from any thread,
+    /// in no particular order); throws the first failure in build-step order after every page was tried.
+    static func renderPages(_ input: SiteInput, templates: SiteTemplates,
+                            emit: @escaping @Sendable (String, [UInt8]) -> Void) throws(SiteBuildError) {
+        let model = SiteModel.build(input)
+        let base = RenderContext(input: input, model: model, templates: templates, rows: [])
+        // The index and the timeline list the same rows (each summary rendered by cmark once).
+        let rows = Slots<RecordRowVM>(count: model.records.count)
         DispatchQueue.concurrentPerform(iterations: model.records.count) { i in
-            let record = context.model.records[i]
-            let result = Result { () throws(SiteBuildError) -> [UInt8] in
-                try context.page(.record, step: .renderRecords, path: record.path, root: "../",
-                                 title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
-                                 body: context.recordVM(record))
+            rows.set(i, base.row(base.model.records[i], root: ""))
+        }
+        let context = RenderContext(input: input, model: model, templates: templates, rows: rows.values.compactMap { $0 })
+
+        enum Job { case index, timeline, search, record(Int), dockerfile(Int) }
+        // Large single pages first, so that they overlap with the record pages.
+        let jobs: [Job] = [.index, .timeline, .search] + model.dockerfiles.indices.map(Job.dockerfile)
+            + model.records.indices.map(Job.record)
+        let pages = Slots<Result<[(String, [UInt8])], SiteBuildError>>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            let result = Result { () throws(SiteBuildError) -> [(String, [UInt8])] in
+                switch jobs[k] {
+                case .index:
+                    return [("index.html", try context.page(.index, step: .renderIndex, path: "index.html", root: "",
+                                                            title: "Records", nav: .index, body: context.indexVM()))]
+                case .timeline:
+                    return [("timeline.html", try context.page(.timeline, step: .renderTimeline, path: "timeline.html", root: "",
+                                                               title: "Timeline", nav: .timeline, body: context.timelineVM()))]
+                case .search:
+                    let (json, script) = try context.searchIndex()
+                    return [("search-index.json", json), ("assets/search-index.js", script)]
+                case .dockerfile(let d):
+                    let dockerfile = context.model.dockerfiles[d]
+                    guard let path = context.model.dockerfilePages[dockerfile.path] else { return [] }
+                    return [(path, try context.page(.dockerfile, step: .renderDockerfiles, path: path, root: "../",
+                                                    title: dockerfile.path, nav: nil, body: context.dockerfileVM(dockerfile)))]
+                case .record(let i):
+                    let record = context.model.records[i]
+                    return [(record.path, try context.page(.record, step: .renderRecords, path: record.path, root: "../",
+                                                           title: "\(record.numberLabel) \(record.incident.title)", nav: nil,
+                                                           body: context.recordVM(record)))]
+                }
             }
-            pages.set(i, result)
-        }
-        let rendered = pages.all
-        for (i, record) in model.records.enumerated() {
-            switch rendered[i] {
-            case .success(let bytes)?: files[record.path] = bytes
-            case .failure(let error)?: throw error
-            case nil: throw SiteBuildError(step: .renderRecords, path: record.path, message: "page was not rendered")
+            switch result {
+            case .success(let produced):
+                for (path, bytes) in produced { emit(path, bytes) }
+                pages.set(k, .success([]))
+            case .failure:
+                pages.set(k, result)
             }
         }
-        for dockerfile in model.dockerfiles {
-            guard let path = model.dockerfilePages[dockerfile.path] else { continue }
-            files[path] = try context.page(.dockerfile, step: .renderDockerfiles, path: path, root: "../",
-                                           title: dockerfile.path, nav: nil, body: context.dockerfileVM(dockerfile))
+        // Failures in build-step order (index, records, Dockerfiles, timeline, search index), then page order.
+        let results = pages.values
+        let stepOrder: [SiteBuildStep] = [.renderIndex, .renderRecords, .renderDockerfiles, .renderTimeline, .writeSearchIndex]
+        var firstError: (rank: Int, position: Int, error: SiteBuildError)?
+        for (k, result) in results.enumerated() {
+            switch result {
+            case .success?:
+                break
+            case .failure(let error)?:
+                let rank = stepOrder.firstIndex(of: error.step) ?? stepOrder.count
+                if firstError.map({ (rank, k) < ($0.rank, $0.position) }) ?? true { firstError = (rank, k, error) }
+            case nil:
+                throw SiteBuildError(step: .renderRecords, path: "page \(k)", message: "page was not rendered")
+            }
         }
-        files["timeline.html"] = try context.page(.timeline, step: .renderTimeline, path: "timeline.html", root: "",
-                                                  title: "Timeline", nav: .timeline, body: context.timelineVM())
-        let (json, script) = try context.searchIndex()
-        files["search-index.json"] = json
-        files["assets/search-index.js"] = script
+        if let firstError { throw firstError.error }
         for asset in SiteAsset.allCases {
             guard let bytes = templates.assets[asset.rawValue] else {
                 throw SiteBuildError(step: .copyAssets, path: "assets/" + asset.rawValue, message: "asset not loaded",
                                      id: .siteTemplateMissing)
             }
-            files["assets/" + asset.rawValue] = bytes
+            emit("assets/" + asset.rawValue, bytes)
         }
-        return files
     }
 
-    /// Renders the site and installs it at `destination` (see ``install(_:at:)``).
+    /// Renders the site and installs it at `destination` (see ``install(_:at:)``). Pages are written into the
+    /// temporary directory while the others are still being rendered.
     public static func build(_ input: SiteInput, templates: SiteTemplates, destination: String) throws(SiteBuildError) {
-        let files = try render(input, templates: templates)
-        try install(files, at: destination)
+        try install(at: destination) { emit throws(SiteBuildError) in
+            try renderPages(input, templates: templates, emit: emit)
+        }
     }
 
     /// Name of the marker file that identifies a directory as a fixlog site (so it may be replaced).
@@ -69,6 +109,16 @@ public enum SiteBuilder {
     /// An existing destination is replaced only when it is empty or a previous fixlog site (it has the
     /// ``marker`` file); on any failure the temporary directory is removed and the destination is untouched.
     public static func install(_ files: [String: [UInt8]], at destination: String) throws(SiteBuildError) {
+        try install(at: destination) { emit in
+            for path in files.keys.sorted() { if let bytes = files[path] { emit(path, bytes) } }
+        }
+    }
+
+    /// ``install(_:at:)`` for files produced by `produce`, which hands each to its argument (from any thread).
+    /// They are written one after another on a writer queue while `produce` runs; the directory is swapped
+    /// in only when `produce` returned and every file was written.
+    static func install(at destination: String,
+                        produce: (@escaping @Sendable (String, [UInt8]) -> Void) throws(SiteBuildError) -> Void) throws(SiteBuildError) {
         let fm = FileManager.default
         let dest = URL(fileURLWithPath: destination).standardizedFileURL
         let parent = dest.deletingLastPathComponent()
@@ -93,19 +143,18 @@ public enum SiteBuilder {
         let old = parent.appendingPathComponent(".\(name).old-\(token)")
         do {
             try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-            var all = files
-            all[marker] = Array("This directory is generated by `fixlog site`; it is replaced on every build.\n".utf8)
-            for (path, bytes) in all.sorted(by: { $0.key < $1.key }) {
-                guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
-                    throw SiteBuildError(step: .install, path: path, message: "refusing to write outside the site")
-                }
-                let url = temporary.appendingPathComponent(path)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                // Plain writes (no per-file fsync): the directory only becomes visible by the rename below.
-                guard writeFile(url.path, bytes) else {
-                    throw SiteBuildError(step: .install, path: url.path, message: "cannot write file")
-                }
+            let writer = SiteWriter(root: temporary.path)
+            let queue = DispatchQueue(label: "fixlog.site.writer")
+            var produced: SiteBuildError?
+            do {
+                try produce { path, bytes in queue.async { writer.write(path, bytes) } }
+            } catch {
+                produced = error
             }
+            queue.sync {}
+            if let produced { throw produced }
+            writer.write(marker, Array("This directory is generated by `fixlog site`; it is replaced on every build.\n".utf8))
+            if let failure = writer.failure { throw failure }
             if exists { try fm.moveItem(at: dest, to: old) }
             do { try fm.moveItem(at: temporary, to: dest) } catch {
                 if exists { try? fm.moveItem(at: old, to: dest) }
@@ -122,27 +171,95 @@ public enum SiteBuilder {
     }
 }
 
-/// Rendered record pages collected from concurrent workers (NSLock keeps macOS 13 as the deployment target).
-private final class LockedPages: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pages: [Int: Result<[UInt8], SiteBuildError>] = [:]
-    func set(_ index: Int, _ result: Result<[UInt8], SiteBuildError>) {
-        lock.lock(); defer { lock.unlock() }
-        pages[index] = result
-    }
-    var all: [Int: Result<[UInt8], SiteBuildError>] {
-        lock.lock(); defer { lock.unlock() }
-        return pages
+/// Writes the files of a site into its temporary directory, one at a time (used only from one serial queue,
+/// then read after that queue is drained). Keeps the first failure; later files are skipped after one.
+private final class SiteWriter: @unchecked Sendable {
+    let root: String
+    private var directories = Set<String>()
+    private(set) var failure: SiteBuildError?
+
+    init(root: String) { self.root = root }
+
+    func write(_ path: String, _ bytes: [UInt8]) {
+        guard failure == nil else { return }
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            failure = SiteBuildError(step: .install, path: path, message: "refusing to write outside the site")
+            return
+        }
+        // Parent directories once each, outermost first.
+        var parts = path.split(separator: "/").dropLast()
+        var missing: [String] = []
+        while !parts.isEmpty {
+            let directory = parts.joined(separator: "/")
+            if directories.contains(directory) { break }
+            missing.append(directory)
+            parts = parts.dropLast()
+        }
+        for directory in missing.reversed() {
+            let full = root + "/" + directory
+            guard mkdir(full, 0o777) == 0 || errno == EEXIST else {
+                failure = SiteBuildError(step: .install, path: full, message: "cannot create directory: \(String(cString: strerror(errno)))")
+                return
+            }
+            directories.insert(directory)
+        }
+        // Plain writes (no per-file fsync): the directory only becomes visible by the final rename.
+        if let problem = writeFile(root + "/" + path, bytes) {
+            failure = SiteBuildError(step: .install, path: root + "/" + path, message: "cannot write file: \(problem)")
+        }
     }
 }
 
-/// Writes bytes to a new file with stdio (Foundation's writers fsync every file, which is slow for
-/// thousands of pages; durability comes from the final rename of the whole directory).
-private func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
-    guard let file = fopen(path, "wx") else { return false }
-    let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-    let closed = fclose(file) == 0
-    return written == bytes.count && closed
+/// Files produced by concurrent workers, by path.
+private final class LockedFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [String: [UInt8]] = [:]
+    func set(_ path: String, _ bytes: [UInt8]) {
+        lock.lock(); defer { lock.unlock() }
+        files[path] = bytes
+    }
+    var all: [String: [UInt8]] {
+        lock.lock(); defer { lock.unlock() }
+        return files
+    }
+}
+
+/// Values produced by concurrent workers, one slot per index (NSLock keeps macOS 13 as the deployment target).
+final class Slots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Value) {
+        lock.lock(); defer { lock.unlock() }
+        slots[index] = value
+    }
+    var values: [Value?] {
+        lock.lock(); defer { lock.unlock() }
+        return slots
+    }
+}
+
+/// Writes bytes to a new file (it must not exist) with one `write` loop and no fsync (Foundation's writers
+/// fsync every file, which is slow for thousands of pages; durability comes from the final rename of the
+/// whole directory). Returns nil on success, else what went wrong.
+private func writeFile(_ path: String, _ bytes: [UInt8]) -> String? {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { return String(cString: strerror(errno)) }
+    var problem: String?
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                problem = String(cString: strerror(errno))
+                return
+            }
+            offset += n
+        }
+    }
+    if close(fd) != 0, problem == nil { problem = String(cString: strerror(errno)) }
+    return problem
 }
 
 /// Renders the pages of one site.
@@ -152,14 +269,39 @@ struct RenderContext: Sendable {
     var input: SiteInput
     var model: SiteModel
     var templates: SiteTemplates
+    /// Index rows of the records, by position (shared by the index and the timeline).
+    var rows: [RecordRowVM]
+    /// `<link rel="canonical">` prefix (checked once, not per page).
+    let canonicalBase: String?
+
+    init(input: SiteInput, model: SiteModel, templates: SiteTemplates, rows: [RecordRowVM] = []) {
+        self.input = input
+        self.model = model
+        self.templates = templates
+        self.rows = rows
+        self.canonicalBase = input.options.baseURL.flatMap(SiteHTML.normalisedBaseURL)
+    }
 
     func page(_ template: SiteTemplate, step: SiteBuildStep, path: String, root: String, title: String, nav: Nav?,
-              body: Any) throws(SiteBuildError) -> [UInt8] {
+              body: any SiteRenderable) throws(SiteBuildError) -> [UInt8] {
+        let canonical = canonicalBase.map { $0 + path }
+        if let compiled = templates.compiled {
+            guard let content = compiled.render(body, template: template.rawValue) else {
+                throw SiteBuildError(step: step, path: path, message: "template '\(template.rawValue)' is not loaded",
+                                     id: .siteTemplateMissing)
+            }
+            let layout = LayoutVM(pageTitle: title, siteTitle: model.siteTitle, root: root, canonical: canonical,
+                                  content: String(decoding: content, as: UTF8.self), logName: input.logName,
+                                  navIndex: nav == .index, navTimeline: nav == .timeline)
+            guard let html = compiled.render(layout, template: SiteTemplate.layout.rawValue) else {
+                throw SiteBuildError(step: step, path: path, message: "template 'layout' is not loaded", id: .siteTemplateMissing)
+            }
+            return html
+        }
         guard let content = templates.library.render(body, withTemplate: template.rawValue) else {
             throw SiteBuildError(step: step, path: path, message: "template '\(template.rawValue)' is not loaded",
                                  id: .siteTemplateMissing)
         }
-        let canonical = input.options.baseURL.flatMap(SiteHTML.normalisedBaseURL).map { $0 + path }
         let layout = LayoutVM(pageTitle: title, siteTitle: model.siteTitle, root: root, canonical: canonical,
                               content: content, logName: input.logName, navIndex: nav == .index, navTimeline: nav == .timeline)
         guard let html = templates.library.render(layout, withTemplate: SiteTemplate.layout.rawValue) else {
@@ -176,12 +318,20 @@ struct RenderContext: Sendable {
                            rowDate: incident.date, rowSummary: incident.summary.map(inlineHTML), rowCheck: record.check, rowVerify: record.verify)
     }
 
+    /// The index row of the record at `position` (precomputed when available).
+    func rowVM(_ position: Int) -> RecordRowVM {
+        rows.indices.contains(position) ? rows[position] : row(model.records[position], root: "")
+    }
+
     func indexVM() -> IndexVM {
-        let rows = model.newestFirst.map { row(model.records[$0], root: "") }
-        let changes = input.report.results
+        let rows = model.newestFirst.map { rowVM($0) }
+        // One counting pass, reading only the status (no copies of the results).
+        var statusCounts: [CheckStatus: Int] = [:]
+        let results = input.report.results
+        for i in results.indices { statusCounts[results[i].status, default: 0] += 1 }
         var changeTotals: [TotalVM] = []
         for status in CheckStatus.allCases {
-            let n = changes.filter { $0.status == status }.count
+            let n = statusCounts[status] ?? 0
             if n > 0 { changeTotals.append(TotalVM(totalLabel: SiteModel.label(status), totalCount: n, totalStatus: status.rawValue)) }
         }
         var stepTotals: [TotalVM] = []
@@ -250,9 +400,9 @@ struct RenderContext: Sendable {
 
     func recordLink(_ position: Int, root: String) -> LinkVM? {
         guard model.records.indices.contains(position) else { return nil }
-        let r = model.records[position]
-        return LinkVM(linkHref: root + r.path, linkLabel: "\(r.numberLabel) \(r.incident.title)",
-                      linkTitle: r.incident.date ?? r.incident.title)
+        let incident = model.records[position].incident
+        return LinkVM(linkHref: root + model.records[position].path, linkLabel: "\(model.records[position].numberLabel) \(incident.title)",
+                      linkTitle: incident.date ?? incident.title)
     }
 
     func recordVM(_ record: SiteModel.Record) -> RecordPageVM {
@@ -373,10 +523,11 @@ struct RenderContext: Sendable {
             let entry = documented[n]
             let refs = (entry?.records ?? []).sorted().compactMap { position -> LinkVM? in
                 guard model.records.indices.contains(position) else { return nil }
-                let r = model.records[position]
                 documentedBy.insert(position)
-                return LinkVM(linkHref: "../\(r.path)", linkLabel: r.numberLabel == "—" ? "record" : r.numberLabel,
-                              linkTitle: r.incident.title)
+                // Field by field: copying the whole record per reference was most of this page's time.
+                let label = model.records[position].numberLabel
+                return LinkVM(linkHref: "../" + model.records[position].path, linkLabel: label == "—" ? "record" : label,
+                              linkTitle: model.records[position].incident.title)
             }
             vms.append(CodeLineVM(lineNumber: n, lineAnchor: "L\(n)", lineHref: "#L\(n)", lineText: text,
                                   lineMarked: entry != nil, lineStatus: entry?.status.rawValue ?? "", lineRefs: refs))
@@ -397,7 +548,7 @@ struct RenderContext: Sendable {
                 groups.append(TimelineGroupVM(groupLabel: monthName(label), groupAnchor: anchor, entries: []))
                 groups[groups.count - 1].groupLabel = label
             }
-            groups[groups.count - 1].entries.append(row(record, root: ""))
+            groups[groups.count - 1].entries.append(rowVM(position))
         }
         for i in groups.indices { groups[i].groupLabel = monthName(groups[i].groupLabel) }
         return TimelineVM(groups: groups, hasGroups: !groups.isEmpty)
@@ -423,7 +574,60 @@ struct RenderContext: Sendable {
         var text: String
     }
 
+    /// `search-index.json` and `assets/search-index.js`: the same bytes as ``searchIndexReference()`` (Foundation's
+    /// `JSONEncoder` with sorted keys, then escaped), written directly into one buffer.
     func searchIndex() throws(SiteBuildError) -> (json: [UInt8], script: [UInt8]) {
+        var writer = FastJSON.Writer()
+        writer.out.reserveCapacity(input.logText.bytes.count + model.records.count * 200)
+        writer.append("{\"records\":[")
+        for (n, position) in model.newestFirst.enumerated() {
+            let r = model.records[position]
+            if n > 0 { writer.append(",") }
+            // Keys in JSONEncoder's sorted order; a nil date is left out, as `encodeIfPresent` does.
+            writer.append("{\"check\":"); writer.quote(r.check.badgeLabel)
+            if let date = r.incident.date { writer.append(",\"date\":"); writer.quote(date) }
+            writer.append(",\"number\":"); writer.quote(r.numberLabel)
+            writer.append(",\"text\":"); writer.quote(input.logText.text(r.incident.range))
+            writer.append(",\"title\":"); writer.quote(r.incident.title)
+            writer.append(",\"url\":"); writer.quote(r.path)
+            writer.append(",\"verify\":"); writer.quote(r.verify.badgeLabel)
+            writer.append("}")
+        }
+        writer.append("]}")
+        return Self.embeddable(writer.out)
+    }
+
+    /// Safe to embed anywhere: no raw `<`, `>`, `&`, U+2028 or U+2029 (inside JSON these only occur in strings,
+    /// where the \u escapes mean the same). Returns the JSON file and the script that assigns it.
+    static func embeddable(_ bytes: [UInt8]) -> (json: [UInt8], script: [UInt8]) {
+        let prefix = Array("window.FIXLOG_SEARCH_INDEX = ".utf8)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(prefix.count + bytes.count + bytes.count / 16 + 3)
+        escaped.append(contentsOf: prefix)
+        var i = 0
+        func escape(_ code: StaticString) {
+            escaped.append(UInt8(ascii: "\\")); escaped.append(UInt8(ascii: "u"))
+            code.withUTF8Buffer { escaped.append(contentsOf: $0) }
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "<") { escape("003c") }
+            else if b == UInt8(ascii: ">") { escape("003e") }
+            else if b == UInt8(ascii: "&") { escape("0026") }
+            else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                escape(bytes[i + 2] == 0xA8 ? "2028" : "2029"); i += 2
+            } else { escaped.append(b) }
+            i += 1
+        }
+        var json = Array(escaped[prefix.count...])
+        json.append(0x0A)
+        escaped.append(UInt8(ascii: ";"))
+        escaped.append(0x0A)
+        return (json, escaped)
+    }
+
+    /// The search index through Foundation's `JSONEncoder` (the reference the tests compare ``searchIndex()`` with).
+    func searchIndexReference() throws(SiteBuildError) -> (json: [UInt8], script: [UInt8]) {
         let entries = model.newestFirst.map { position -> SearchEntry in
             let r = model.records[position]
             return SearchEntry(number: r.numberLabel, title: r.incident.title, date: r.incident.date, url: r.path,

@@ -54,10 +54,10 @@ struct SiteModel: Sendable {
                 changes: changes, check: checkBadge(changes), verify: verifyBadge(stepCount: incident.verifications.count, results: steps),
                 steps: steps))
         }
+        // Sort keys taken once (comparing through the records would copy an incident per comparison).
+        let keys = incidents.map { ($0.date ?? "", $0.number ?? Int.min) }
         let newestFirst = records.indices.sorted { a, b in
-            let ra = records[a].incident, rb = records[b].incident
-            let ka = (ra.date ?? "", ra.number ?? Int.min, a), kb = (rb.date ?? "", rb.number ?? Int.min, b)
-            return ka > kb
+            (keys[a].0, keys[a].1, a) > (keys[b].0, keys[b].1, b)
         }
 
         var pages: [String: String] = [:]
@@ -73,7 +73,7 @@ struct SiteModel: Sendable {
         }
 
         var documented: [String: [Int: (records: [Int], status: CheckStatus)]] = [:]
-        for record in records {
+        for record in records where !record.changes.isEmpty {
             for change in record.changes {
                 guard let file = change.file, pages[file] != nil else { continue }
                 var spans: [(LineSpan, CheckStatus)] = []
@@ -82,7 +82,8 @@ struct SiteModel: Sendable {
                 for (span, status) in spans where span.first >= 1 && span.count <= 100_000 {
                     for line in span.first...span.last {
                         var entry = documented[file, default: [:]][line] ?? (records: [], status: .unchecked)
-                        if !entry.records.contains(record.position) { entry.records.append(record.position) }
+                        // Records come in position order: if this one is listed, it is the last entry.
+                        if entry.records.last != record.position { entry.records.append(record.position) }
                         if status.severity > entry.status.severity { entry.status = status }
                         documented[file, default: [:]][line] = entry
                     }

@@ -343,6 +343,8 @@ struct SiteViewModelTests {
             let isNil = Mirror(reflecting: child.value).displayStyle == .optional && Mirror(reflecting: child.value).children.isEmpty
             if !isNil {
                 #expect(parent.probe(label) != nil, "\(path).\(label) is not reachable from the templates")
+                #expect((value as? any SiteRenderable)?.siteValue(label) != nil,
+                        "\(path).\(label) is not reachable from the compiled templates")
                 visited += 1
             }
             checkReachable(child.value, path: "\(path).\(label)", visited: &visited)

@@ -76,7 +76,13 @@ public enum ManagedRegions {
     /// Every managed block of the source (terminated ones), plus diagnostics for unterminated markers.
     /// Markers inside fenced code blocks are not recognised.
     public static func scan(_ source: SourceText) -> (blocks: [Block], diagnostics: [Diagnostic]) {
-        // Every marker, opening or closing, holds `fixlog:`; most logs have none (one memmem pass).
+        scan(source, asciiFastPath: true)
+    }
+
+    /// ``scan(_:)``; `asciiFastPath: false` reads every candidate line as a string (the reference the tests
+    /// compare the byte path with).
+    static func scan(_ source: SourceText, asciiFastPath: Bool) -> (blocks: [Block], diagnostics: [Diagnostic]) {
+        // Every marker, opening or closing, holds `fixlog:`; most logs have none (one memchr pass).
         guard source.contains(Self.markerWord) else { return ([], []) }
         var blocks: [Block] = []
         var diagnostics: [Diagnostic] = []
@@ -99,6 +105,18 @@ public enum ManagedRegions {
                     fence = nil
                 }
                 guard k < bytes.count, bytes[k] == UInt8(ascii: "<") || bytes[k] == UInt8(ascii: "`") || bytes[k] == UInt8(ascii: "~") else { continue }
+                // A fence line in ASCII (the usual case) is read from the bytes, without making a string.
+                if asciiFastPath, bytes[k] != UInt8(ascii: "<"), let f = asciiFenceMarker(bytes, lineStart: n == 1 && source.hasBOM ? start + 3 : start,
+                                                                            lineEnd: n < source.lineCount ? source.lineStarts[n] : bytes.count) {
+                    if let marker = f.marker {
+                        if let current = fence {
+                            if marker.char == current.char, marker.count >= current.count, marker.infoEmpty { fence = nil }
+                        } else {
+                            fence = (marker.char, marker.count, f.indent)
+                        }
+                    }
+                    continue
+                }
             }
             var line = source.line(n)
             if n == 1, line.hasPrefix("\u{FEFF}") { line.removeFirst() }
@@ -136,6 +154,34 @@ public enum ManagedRegions {
     static func unterminated(_ kind: Kind, line: Int, source: SourceText) -> Diagnostic {
         .error(.managedBlockUnterminated, "the fixlog:\(kind.rawValue) block opened here has no closing '\(kind.closeMarker)' line",
                file: source.path, range: SourceRange(line: line))
+    }
+
+    /// ``fenceMarker(_:)`` for a line given by its bytes (`lineEnd` after its line break, if any), when the line
+    /// is ASCII; nil when it is not (the caller then reads it as a string). `marker` is nil when the line is
+    /// no fence; `indent` is its number of leading spaces.
+    static func asciiFenceMarker(_ bytes: [UInt8], lineStart: Int, lineEnd: Int)
+        -> (marker: (char: Character, count: Int, infoEmpty: Bool)?, indent: Int)? {
+        var end = lineEnd
+        if end > lineStart, bytes[end - 1] == 0x0A { end -= 1 }
+        if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+        var k = lineStart
+        while k < end { if bytes[k] >= 0x80 { return nil }; k += 1 }
+        var i = lineStart
+        while i < end, bytes[i] == 0x20 { i += 1 }
+        let indent = i - lineStart
+        guard indent <= 3, i < end, bytes[i] == UInt8(ascii: "`") || bytes[i] == UInt8(ascii: "~") else { return (nil, indent) }
+        let c = bytes[i]
+        var j = i
+        while j < end, bytes[j] == c { j += 1 }
+        guard j - i >= 3 else { return (nil, indent) }
+        var infoEmpty = true
+        var backtick = false
+        for b in bytes[j..<end] {
+            if b != 0x20 && b != 0x09 { infoEmpty = false }
+            if b == UInt8(ascii: "`") { backtick = true }
+        }
+        if c == UInt8(ascii: "`"), backtick { return (nil, indent) }
+        return ((c == UInt8(ascii: "`") ? "`" : "~", j - i, infoEmpty), indent)
     }
 
     /// A code fence opener/closer: up to three spaces, then three or more backticks or tildes.

@@ -62,7 +62,7 @@ public enum Regenerator {
         var log = FixLogIngester.ingest(current)
         var report = check(log)
         if options.fixLineReferences {
-            let (bytes, applied) = LineReferenceFixer.apply(LineReferenceFixer.edits(for: report), to: current)
+            let (bytes, applied) = applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: current)
             if !applied.isEmpty, bytes != current.bytes {
                 outcome.fixedReferences = applied
                 current = SourceText(path: source.path, bytes: bytes)
@@ -76,6 +76,33 @@ public enum Regenerator {
         outcome.report = report
         if outcome.succeeded { outcome.bytes = blocks.bytes }
         return outcome
+    }
+
+    /// ``LineReferenceFixer/apply(_:to:)`` in one front-to-back pass: the same edits are chosen (walking from the
+    /// end, skipping overlaps and texts that no longer match) and the same bytes come out, without shifting the
+    /// rest of the log once per edit.
+    public static func applyLineReferenceEdits(_ edits: [LineReferenceFixer.Edit], to source: SourceText)
+        -> (bytes: [UInt8], applied: [LineReferenceFixer.Edit]) {
+        var chosen: [(range: Range<Int>, edit: LineReferenceFixer.Edit)] = []
+        var lastStart = Int.max
+        for edit in edits.sorted(by: { $0.range.start > $1.range.start }) {
+            let r = source.byteRange(of: edit.range)
+            guard r.upperBound <= lastStart, source.text(edit.range) == edit.original else { continue }
+            lastStart = r.lowerBound
+            chosen.append((r, edit))
+        }
+        guard !chosen.isEmpty else { return (source.bytes, []) }
+        chosen.reverse()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.bytes.count + chosen.count * 8)
+        var copied = 0
+        for (r, edit) in chosen {
+            bytes += source.bytes[copied..<r.lowerBound]
+            bytes += edit.replacement.utf8
+            copied = r.upperBound
+        }
+        bytes += source.bytes[copied...]
+        return (bytes, chosen.map(\.edit))
     }
 
     /// One replacement of whole lines (or an insertion when `range` is empty), in byte offsets.
@@ -168,7 +195,7 @@ public enum Regenerator {
             bytes += source.bytes[copied..<s.range.lowerBound]
             if s.leadingBreak { bytes += nl }
             for (k, l) in s.lines.enumerated() {
-                bytes += Array(l.utf8)
+                bytes.append(contentsOf: l.utf8)
                 if k < s.lines.count - 1 || !s.omitFinalBreak { bytes += nl }
             }
             copied = s.range.upperBound

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import FixlogCore
+
+/// The faster paths of regenerate give the same results as the plain ones they replace.
+@Suite("regenerate: fast paths")
+struct RegenerateFastPathTests {
+    typealias S = RegenerateSupport
+
+    /// Every fixture log, the fuzz regression inputs and the regenerated voice-backend log.
+    static func logs() throws -> [(String, [UInt8])] {
+        var out: [(String, [UInt8])] = []
+        for dir in ["fixtures/logs/shapes", "fixtures/logs/malformed", "Tests/FixlogCoreTests/Hardening/Inputs/regenerate",
+                    "Tests/FixlogCoreTests/Hardening/Inputs/regenerate-known"] {
+            let url = TestSupport.packageRoot.appendingPathComponent(dir)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.sorted() ?? [] {
+                out.append(("\(dir)/\(name)", [UInt8](try Data(contentsOf: url.appendingPathComponent(name)))))
+            }
+        }
+        let voice = S.voice + "/DOCKERFILE_FIXES.md"
+        out.append((voice, try S.read(voice)))
+        out.append(("regenerated", S.regenerate(try S.read(voice), logPath: voice, options: .init(summary: true)).bytes))
+        return out
+    }
+
+    @Test("the marker scan reads ASCII fence lines from bytes with the same result")
+    func scanFastPath() throws {
+        var rng = SeededRandom(seed: 0xFE2CE)
+        let pieces = ["```", "~~~", "````", "``` info", "```` `x`", "   ```", "    ```", "```\r", "~~~ \t", "\u{FEFF}```",
+                      "  ~~~~~~", "<!-- fixlog:status sha256=0011223344556677 -->", "<!-- /fixlog:status -->", "text", "- ```",
+                      "```é", "é```", "", "<!-- fixlog:summary -->", "<!-- /fixlog:summary -->", "  ```` ", "``"]
+        var inputs = try Self.logs().map(\.1)
+        for _ in 0..<300 {
+            let lines = (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
+            let nl = Bool.random(using: &rng) ? "\n" : "\r\n"
+            inputs.append(Array((lines.joined(separator: nl) + (Bool.random(using: &rng) ? nl : "")).utf8))
+        }
+        for bytes in inputs {
+            let source = SourceText(path: "x", bytes: bytes)
+            let fast = ManagedRegions.scan(source, asciiFastPath: true)
+            let reference = ManagedRegions.scan(source, asciiFastPath: false)
+            #expect(fast.blocks == reference.blocks, "\(String(decoding: bytes.prefix(200), as: UTF8.self).debugDescription)")
+            #expect(fast.diagnostics == reference.diagnostics)
+        }
+    }
+
+    @Test("line-reference edits applied in one pass give LineReferenceFixer.apply's bytes and edits")
+    func applyEdits() throws {
+        var rng = SeededRandom(seed: 0xED175)
+        for (name, bytes) in try Self.logs() {
+            let source = SourceText(path: name, bytes: bytes)
+            guard source.lineCount > 0 else { continue }
+            // Random edits, some overlapping, some whose original text no longer matches.
+            var edits: [LineReferenceFixer.Edit] = []
+            for _ in 0..<Int.random(in: 0...12, using: &rng) {
+                let line = Int.random(in: 1...source.lineCount, using: &rng)
+                let length = source.line(line).utf8.count
+                let a = Int.random(in: 1...(length + 1), using: &rng)
+                let b = Int.random(in: a...(length + 1), using: &rng)
+                let range = SourceRange(start: SourceLocation(line: line, column: a), end: SourceLocation(line: line, column: b))
+                let original = Bool.random(using: &rng) ? source.text(range) : "nope"
+                edits.append(.init(range: range, original: original, replacement: ["line 7", "lines 1-25", "", "x"][Int.random(in: 0..<4, using: &rng)]))
+            }
+            let fast = Regenerator.applyLineReferenceEdits(edits, to: source)
+            let reference = LineReferenceFixer.apply(edits, to: source)
+            #expect(fast.bytes == reference.bytes, "\(name)")
+            #expect(fast.applied == reference.applied, "\(name)")
+        }
+    }
+}
