@@ -438,21 +438,59 @@ struct RenderContext: Sendable {
         model.dockerfileLines[path]
     }
 
+    /// Lines shown at most for a change whose claims matched nothing (its whole span could be the file).
+    static let excerptLimit = 200
+
     func changeVM(_ change: ChangeResult, record: SiteModel.Record) -> ChangeVM {
         let page = change.file.flatMap { model.dockerfilePages[$0] }
         var excerpt: [CodeLineVM] = []
         var caption: String?
         let span = change.actualLines ?? change.documentedLines
         if let page, let file = change.file, let lines = dockerfileText(file), let span, span.first >= 1, span.first <= lines.count {
+            // The lines each claim matched, a line of context around each; far-apart claims (a FROM at the top and
+            // a RUN thousands of lines below) are shown as separate runs with the lines between left out.
             var marked = Set<Int>()
-            if let a = change.actualLines { for l in a.first...a.last { marked.insert(l) } }
-            for claim in change.claims { if let a = claim.actualLines, a.count < 10_000 { for l in a.first...a.last { marked.insert(l) } } }
-            let first = max(1, span.first - 1), last = min(lines.count, span.last + 1)
-            for n in first...last {
-                excerpt.append(CodeLineVM(lineNumber: n, lineAnchor: "", lineHref: "../\(page)#L\(n)", lineText: lines[n - 1],
-                                          lineMarked: marked.contains(n), lineStatus: change.status.rawValue, lineRefs: []))
+            var runs: [ClosedRange<Int>] = []
+            let compact = span.count <= SiteModel.compactSpan
+            for claim in change.claims {
+                guard let a = claim.actualLines, a.first >= 1, a.first <= a.last, a.count < 10_000 else { continue }
+                for l in a.first...a.last { marked.insert(l) }
+                if !compact { runs.append(max(1, a.first - 1)...min(lines.count, a.last + 1)) }
             }
-            caption = "\(file), lines \(first)–\(last) as they are now"
+            if runs.isEmpty {
+                // A compact span (or no located claim): the span itself, a line of context around it.
+                let first = max(1, span.first - 1)
+                let last = max(first, min(lines.count, span.last + 1, span.first + Self.excerptLimit))
+                runs = [first...last]
+                if let a = change.actualLines, a.first >= 1, a.first <= a.last, a.first <= last {
+                    for l in a.first...min(a.last, last) { marked.insert(l) }
+                }
+            }
+            runs.sort { $0.lowerBound < $1.lowerBound }
+            var merged: [ClosedRange<Int>] = []
+            for r in runs {
+                // Runs closer than a few lines are joined: a gap row for two lines would be noise.
+                if let prev = merged.last, r.lowerBound <= prev.upperBound + 3 {
+                    merged[merged.count - 1] = prev.lowerBound...max(prev.upperBound, r.upperBound)
+                } else {
+                    merged.append(r)
+                }
+            }
+            for (i, r) in merged.enumerated() {
+                if i > 0 {
+                    let hidden = r.lowerBound - merged[i - 1].upperBound - 1
+                    excerpt.append(CodeLineVM(lineNumber: 0, lineAnchor: "", lineHref: "", lineText: "", lineMarked: false,
+                                              lineStatus: "", lineRefs: [], lineGap: hidden == 1 ? "1 line" : "\(hidden) lines"))
+                }
+                for n in r {
+                    excerpt.append(CodeLineVM(lineNumber: n, lineAnchor: "", lineHref: "../\(page)#L\(n)", lineText: lines[n - 1],
+                                              lineMarked: marked.contains(n), lineStatus: change.status.rawValue, lineRefs: []))
+                }
+            }
+            if let first = merged.first?.lowerBound, let last = merged.last?.upperBound {
+                caption = merged.count == 1 ? "\(file), lines \(first)–\(last) as they are now"
+                    : "\(file), lines \(first)–\(last) as they are now (\(merged.count) excerpts)"
+            }
         }
         let claims = change.claims.map { claim -> ClaimVM in
             var whereLink: LinkVM?

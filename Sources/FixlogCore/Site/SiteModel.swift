@@ -3,6 +3,10 @@ import Foundation
 /// The site's structure, computed once from the inputs: page paths, record order, verdicts, and which
 /// Dockerfile lines each record documents. Pure: no clock, no file system.
 struct SiteModel: Sendable {
+    /// A change spanning at most this many Dockerfile lines is shown and marked as one block; a longer span
+    /// (claims far apart) is shown and marked claim by claim.
+    static let compactSpan = 60
+
     struct Record: Sendable {
         var position: Int
         var incident: Incident
@@ -76,9 +80,13 @@ struct SiteModel: Sendable {
         for record in records where !record.changes.isEmpty {
             for change in record.changes {
                 guard let file = change.file, pages[file] != nil else { continue }
+                // The change's span when it is compact; otherwise only the lines its claims matched (a span from a
+                // FROM at the top to a RUN at the bottom would mark most of the file for one change).
                 var spans: [(LineSpan, CheckStatus)] = []
-                if let span = change.actualLines { spans.append((span, change.status)) }
                 for claim in change.claims { if let span = claim.actualLines { spans.append((span, claim.status)) } }
+                if let span = change.actualLines, span.count <= Self.compactSpan || spans.isEmpty {
+                    spans.append((span, change.status))
+                }
                 for (span, status) in spans where span.first >= 1 && span.count <= 100_000 {
                     for line in span.first...span.last {
                         var entry = documented[file, default: [:]][line] ?? (records: [], status: .unchecked)

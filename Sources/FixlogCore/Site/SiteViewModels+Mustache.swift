@@ -92,6 +92,7 @@ extension CodeLineVM: MustacheParent, MustacheParentProbe {
         case "lineMarked": lineMarked
         case "lineStatus": lineStatus
         case "lineRefs": lineRefs
+        case "lineGap": lineGap
         default: nil
         }
     }

@@ -90,6 +90,7 @@ extension CodeLineVM: SiteRenderable {
         case "lineMarked": .flag(lineMarked)
         case "lineStatus": .text(lineStatus)
         case "lineRefs": lineRefs.siteList
+        case "lineGap": lineGap.map(SiteValue.text)
         default: nil
         }
     }

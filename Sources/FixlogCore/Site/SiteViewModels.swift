@@ -67,6 +67,8 @@ struct CodeLineVM: Sendable, Hashable {
     var lineMarked: Bool
     var lineStatus: String
     var lineRefs: [LinkVM]
+    /// Set on the row standing for lines left out of an excerpt ("12 lines"); the other fields are unused.
+    var lineGap: String? = nil
 }
 
 struct ClaimVM: Sendable, Hashable {
