@@ -40,11 +40,19 @@ struct FuzzRegressionTests {
         _ = try Self.replay("regenerate", FuzzProperties.checkRegenerate)
     }
 
-    /// Found by FuzzRegenerate, not fixed yet: a log whose record heading holds NUL bytes and invalid UTF-8
-    /// comes back from `Regenerator.regenerate` with that heading line changed (docs/reliability.md, bug 5).
-    @Test func regenerateKnownIssues() throws {
-        withKnownIssue("Regenerator rewrites a heading line holding NUL bytes / invalid UTF-8") {
-            _ = try Self.replay("regenerate-known", FuzzProperties.checkRegenerate)
+    /// Found by FuzzRegenerate: a log whose record heading holds NUL bytes and invalid UTF-8 came back from
+    /// `Regenerator.regenerate` with that heading line changed. Fixed: such a log is refused, bytes untouched.
+    @Test func regenerateRefusesTextThatIsNotUTF8() throws {
+        _ = try Self.replay("regenerate-known", FuzzProperties.checkRegenerate)
+        let dir = TestSupport.packageRoot.appendingPathComponent("Tests/FixlogCoreTests/Hardening/Inputs/regenerate-known")
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(name)))
+            let outcome = Regenerator.regenerate(source: SourceText(path: name, bytes: bytes), results: nil) { log in
+                CrossLinker.check(log: log, logPath: name, root: "/nonexistent/fixlog-test")
+            }
+            #expect(!outcome.succeeded)
+            #expect(outcome.bytes == bytes)
+            #expect(outcome.diagnostics.contains { $0.id == .invalidUTF8 || $0.id == .nulByte })
         }
     }
 

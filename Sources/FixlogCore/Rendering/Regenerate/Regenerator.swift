@@ -44,7 +44,8 @@ public enum Regenerator {
         public var changed: Bool { bytes != original }
     }
 
-    /// Regenerates `source`. `check` cross-links an ingested log (normally
+    /// Regenerates `source` (refused, bytes untouched, when it is not UTF-8 text or its managed blocks are broken).
+    /// `check` cross-links an ingested log (normally
     /// `CrossLinker.check(log:logPath:root:…)`); it is called once, or twice when line references were fixed
     /// (the status blocks describe the corrected log).
     public static func regenerate(
@@ -53,6 +54,13 @@ public enum Regenerator {
     ) -> Outcome {
         var outcome = Outcome(original: source.bytes, bytes: source.bytes, fixedReferences: [], statusBlocks: 0,
                               diagnostics: [], report: nil)
+        // A log that is not UTF-8 text (invalid bytes, NUL) is refused, as the CLI refuses it: the ingester reads
+        // such bytes as `?`, and rewriting a line from that reading would change bytes the user wrote.
+        let invalid = source.validateText()
+        if !invalid.isEmpty {
+            outcome.diagnostics = invalid
+            return outcome
+        }
         let scanned = ManagedRegions.scan(source)
         if !scanned.diagnostics.isEmpty {
             outcome.diagnostics = scanned.diagnostics
