@@ -49,12 +49,26 @@ public enum FixLogIngester {
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
                 file: source.path, range: SourceRange(line: 1)))
         }
-        var builder = LogBuilder(document: document)
+        let large = source.bytes.count >= ChunkedParse.minimumSize
+        var builder = LogBuilder(document: consume document)
         builder.run()
         diagnostics += builder.diagnostics
-        return FixLog(source: source.path, preamble: builder.preamble, incidents: builder.incidents,
-                      interludes: builder.interludes, diagnostics: diagnostics, layout: layout)
+        let log = FixLog(source: source.path, preamble: builder.preamble, incidents: builder.incidents,
+                         interludes: builder.interludes, diagnostics: diagnostics, layout: layout)
+        if large {
+            // The Markdown tree of a long log is a million small values: it is let go on another core while
+            // the caller goes on with the model (the closure holds the only reference).
+            DispatchQueue.global(qos: .utility).async { [tree = Discarded(consume builder)] in tree.drop() }
+        }
+        return log
     }
+}
+
+/// A value handed to another thread to be freed there.
+private final class Discarded<Value>: @unchecked Sendable {
+    private var value: Value?
+    init(_ value: Value) { self.value = value }
+    func drop() { value = nil }
 }
 
 /// A top-level heading with what its text says.
