@@ -103,6 +103,8 @@ public struct StepRunner: Sendable {
         for (k, v) in environment { if let key = Environment.Key(rawValue: k) { env[key] = v } }
         let token = UUID().uuidString
         if let key = Environment.Key(rawValue: Self.stepTokenVariable) { env[key] = token }
+        // Processes started before the step cannot carry its token: their environments are not read.
+        let bornAfter = Self.bootTicks().map { $0 > 2 ? $0 - 2 : 0 }
         let processLimit = maximumProcesses
         let environmentValue = Environment.custom(env)
         let limit = outputLimit
@@ -145,7 +147,7 @@ public struct StepRunner: Sendable {
             }
             group.addTask {
                 await Self.watch(pid: pidBox, timeout: timeout, grace: grace, stop: stop, ending: endingBox,
-                                 token: token, processLimit: processLimit)
+                                 token: token, bornAfter: bornAfter, processLimit: processLimit)
                 return nil
             }
             var outcome = RunResult()
@@ -165,7 +167,7 @@ public struct StepRunner: Sendable {
         // of their own with `set -m`) and whatever carries its token (`setsid`, double forks, daemons).
         if let pid = pidBox.get() {
             _ = kill(-pid, SIGKILL)
-            Self.sweep(session: pid, token: token)
+            Self.sweep(session: pid, token: token, bornAfter: bornAfter)
         }
         let elapsed = clock.now - start
         let ms = Int((elapsed / .milliseconds(1)).rounded())
@@ -182,10 +184,10 @@ public struct StepRunner: Sendable {
     /// Kills every process of the step until none is left (a process may fork while the others die);
     /// gives up after 50 rounds. Returns the number of processes killed.
     @discardableResult
-    static func sweep(session sid: Int32, token: String) -> Int {
+    static func sweep(session sid: Int32, token: String, bornAfter: UInt64? = nil) -> Int {
         var killed = 0
         for _ in 0..<50 {
-            let found = stepProcesses(session: sid, token: token)
+            let found = stepProcesses(session: sid, token: token, bornAfter: bornAfter)
             if found.isEmpty { break }
             _ = kill(-sid, SIGKILL)
             for pid in found { _ = kill(pid, SIGKILL) }
@@ -195,8 +197,10 @@ public struct StepRunner: Sendable {
     }
 
     /// Live (non-zombie) processes of a step (Linux, from /proc): those in session `sid` or process group
-    /// `sid`, and those whose environment carries `token`. Empty elsewhere.
-    static func stepProcesses(session sid: Int32, token: String?) -> [Int32] {
+    /// `sid`, and those whose environment carries `token`. Empty elsewhere. With `bornAfter` (clock ticks
+    /// since boot, a little before the step started), the environments of processes started earlier are not
+    /// read: the token exists only in the step's descendants. That halves the /proc reads of a sweep.
+    static func stepProcesses(session sid: Int32, token: String?, bornAfter: UInt64? = nil) -> [Int32] {
         #if os(Linux)
         guard let dir = opendir("/proc") else { return [] }
         defer { closedir(dir) }
@@ -218,6 +222,9 @@ public struct StepRunner: Sendable {
             let session = Int32(String(decoding: fields[3], as: UTF8.self))
             if session == sid || pgrp == sid {
                 found.append(pid)
+            } else if let bornAfter, fields.count > 19, let started = UInt64(String(decoding: fields[19], as: UTF8.self)),
+                      started < bornAfter {
+                continue  // field 22, starttime: older than the step
             } else if let needle, let environ = readProcFile("/proc/\(name)/environ", limit: 1 << 20),
                       contains(environ, needle) {
                 found.append(pid)
@@ -226,6 +233,19 @@ public struct StepRunner: Sendable {
         return found
         #else
         return []
+        #endif
+    }
+
+    /// Clock ticks since boot (the unit of `starttime` in /proc/PID/stat), nil where unknown.
+    static func bootTicks() -> UInt64? {
+        #if os(Linux)
+        var now = timespec()
+        guard clock_gettime(CLOCK_BOOTTIME, &now) == 0 else { return nil }
+        let hz = sysconf(Int32(_SC_CLK_TCK))
+        guard hz > 0 else { return nil }
+        return UInt64(now.tv_sec) * UInt64(hz) + UInt64(now.tv_nsec) * UInt64(hz) / 1_000_000_000
+        #else
+        return nil
         #endif
     }
 
@@ -277,7 +297,8 @@ public struct StepRunner: Sendable {
     /// does not eat the script's time) and the stop signal (SIGTERM to the group, SIGKILL after `grace`), and kills what is
     /// left of the group once the main process has exited, so the output pipes close.
     static func watch(pid pidBox: LockedBox<Int32?>, timeout: Duration, grace: Duration,
-                      stop: StopSignal, ending: LockedBox<Ending>, token: String, processLimit: Int) async {
+                      stop: StopSignal, ending: LockedBox<Ending>, token: String, bornAfter: UInt64? = nil,
+                      processLimit: Int) async {
         let clock = ContinuousClock()
         var lastCount = clock.now
         var interval = Duration.microseconds(200)
@@ -296,16 +317,16 @@ public struct StepRunner: Sendable {
                     // Repeated while the run has not returned: nothing of the step may keep the pipes open,
                     // not even a process that left the session.
                     _ = kill(-pid, SIGKILL)
-                    if exited { sweep(session: pid, token: token) }
+                    if exited { sweep(session: pid, token: token, bornAfter: bornAfter) }
                     exited = true
                 } else {
                     let now = clock.now
                     // Fork-bomb containment: count the step's processes every 50 ms, kill them all past the limit.
                     if terminatingSince == nil, now - lastCount >= .milliseconds(50) {
                         lastCount = now
-                        if stepProcesses(session: pid, token: token).count > processLimit {
+                        if stepProcesses(session: pid, token: token, bornAfter: bornAfter).count > processLimit {
                             ending.set(.processLimit)
-                            sweep(session: pid, token: token)
+                            sweep(session: pid, token: token, bornAfter: bornAfter)
                             terminatingSince = now
                             killed = true
                         }

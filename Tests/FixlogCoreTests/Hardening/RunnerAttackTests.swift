@@ -97,3 +97,29 @@ struct RunnerAttackTests {
         #expect(before == Data(original.utf8))
     }
 }
+
+/// The sweep skips the environments of processes older than the step; that relies on /proc's `starttime`
+/// and `StepRunner.bootTicks()` counting the same clock.
+@Suite("StepRunner: process ages")
+struct ProcessAgeTests {
+    static func startTime(_ pid: Int32) -> UInt64? {
+        guard let stat = StepRunner.readProcFile("/proc/\(pid)/stat", limit: 4096),
+              let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+        return fields.count > 19 ? UInt64(String(decoding: fields[19], as: UTF8.self)) : nil
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/stat"), "needs /proc"))
+    func childrenStartAfterAndThisProcessBefore() throws {
+        let before = try #require(StepRunner.bootTicks())
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["2"]
+        try child.run()
+        defer { child.terminate(); child.waitUntilExit() }
+        let started = try #require(Self.startTime(child.processIdentifier))
+        #expect(started + 2 >= before, "a process started after the clock was read is not older than it")
+        let me = try #require(Self.startTime(getpid()))
+        #expect(me <= (StepRunner.bootTicks() ?? 0))
+    }
+}
