@@ -89,14 +89,28 @@ public enum ManagedRegions {
         var fence: (char: Character, count: Int, indent: Int)?
         var open: (kind: Kind, line: Int, checksum: String?)?
         var content: [String] = []
+        // An HTML block cmark reads as HTML: fence lines inside it are not fences (fuzz regression
+        // regenerate/fence-inside-html-block-hides-status-block.md).
+        var html: HTMLBlock.End?
         let bytes = source.bytes
         for n in stride(from: 1, through: source.lineCount, by: 1) {
             // Only lines inside a block, and lines that could be a marker or a fence, become strings.
             if open == nil {
                 let start = source.lineStarts[n - 1]
+                let lineEnd = n < source.lineCount ? source.lineStarts[n] : bytes.count
+                if let end = html {
+                    if HTMLBlock.ends(end, bytes, start, lineEnd) { html = nil }
+                    if html != nil || end != .blankLine { continue }
+                }
                 var k = start
                 if n == 1, source.hasBOM { k += 3 }
                 while k < bytes.count, bytes[k] == 0x20, k - start < 4 { k += 1 }
+                if fence == nil, k - start < 4, k < lineEnd, bytes[k] == UInt8(ascii: "<"),
+                   let end = HTMLBlock.start(bytes, k, lineEnd), !HTMLBlock.isManagedMarker(bytes, k, lineEnd) {
+                    // Kinds 1-5 may end on their first line.
+                    if end == .blankLine || !HTMLBlock.ends(end, bytes, k + 1, lineEnd) { html = end }
+                    continue
+                }
                 // A fence opened inside a list item (indented) ends with the item: a non-blank line indented
                 // less than the fence closes it, as cmark does (fuzz regression
                 // regenerate/unclosed-fence-in-list-hides-status-block.md).
@@ -215,5 +229,82 @@ extension String {
         var s = Substring(self)
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// The HTML blocks of CommonMark that can interrupt a paragraph (kinds 1-6), as far as a line scanner can
+/// tell them: how one starts and what ends it. (Kind 7, a lone tag, cannot interrupt a paragraph and is not
+/// tracked.)
+enum HTMLBlock {
+    enum End: Equatable {
+        /// A line containing one of these (lower-cased) strings ends the block, that line included.
+        case marker([[UInt8]])
+        /// A blank line ends the block (kind 6).
+        case blankLine
+    }
+
+    static let rawTags = ["script", "pre", "style", "textarea"].map { Array($0.utf8) }
+    static let rawEnds: End = .marker(["</script>", "</pre>", "</style>", "</textarea>"].map { Array($0.utf8) })
+    static let blockTags: Set<[UInt8]> = Set([
+        "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col", "colgroup",
+        "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame",
+        "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link",
+        "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "section", "source",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+    ].map { Array($0.utf8) })
+
+    static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+
+    static func hasPrefix(_ bytes: [UInt8], _ at: Int, _ end: Int, _ prefix: String) -> Bool {
+        let p = Array(prefix.utf8)
+        guard at + p.count <= end else { return false }
+        for (i, c) in p.enumerated() where lower(bytes[at + i]) != c { return false }
+        return true
+    }
+
+    /// The end condition of an HTML block starting at `at` (a `<`), or nil when none starts there.
+    static func start(_ bytes: [UInt8], _ at: Int, _ end: Int) -> End? {
+        if hasPrefix(bytes, at, end, "<!--") { return .marker([Array("-->".utf8)]) }
+        if hasPrefix(bytes, at, end, "<?") { return .marker([Array("?>".utf8)]) }
+        if hasPrefix(bytes, at, end, "<![cdata[") { return .marker([Array("]]>".utf8)]) }
+        if at + 2 < end, bytes[at + 1] == UInt8(ascii: "!"), (lower(bytes[at + 2]) >= 97 && lower(bytes[at + 2]) <= 122) {
+            return .marker([Array(">".utf8)])
+        }
+        var i = at + 1
+        let closing = i < end && bytes[i] == UInt8(ascii: "/")
+        if closing { i += 1 }
+        var name: [UInt8] = []
+        while i < end, (lower(bytes[i]) >= 97 && lower(bytes[i]) <= 122) || (bytes[i] >= 48 && bytes[i] <= 57) {
+            name.append(lower(bytes[i]))
+            i += 1
+        }
+        guard !name.isEmpty else { return nil }
+        let after: UInt8? = i < end ? bytes[i] : nil
+        let boundary = after == nil || after == 0x20 || after == 0x09 || after == 0x0A || after == 0x0D || after == UInt8(ascii: ">")
+        if !closing, rawTags.contains(name), boundary { return rawEnds }
+        if blockTags.contains(name), boundary || (after == UInt8(ascii: "/") && i + 1 < end && bytes[i + 1] == UInt8(ascii: ">")) {
+            return .blankLine
+        }
+        return nil
+    }
+
+    /// Whether the line `from..<end` ends a block with this end condition.
+    static func ends(_ condition: End, _ bytes: [UInt8], _ from: Int, _ end: Int) -> Bool {
+        switch condition {
+        case .blankLine:
+            return bytes[from..<end].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        case .marker(let needles):
+            for needle in needles where needle.count <= end - from {
+                for i in from...(end - needle.count) where needle.indices.allSatisfy({ lower(bytes[i + $0]) == needle[$0] }) {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
+    /// fixlog's own markers are HTML comments too; they are handled as markers, not skipped as HTML.
+    static func isManagedMarker(_ bytes: [UInt8], _ at: Int, _ end: Int) -> Bool {
+        hasPrefix(bytes, at, end, "<!-- fixlog:") || hasPrefix(bytes, at, end, "<!-- /fixlog:")
     }
 }
