@@ -37,6 +37,7 @@ enum Parallel {
 }
 
 /// Fixed slots that parallel iterations fill by index (each slot written by exactly one iteration).
+/// (`lock()`/`unlock()` rather than `withLock`, which macOS 13, the deployment target, lacks.)
 final class ParallelSlots<Value>: @unchecked Sendable {
     private var storage: [Value?]
     private let lock = NSLock()
@@ -44,10 +45,19 @@ final class ParallelSlots<Value>: @unchecked Sendable {
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
     subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
+        get {
+            lock.lock(); defer { lock.unlock() }
+            return storage[index]
+        }
+        set {
+            lock.lock(); defer { lock.unlock() }
+            storage[index] = newValue
+        }
     }
 
     /// The values in index order (slots never filled are left out).
-    var values: [Value] { lock.withLock { storage.compactMap { $0 } } }
+    var values: [Value] {
+        lock.lock(); defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
 }

@@ -103,9 +103,14 @@ final class SectionKindCache: @unchecked Sendable {
     private let lock = NSLock()
 
     func kind(of text: String) -> SectionKind {
-        if let known = lock.withLock({ kinds[text] }) { return known }
+        lock.lock()
+        let known = kinds[text]
+        lock.unlock()
+        if let known { return known }
         let kind = SectionClassifier.kind(of: text)
-        lock.withLock { kinds[text] = kind }
+        lock.lock()
+        kinds[text] = kind
+        lock.unlock()
         return kind
     }
 }

@@ -26,17 +26,14 @@ public enum SiteBuilder {
         let model = SiteModel.build(input)
         let base = RenderContext(input: input, model: model, templates: templates, rows: [])
         // The index and the timeline list the same rows (each summary rendered by cmark once).
-        let rows = Slots<RecordRowVM>(count: model.records.count)
-        DispatchQueue.concurrentPerform(iterations: model.records.count) { i in
-            rows.set(i, base.row(base.model.records[i], root: ""))
-        }
-        let context = RenderContext(input: input, model: model, templates: templates, rows: rows.values.compactMap { $0 })
+        let rows = Parallel.map(Array(model.records.indices)) { i in base.row(base.model.records[i], root: "") }
+        let context = RenderContext(input: input, model: model, templates: templates, rows: rows)
 
         enum Job { case index, timeline, search, record(Int), dockerfile(Int) }
         // Large single pages first, so that they overlap with the record pages.
         let jobs: [Job] = [.index, .timeline, .search] + model.dockerfiles.indices.map(Job.dockerfile)
             + model.records.indices.map(Job.record)
-        let pages = Slots<Result<[(String, [UInt8])], SiteBuildError>>(count: jobs.count)
+        let pages = ParallelSlots<Result<[(String, [UInt8])], SiteBuildError>>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
             let result = Result { () throws(SiteBuildError) -> [(String, [UInt8])] in
                 switch jobs[k] {
@@ -64,17 +61,16 @@ public enum SiteBuilder {
             switch result {
             case .success(let produced):
                 for (path, bytes) in produced { emit(path, bytes) }
-                pages.set(k, .success([]))
+                pages[k] = .success([])
             case .failure:
-                pages.set(k, result)
+                pages[k] = result
             }
         }
         // Failures in build-step order (index, records, Dockerfiles, timeline, search index), then page order.
-        let results = pages.values
         let stepOrder: [SiteBuildStep] = [.renderIndex, .renderRecords, .renderDockerfiles, .renderTimeline, .writeSearchIndex]
         var firstError: (rank: Int, position: Int, error: SiteBuildError)?
-        for (k, result) in results.enumerated() {
-            switch result {
+        for k in jobs.indices {
+            switch pages[k] {
             case .success?:
                 break
             case .failure(let error)?:
@@ -221,21 +217,6 @@ private final class LockedFiles: @unchecked Sendable {
     var all: [String: [UInt8]] {
         lock.lock(); defer { lock.unlock() }
         return files
-    }
-}
-
-/// Values produced by concurrent workers, one slot per index (NSLock keeps macOS 13 as the deployment target).
-final class Slots<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Value) {
-        lock.lock(); defer { lock.unlock() }
-        slots[index] = value
-    }
-    var values: [Value?] {
-        lock.lock(); defer { lock.unlock() }
-        return slots
     }
 }
 
