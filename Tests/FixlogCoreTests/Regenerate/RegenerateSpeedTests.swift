@@ -23,25 +23,38 @@ struct RegenerateFastPathTests {
         return out
     }
 
-    @Test("the marker scan reads ASCII fence lines from bytes with the same result")
-    func scanFastPath() throws {
+    @Test("the marker scan opens blocks only where cmark reads the marker as an HTML block of its own")
+    func scanAgreesWithCmark() throws {
         var rng = SeededRandom(seed: 0xFE2CE)
         let pieces = ["```", "~~~", "````", "``` info", "```` `x`", "   ```", "    ```", "```\r", "~~~ \t", "\u{FEFF}```",
                       "  ~~~~~~", "<!-- fixlog:status sha256=0011223344556677 -->", "<!-- /fixlog:status -->", "text", "- ```",
-                      "```é", "é```", "", "<!-- fixlog:summary -->", "<!-- /fixlog:summary -->", "  ```` ", "``"]
+                      "```é", "é```", "", "<!-- fixlog:summary -->", "<!-- /fixlog:summary -->", "  ```` ", "``",
+                      "<script>", "</script>", "<div>"]
         var inputs = try Self.logs().map(\.1)
         for _ in 0..<300 {
             let lines = (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }
             let nl = Bool.random(using: &rng) ? "\n" : "\r\n"
             inputs.append(Array((lines.joined(separator: nl) + (Bool.random(using: &rng) ? nl : "")).utf8))
         }
+        var recognised = 0
         for bytes in inputs {
             let source = SourceText(path: "x", bytes: bytes)
-            let fast = ManagedRegions.scan(source, asciiFastPath: true)
-            let reference = ManagedRegions.scan(source, asciiFastPath: false)
-            #expect(fast.blocks == reference.blocks, "\(String(decoding: bytes.prefix(200), as: UTF8.self).debugDescription)")
-            #expect(fast.diagnostics == reference.diagnostics)
+            // The lines on which cmark starts an HTML block.
+            var htmlStarts = Set<Int>()
+            MarkdownDocument(source: source.replacingInvalidBytes()).root.forEach { node in
+                if node.kind == .htmlBlock, let r = node.range { htmlStarts.insert(r.start.line) }
+            }
+            // Where the markers are well formed (no diagnostics), every block opens on a line cmark reads as an HTML
+            // block of its own. (Inside an open block the content is fixlog's until the closing marker, whatever
+            // cmark makes of it: a fence inside a block does not hide the block's end.)
+            let scanned = ManagedRegions.scan(source)
+            guard scanned.diagnostics.isEmpty else { continue }
+            for block in scanned.blocks {
+                recognised += 1
+                #expect(htmlStarts.contains(block.openLine), "\(String(decoding: bytes.prefix(200), as: UTF8.self).debugDescription)")
+            }
         }
+        #expect(recognised >= 5, "the generated inputs recognise some blocks (\(recognised))")
     }
 
     @Test("line-reference edits applied in one pass give LineReferenceFixer.apply's bytes and edits")

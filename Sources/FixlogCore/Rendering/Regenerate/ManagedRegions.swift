@@ -76,12 +76,6 @@ public enum ManagedRegions {
     /// Every managed block of the source (terminated ones), plus diagnostics for unterminated markers.
     /// Markers inside fenced code blocks are not recognised.
     public static func scan(_ source: SourceText) -> (blocks: [Block], diagnostics: [Diagnostic]) {
-        scan(source, asciiFastPath: true)
-    }
-
-    /// ``scan(_:)``. (`asciiFastPath` selected a byte-level fence reader; fences are now cmark's call, so both
-    /// values give the same scan.)
-    static func scan(_ source: SourceText, asciiFastPath: Bool) -> (blocks: [Block], diagnostics: [Diagnostic]) {
         // Every marker, opening or closing, holds `fixlog:`; most logs have none (one memchr pass).
         guard source.contains(Self.markerWord) else { return ([], []) }
         // Which lines are code or HTML content is cmark's call, not a line scanner's: fences in list items,
