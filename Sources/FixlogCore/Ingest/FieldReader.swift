@@ -69,15 +69,20 @@ enum FieldReader {
         guard block.kind == .paragraph, let first = block.children.first, first.kind == .strong || first.kind == .emphasis else {
             return nil
         }
-        var label = first.plainText.trimmedSpaces
-        let rest = block.children.dropFirst().map(\.plainText).joined().trimmedSpaces
-        if label.hasSuffix(":") || label.hasSuffix("：") { label.removeLast() }
-        // A label paragraph is short: the rest is a colon, a line reference, or nothing.
-        let restCore = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmedSpaces : rest
-        if restCore.isEmpty || (restCore.hasPrefix("(") && restCore.count < 40) || restCore.count < 3 {
-            return (label.trimmedSpaces, restCore)
+        let rest: String
+        switch block.children.count {
+        case 1: rest = ""
+        case 2: rest = block.children.withUnsafeBufferPointer { $0[1].plainText.trimmedSpaces }
+        default: rest = block.children.dropFirst().map(\.plainText).joined().trimmedSpaces
         }
-        return nil
+        // A label paragraph is short: the rest is a colon, a line reference, or nothing. (Counted up to the
+        // limit only: the rest of a list item's paragraph can be long.)
+        let restCore = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmedSpaces : rest
+        guard restCore.isEmpty || (restCore.hasPrefix("(") && restCore.dropFirst(39).isEmpty) || restCore.dropFirst(2).isEmpty
+        else { return nil }
+        var label = first.plainText.trimmedSpaces
+        if label.hasSuffix(":") || label.hasSuffix("：") { label.removeLast() }
+        return (label.trimmedSpaces, restCore)
     }
 
     /// Text inside the first pair of backticks (`Dockerfile`), or nil.

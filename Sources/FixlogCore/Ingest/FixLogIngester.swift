@@ -43,7 +43,8 @@ public enum FixLogIngester {
         }
         // fixlog's own status and summary blocks are read as blank lines (same offsets, same line numbers),
         // so re-ingesting a regenerated log never takes them for records, changes or steps.
-        let document = MarkdownDocument(source: ManagedRegions.masked(source.replacingInvalidBytes()))
+        let masked = ManagedRegions.masked(source.replacingInvalidBytes())
+        let document = MarkdownDocument(source: masked)
         if document.flattened {
             diagnostics.append(.warning(.nestingTooDeep,
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
@@ -247,10 +248,14 @@ struct LogBuilder {
         }
         var stack: [Int] = []
         let all = blocks
-        let found = all.indices.filter { all[$0].kind == .heading && all[$0].range != nil }
+        // Nodes are read in place (through the buffer), never copied: a copy retains each of their references.
+        var found: [Int] = []
+        all.withUnsafeBufferPointer { b in
+            for i in b.indices where b[i].kind == .heading && b[i].range != nil { found.append(i) }
+        }
         // Reading titles (numbers, dates, status words) is the costly part: each distinct text once (section
         // headings repeat: "Problem", "Solution"), on all cores for long logs.
-        let texts = Parallel.map(found, minimumCount: 4096) { all[$0].plainText }
+        let texts = Parallel.map(found, minimumCount: 4096) { i in all.withUnsafeBufferPointer { $0[i].plainText } }
         var distinct: [String] = []
         var slot: [String: Int] = [:]
         let textSlots = texts.map { text -> Int in
@@ -275,11 +280,11 @@ struct LogBuilder {
         }
         headings.reserveCapacity(found.count)
         for (k, i) in found.enumerated() {
-            let block = all[i]
-            guard let range = block.range else { continue }
-            while let top = stack.last, headings[top].level >= block.headingLevel { stack.removeLast() }
+            let (level, blockRange) = all.withUnsafeBufferPointer { ($0[i].headingLevel, $0[i].range) }
+            guard let range = blockRange else { continue }
+            while let top = stack.last, headings[top].level >= level { stack.removeLast() }
             let r = read[textSlots[k]]
-            headings.append(HeadingInfo(blockIndex: i, level: block.headingLevel, text: texts[k], parsed: r.parsed,
+            headings.append(HeadingInfo(blockIndex: i, level: level, text: texts[k], parsed: r.parsed,
                                         kind: r.kind, listKind: r.listKind, label: r.label, stage: r.stage,
                                         dockerfile: r.dockerfile, range: range, parent: stack.last))
             stack.append(headings.count - 1)

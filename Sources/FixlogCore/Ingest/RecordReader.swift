@@ -223,14 +223,30 @@ struct RecordReader {
 
     /// `(**File:** \`Dockerfile\`, lines 9-10)` written inside a sentence.
     static func inlineFile(in text: String) -> String? {
-        guard text.containsBytes("**") else { return nil }
-        for marker in ["**File:**", "**File**:", "**Location:**", "**Path:**"] where text.containsBytes(marker) {
-            if let r = text.byteRange(of: marker) {
-                let rest = String(text[text.index(atByte: r.upperBound)...])
-                return FieldReader.firstCodeSpan(rest).flatMap { $0.contains(" ") ? nil : $0 } ?? FieldReader.dockerfileName(in: rest)
+        var text = text
+        return text.withUTF8 { inlineFile(in: $0) }
+    }
+
+    private static let inlineFileMarkers = ["**File:**", "**File**:", "**Location:**", "**Path:**"].map { Array($0.utf8) }
+
+    /// ``inlineFile(in:)`` on UTF-8 bytes: the first of the markers, in their order of preference, that the text
+    /// holds anywhere, found in one pass over the text's `**` pairs.
+    static func inlineFile(in b: UnsafeBufferPointer<UInt8>) -> String? {
+        var firstAt = [Int](repeating: -1, count: inlineFileMarkers.count)
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == UInt8(ascii: "*"), b[i + 1] == UInt8(ascii: "*") {
+                for (m, marker) in inlineFileMarkers.enumerated() where firstAt[m] < 0 && i + marker.count <= b.count {
+                    var k = 2
+                    while k < marker.count, b[i + k] == marker[k] { k += 1 }
+                    if k == marker.count { firstAt[m] = i + marker.count }
+                }
             }
+            i += 1
         }
-        return nil
+        guard let end = firstAt.first(where: { $0 >= 0 }) else { return nil }
+        let rest = String(decoding: UnsafeBufferPointer(rebasing: b[end...]), as: UTF8.self)
+        return FieldReader.firstCodeSpan(rest).flatMap { $0.contains(" ") ? nil : $0 } ?? FieldReader.dockerfileName(in: rest)
     }
 
     mutating func addProse(_ text: String, block: MarkdownNode) {
@@ -416,7 +432,9 @@ struct RecordReader {
         if let ref = Self.singleSpan((r.start.line...r.end.line).flatMap { lineRefs(onLine: $0, fromColumn: 1, origin: .prose) }) {
             proseRef = ref
         }
-        if let file = Self.inlineFile(in: source.text(r)) { fieldFile = file }
+        if let file = source.bytes.withUnsafeBufferPointer({ Self.inlineFile(in: UnsafeBufferPointer(rebasing: $0[source.byteRange(of: r)])) }) {
+            fieldFile = file
+        }
     }
 
     mutating func handleNestedList(_ list: MarkdownNode) {
@@ -445,7 +463,7 @@ struct RecordReader {
             let text = para.plainText
             if let found = text.byteRange(of: ": "),
                 case let colon = text.index(atByte: found.lowerBound)..<text.index(atByte: found.upperBound),
-                text.distance(from: text.startIndex, to: colon.lowerBound) <= 60
+                text[..<colon.lowerBound].dropFirst(60).isEmpty
             {
                 title = String(text[..<colon.lowerBound])
                 detail = String(text[colon.upperBound...])
@@ -455,8 +473,9 @@ struct RecordReader {
             }
         }
         if title.hasSuffix(":") { title.removeLast() }
-        detail = detail.trimmedSpaces
-        while let f = detail.first, ":-–—".contains(f) { detail.removeFirst(); detail = detail.trimmedSpaces }
+        var rest = detail.trimmedSpacesSlice
+        while let f = rest.first, ":-–—".contains(f) { rest = rest.dropFirst().trimmedSpacesSlice }
+        detail = String(rest)
         if !nested.isEmpty { detail = ([detail] + nested).filter { !$0.isEmpty }.joined(separator: "\n") }
         return (title.trimmedSpaces, detail)
     }

@@ -39,13 +39,46 @@ enum SectionClassifier {
     }()
 
     private static func classify(_ lower: String) -> SectionKind {
-        let t = Array(lower.utf8)
+        let t = Haystack(Array(lower.utf8))
         // "What Was NOT Changed" is not a changes section.
-        if matches(t, notChanged) || matches(t, unchanged) { return .other }
-        for (kind, words) in compiledRules where words.contains(where: { matches(t, $0) }) {
+        if t.matches(notChanged) || t.matches(unchanged) { return .other }
+        for (kind, words) in compiledRules where words.contains(where: { t.matches($0) }) {
             return kind
         }
         return .other
+    }
+
+    /// A text to look for many keywords in. An ASCII keyword only matches where a word starts, so a keyword
+    /// whose first byte starts no word of the text is rejected without a search (most are).
+    private struct Haystack {
+        let bytes: [UInt8]
+        /// Bit b set: some word of the text starts with byte b (ASCII only).
+        private var starts: (UInt64, UInt64) = (0, 0)
+        private let ascii: Bool
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            var ascii = true
+            var previous: UInt8 = 0x20
+            for b in bytes {
+                if b >= 0x80 { ascii = false } else if !isWordByte(previous) {
+                    if b < 64 { starts.0 |= 1 << UInt64(b) } else { starts.1 |= 1 << UInt64(b - 64) }
+                }
+                previous = b
+            }
+            self.ascii = ascii
+        }
+
+        func matches(_ needle: [UInt8]) -> Bool {
+            guard let first = needle.first else { return SectionClassifier.matches(bytes, needle) }
+            if first >= 0x80 {
+                if ascii { return false }  // a non-ASCII keyword cannot occur in ASCII text
+            } else if ascii {
+                let bit = first < 64 ? starts.0 & (1 << UInt64(first)) : starts.1 & (1 << UInt64(first - 64))
+                if bit == 0 { return false }
+            }
+            return SectionClassifier.matches(bytes, needle)
+        }
     }
 
     private static let notChanged = Array("not changed".utf8)
@@ -53,10 +86,6 @@ enum SectionClassifier {
 
     /// Word-prefix match: "lessons learned" matches "lesson", "testing" matches "test", but "latest" does not.
     /// Non-ASCII keywords (CJK) match anywhere.
-    private static func matches(_ text: String, _ word: String) -> Bool {
-        matches(Array(text.utf8), Array(word.utf8))
-    }
-
     private static func matches(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         let ascii = needle.first.map { $0 < 0x80 } ?? true
         var from = 0
@@ -73,24 +102,32 @@ enum SectionClassifier {
 
     enum ListKind { case fixes, problems, group, decoy, none }
 
+    // The words of `listKind(of:)`, as bytes once.
+    private static let listDecoys = utf8([
+        "test", "lesson", "next step", "not changed", "unchanged", "option", "verification", "verify",
+        "step", "todo", "to do", "how to", "usage", "setup", "set up", "install", "prerequisite",
+        "recommendation", "future", "reference", "alternative", "checklist", "command", "appendix",
+        "prueba", "lecciones", "próximos", "测试", "经验", "下一步", "테스트", "교훈", "다음", "lezioni", "prossimi"])
+    private static let listFixWords = utf8([
+        "fix", "fixes", "solution", "resolved", "correction", "solved", "applied", "remediation", "patch",
+        "soluci", "correcci", "arreglo", "修复", "解决", "해결", "수정", "correzion", "soluzion", "corrections", "korrektur", "lösung"])
+    private static let listProblemWords = utf8([
+        "issue", "problem", "bug", "error", "incident", "failure", "symptom", "problema", "errores",
+        "incidencia", "问题", "错误", "故障", "문제", "오류", "이슈", "problemi", "errori", "fehler", "probleme", "problème"])
+    private static let listGroupWords = utf8([
+        "critical", "high", "medium", "low", "major", "minor", "severity", "priority", "blocker",
+        "urgent", "p0", "p1", "p2", "p3", "crítico", "严重", "紧急", "심각", "critico"])
+
+    private static func utf8(_ words: [String]) -> [[UInt8]] { words.map { Array($0.utf8) } }
+
     /// Whether a heading introduces a list of records ("Issues Fixed", "Fixes Applied", "Problemas"), a group
     /// of records (severity, date), or a list whose numbered items are not records ("Testing", "Next Steps").
     static func listKind(of heading: String) -> ListKind {
-        let t = heading.lowercased()
-        let decoys = ["test", "lesson", "next step", "not changed", "unchanged", "option", "verification", "verify",
-                      "step", "todo", "to do", "how to", "usage", "setup", "set up", "install", "prerequisite",
-                      "recommendation", "future", "reference", "alternative", "checklist", "command", "appendix",
-                      "prueba", "lecciones", "próximos", "测试", "经验", "下一步", "테스트", "교훈", "다음", "lezioni", "prossimi"]
-        if decoys.contains(where: { matches(t, $0) }) { return .none }
-        let fixWords = ["fix", "fixes", "solution", "resolved", "correction", "solved", "applied", "remediation", "patch",
-                        "soluci", "correcci", "arreglo", "修复", "解决", "해결", "수정", "correzion", "soluzion", "corrections", "korrektur", "lösung"]
-        if fixWords.contains(where: { matches(t, $0) }) { return .fixes }
-        let problemWords = ["issue", "problem", "bug", "error", "incident", "failure", "symptom", "problema", "errores",
-                            "incidencia", "问题", "错误", "故障", "문제", "오류", "이슈", "problemi", "errori", "fehler", "probleme", "problème"]
-        if problemWords.contains(where: { matches(t, $0) }) { return .problems }
-        let groupWords = ["critical", "high", "medium", "low", "major", "minor", "severity", "priority", "blocker",
-                          "urgent", "p0", "p1", "p2", "p3", "crítico", "严重", "紧急", "심각", "critico"]
-        if groupWords.contains(where: { matches(t, $0) }) { return .group }
+        let t = Haystack(Array(heading.lowercased().utf8))
+        if listDecoys.contains(where: { t.matches($0) }) { return .none }
+        if listFixWords.contains(where: { t.matches($0) }) { return .fixes }
+        if listProblemWords.contains(where: { t.matches($0) }) { return .problems }
+        if listGroupWords.contains(where: { t.matches($0) }) { return .group }
         if DateReader.firstDate(in: heading).match != nil { return .group }
         return .none
     }

@@ -2,16 +2,27 @@
 /// locale-aware, which fixlog does not want anyway).
 extension StringProtocol {
     /// Trims ASCII white space (space, tab, CR, LF, FF, VT) at both ends.
-    var trimmedSpaces: String {
+    var trimmedSpaces: String { String(trimmedSpacesSlice) }
+
+    /// ``trimmedSpaces`` without a copy.
+    var trimmedSpacesSlice: Substring {
         let s = Substring(self)
         let u = s.utf8
-        guard let first = u.firstIndex(where: { !String.isSpace($0) }) else { return "" }
+        guard let first = u.firstIndex(where: { !String.isSpace($0) }) else { return s[s.endIndex...] }
         let last = u.lastIndex(where: { !String.isSpace($0) }) ?? first
-        return String(s[first...last])
+        return s[first...last]
     }
 }
 
 extension String {
+    /// Trims ASCII white space at both ends; the string itself when there is none (no copy).
+    var trimmedSpaces: String {
+        let u = utf8
+        guard let first = u.first, let last = u.last else { return self }
+        if !Self.isSpace(first) && !Self.isSpace(last) { return self }
+        return Substring(self).trimmedSpaces
+    }
+
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
 
     /// The byte range of the first occurrence of `needle`, or nil.

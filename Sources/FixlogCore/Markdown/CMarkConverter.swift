@@ -5,13 +5,17 @@ import Foundation
 
 enum CMarkConverter {
     /// Parses Markdown with source positions on and smart punctuation off (fixlog rewrites what it reads).
-    static func parse(_ bytes: [UInt8]) -> (MarkdownNode, flattened: Bool) {
-        bytes.withUnsafeBufferPointer { parse($0, lineOffset: 0) }
+    /// Code blocks are marked fenced when `fences` (the text the lines and columns point into) is given.
+    static func parse(_ bytes: [UInt8], fences: SourceText? = nil) -> (MarkdownNode, flattened: Bool) {
+        bytes.withUnsafeBufferPointer { parse($0, lineOffset: 0, fences: fences) }
     }
 
     /// Parses the bytes of `buffer` as a document of their own; every line number is shifted by `lineOffset`
-    /// (the buffer is a run of whole lines starting at line `lineOffset + 1` of a larger file).
-    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, lineOffset: Int) -> (MarkdownNode, flattened: Bool) {
+    /// (the buffer is a run of whole lines starting at line `lineOffset + 1` of a larger file). With `fences`,
+    /// the whole file, code blocks whose first byte there is a backtick or tilde are marked fenced (cmark
+    /// does not say).
+    static func parse(_ buffer: UnsafeBufferPointer<UInt8>, lineOffset: Int, fences: SourceText? = nil)
+        -> (MarkdownNode, flattened: Bool) {
         let options = CMARK_OPT_SOURCEPOS
         let root: OpaquePointer? =
             buffer.baseAddress.map { base in
@@ -21,8 +25,8 @@ enum CMarkConverter {
         defer { cmark_node_free(root) }
         // Trees no deeper than the limit (all real logs) are copied directly, child by child; deeper ones
         // go through the iterator walk that flattens them.
-        if let tree = build(root, depth: 0, lineOffset: lineOffset) { return (tree, false) }
-        return convert(root, lineOffset: lineOffset)
+        if let tree = build(root, depth: 0, lineOffset: lineOffset, fences: fences) { return (tree, false) }
+        return convert(root, lineOffset: lineOffset, fences: fences)
     }
 
     /// Both copies of one parse, for tests: the direct one (nil when too deep) and the iterator walk.
@@ -43,8 +47,9 @@ enum CMarkConverter {
 
     /// Copies a subtree whose containers all lie less than ``maximumDepth`` levels deep (nil otherwise).
     /// Recursion is bounded by that limit.
-    private static func build(_ node: OpaquePointer, depth: Int, lineOffset: Int) -> MarkdownNode? {
-        var value = makeNode(node, lineOffset: lineOffset)
+    private static func build(_ node: OpaquePointer, depth: Int, lineOffset: Int, fences: SourceText? = nil)
+        -> MarkdownNode? {
+        var value = makeNode(node, lineOffset: lineOffset, fences: fences)
         guard hasChildren(cmark_node_get_type(node)) else { return value }
         guard depth < maximumDepth else { return nil }
         var count = 0
@@ -57,7 +62,7 @@ enum CMarkConverter {
         value.children.reserveCapacity(count)
         next = cmark_node_first_child(node)
         while let child = next {
-            guard let converted = build(child, depth: depth + 1, lineOffset: lineOffset) else { return nil }
+            guard let converted = build(child, depth: depth + 1, lineOffset: lineOffset, fences: fences) else { return nil }
             value.children.append(converted)
             next = cmark_node_next(child)
         }
@@ -84,7 +89,7 @@ enum CMarkConverter {
 
     /// Walks the tree with cmark's iterator and an explicit stack (no recursion: nesting depth is
     /// only bounded by the input). Returns the tree and whether it had to be flattened.
-    static func convert(_ root: OpaquePointer, lineOffset: Int = 0) -> (MarkdownNode, flattened: Bool) {
+    static func convert(_ root: OpaquePointer, lineOffset: Int = 0, fences: SourceText? = nil) -> (MarkdownNode, flattened: Bool) {
         guard let iterator = cmark_iter_new(root) else { return (MarkdownNode(kind: .document), false) }
         defer { cmark_iter_free(iterator) }
         var stack: [MarkdownNode] = []
@@ -99,16 +104,16 @@ enum CMarkConverter {
             if event == CMARK_EVENT_ENTER {
                 if container {
                     if stack.count < maximumDepth || stack.isEmpty {
-                        stack.append(makeNode(node, lineOffset: lineOffset))
+                        stack.append(makeNode(node, lineOffset: lineOffset, fences: fences))
                         pushed.append(true)
                     } else {
                         flattened = true
                         pushed.append(false)
                     }
                 } else if stack.isEmpty {
-                    result = makeNode(node, lineOffset: lineOffset)
+                    result = makeNode(node, lineOffset: lineOffset, fences: fences)
                 } else {
-                    stack[stack.count - 1].children.append(makeNode(node, lineOffset: lineOffset))
+                    stack[stack.count - 1].children.append(makeNode(node, lineOffset: lineOffset, fences: fences))
                 }
             } else if event == CMARK_EVENT_EXIT, container {
                 guard let wasPushed = pushed.popLast(), wasPushed, let finished = stack.popLast() else { continue }
@@ -154,11 +159,20 @@ enum CMarkConverter {
         }
     }
 
+    /// Whether the byte at `location` of `source` opens a fence (a backtick or a tilde).
+    static func startsFence(_ location: SourceLocation, in source: SourceText) -> Bool {
+        guard location.line >= 1, location.line <= source.lineStarts.count, location.column >= 1 else { return false }
+        let offset = source.lineStarts[location.line - 1] + location.column - 1
+        guard offset < source.bytes.count else { return false }
+        let byte = source.bytes[offset]
+        return byte == UInt8(ascii: "`") || byte == UInt8(ascii: "~")
+    }
+
     private static func string(_ pointer: UnsafePointer<CChar>?) -> String? {
         pointer.map { String(cString: $0) }
     }
 
-    private static func makeNode(_ node: OpaquePointer, lineOffset: Int) -> MarkdownNode {
+    private static func makeNode(_ node: OpaquePointer, lineOffset: Int, fences: SourceText?) -> MarkdownNode {
         let type = cmark_node_get_type(node)
         var range: SourceRange?
         let startLine = Int(cmark_node_get_start_line(node))
@@ -176,6 +190,7 @@ enum CMarkConverter {
         case CMARK_NODE_CODE_BLOCK:
             value.fenceInfo = string(cmark_node_get_fence_info(node)) ?? ""
             value.literal = string(cmark_node_get_literal(node)) ?? ""
+            if let fences, let range { value.isFenced = startsFence(range.start, in: fences) }
         case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
             value.literal = string(cmark_node_get_literal(node)) ?? ""
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:

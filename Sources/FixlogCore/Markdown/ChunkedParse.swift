@@ -42,11 +42,10 @@ enum ChunkedParse {
             let firstLine = cuts[k]
             let start = source.lineStarts[firstLine - 1]
             let end = k + 1 < count ? source.lineStarts[cuts[k + 1] - 1] : bytes.count
-            var parsed = bytes.withUnsafeBufferPointer { buffer in
-                CMarkConverter.parse(UnsafeBufferPointer(rebasing: buffer[start..<end]), lineOffset: firstLine - 1)
+            results[k] = bytes.withUnsafeBufferPointer { buffer in
+                CMarkConverter.parse(UnsafeBufferPointer(rebasing: buffer[start..<end]), lineOffset: firstLine - 1,
+                                     fences: source)
             }
-            MarkdownDocument.markFences(&parsed.0, source: source)
-            results[k] = parsed
         }
         var parts = results.values
         guard parts.count == count else { return serial(source) }
@@ -78,8 +77,7 @@ enum ChunkedParse {
     }
 
     static func serial(_ source: SourceText) -> Result {
-        var (root, flattened) = CMarkConverter.parse(source.bytes)
-        MarkdownDocument.markFences(&root, source: source)
+        let (root, flattened) = CMarkConverter.parse(source.bytes, fences: source)
         return Result(root: root, flattened: flattened, pieces: 1)
     }
 

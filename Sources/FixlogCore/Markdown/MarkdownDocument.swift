@@ -27,18 +27,6 @@ public struct MarkdownDocument: Sendable {
         self.init(source: SourceText(path: path, string: markdown))
     }
 
-    static func markFences(_ node: inout MarkdownNode, source: SourceText) {
-        if node.kind == .codeBlock, let range = node.range, range.start.line >= 1, range.start.line <= source.lineStarts.count {
-            let offset = source.lineStarts[range.start.line - 1] + range.start.column - 1
-            if range.start.column >= 1, offset < source.bytes.count,
-                source.bytes[offset] == UInt8(ascii: "`") || source.bytes[offset] == UInt8(ascii: "~")
-            {
-                node.isFenced = true
-            }
-        }
-        for i in node.children.indices where node.children[i].kind.isBlock { markFences(&node.children[i], source: source) }
-    }
-
     /// Renders Markdown text to HTML through cmark, in safe mode unless `options.unsafeHTML`.
     public static func renderHTML(_ markdown: String, options: MarkdownOptions = .default) -> String {
         CMarkConverter.renderHTML(markdown, unsafe: options.unsafeHTML)

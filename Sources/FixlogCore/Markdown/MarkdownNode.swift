@@ -86,16 +86,23 @@ public struct MarkdownNode: Sendable, Hashable {
 
     /// Concatenated text of all inline descendants (code spans included, markup dropped).
     public var plainText: String {
-        var out = ""
-        appendPlainText(to: &out)
-        return out
+        switch kind {
+        case .text, .code, .htmlInline: return literal ?? ""
+        case .softBreak, .lineBreak: return " "
+        default:
+            // Most headings and labels are one text node: its literal, shared, not copied.
+            if children.count == 1 { return children.withUnsafeBufferPointer { $0[0].plainText } }
+            var out = ""
+            appendPlainText(to: &out)
+            return out
+        }
     }
 
     private func appendPlainText(to out: inout String) {
         switch kind {
         case .text, .code, .htmlInline: out += literal ?? ""
         case .softBreak, .lineBreak: out += " "
-        default: for child in children { child.appendPlainText(to: &out) }
+        default: children.withUnsafeBufferPointer { for i in $0.indices { $0[i].appendPlainText(to: &out) } }
         }
     }
 
