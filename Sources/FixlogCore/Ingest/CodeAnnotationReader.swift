@@ -90,6 +90,7 @@ enum CodeAnnotationReader {
 
     /// `# OLD: x`, `# NEW: x`, `# REMOVED: x`, `# Before`, `# After (lines 36-50)`, `# ❌ Wrong`, `# ✅ Correct`.
     static func marker(in comment: String) -> (kind: MarkerKind, value: String)? {
+        if startsWithoutMarker(comment) { return nil }
         var body = comment.trimmedSpaces
         guard body.hasPrefix("#") else { return nil }
         body = String(body.drop(while: { $0 == "#" })).trimmedSpaces
@@ -112,6 +113,30 @@ enum CodeAnnotationReader {
             && !trimmed.contains(",")
         guard isUpper || shortLabel else { return nil }
         return (kind, kind == .removed ? trimmed : "")
+    }
+
+    private static let markerWordBytes: [[UInt8]] = markerWords.keys.map { Array($0.utf8) }
+
+    /// True when `marker(in:)` surely finds no marker, decided on the bytes: the comment's first word is ASCII
+    /// letters followed by an ASCII byte (so bytes and characters agree) and is none of the marker words.
+    /// Most comments in code blocks are prose ("# Test build locally"). False means: look closer.
+    static func startsWithoutMarker(_ comment: String) -> Bool {
+        var comment = comment
+        return comment.withUTF8 { b -> Bool in
+            var i = 0
+            while i < b.count, String.isSpace(b[i]) { i += 1 }
+            guard i < b.count, b[i] == UInt8(ascii: "#") else { return false }
+            while i < b.count, b[i] == UInt8(ascii: "#") { i += 1 }
+            while i < b.count, String.isSpace(b[i]) { i += 1 }
+            guard i < b.count, b[i] < 0x80 else { return false }
+            var j = i
+            while j < b.count, (b[j] | 0x20) >= 97, (b[j] | 0x20) <= 122 { j += 1 }
+            guard j > i, j == b.count || b[j] < 0x80 else { return false }
+            let word = UnsafeBufferPointer(rebasing: b[i..<j])
+            return !markerWordBytes.contains { w in
+                w.count == word.count && zip(w, word).allSatisfy { $0 == ($1 & ~0x20) }
+            }
+        }
     }
 
     static let trailingWords: [(String, Annotation.Kind)] = [

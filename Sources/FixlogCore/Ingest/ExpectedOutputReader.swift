@@ -122,8 +122,9 @@ enum ExpectedOutputReader {
         var outputLike = 0
         for l in lines {
             if l.hasPrefix("#") { continue }
-            let first = String(l.split(separator: " ").first ?? "")
-            if Self.commandWords.contains(first) || l.hasPrefix("$ ") || l.hasPrefix("./") { return false }
+            if Self.commandWords.contains(String(l.prefix { $0 != " " })) || l.hasPrefix("$ ") || l.hasPrefix("./") { return false }
+            // Counted once one line looks like output; the lines after it only matter if they are commands.
+            if outputLike > 0 { continue }
             let lower = l.lowercased()
             if Self.outputPrefixes.contains(where: { lower.hasPrefix($0) }) || l.hasPrefix(" ") || l.containsBytes("Error") { outputLike += 1 }
         }

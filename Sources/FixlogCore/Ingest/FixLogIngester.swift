@@ -72,27 +72,44 @@ private final class Discarded<Value>: @unchecked Sendable {
     func drop() { value = nil }
 }
 
-/// A top-level heading with what its text says.
-struct HeadingInfo {
-    var blockIndex: Int
-    var level: Int
-    var text: String
-    var parsed: TitleReader.Parsed
+/// A top-level heading with what its text says. A class: record readers look headings up all the time, and
+/// a reference is one retain where the value would be a dozen.
+final class HeadingInfo: Sendable {
+    let blockIndex: Int
+    let level: Int
+    let text: String
+    let parsed: TitleReader.Parsed
     /// What the title names as a section, and as a list of records (classified once per heading).
-    var kind: SectionKind
-    var listKind: SectionClassifier.ListKind
+    let kind: SectionKind
+    let listKind: SectionClassifier.ListKind
     /// What a section heading contributes to the changes under it: its label (title without line
     /// references), a stage hint and a Dockerfile it names.
-    var label: String
-    var stage: String?
-    var dockerfile: String?
-    var range: SourceRange
+    let label: String
+    let stage: String?
+    let dockerfile: String?
+    let range: SourceRange
     /// Index (into the headings array) of the nearest enclosing heading of a lower level.
-    var parent: Int?
+    let parent: Int?
+
+    init(blockIndex: Int, level: Int, text: String, parsed: TitleReader.Parsed, kind: SectionKind,
+         listKind: SectionClassifier.ListKind, label: String, stage: String?, dockerfile: String?, range: SourceRange,
+         parent: Int?) {
+        self.blockIndex = blockIndex
+        self.level = level
+        self.text = text
+        self.parsed = parsed
+        self.kind = kind
+        self.listKind = listKind
+        self.label = label
+        self.stage = stage
+        self.dockerfile = dockerfile
+        self.range = range
+        self.parent = parent
+    }
 }
 
-/// What every record reader needs to see of the document, indexed once.
-struct LogContext {
+/// What every record reader needs to see of the document, indexed once (a class: read everywhere, never copied).
+final class LogContext: Sendable {
     let source: SourceText
     let blocks: [MarkdownNode]
     let headings: [HeadingInfo]

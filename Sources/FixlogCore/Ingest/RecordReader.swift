@@ -501,6 +501,10 @@ struct RecordReader {
 
     // MARK: - Code blocks
 
+    /// Sections whose code blocks document no change (unless a label gives them a role).
+    static let noClaimKinds: Set<SectionKind> = [.problem, .rootCause, .rationale, .alternatives, .lessons, .impact, .result,
+                                                 .benefits, .notes, .nextSteps, .files]
+
     mutating func handleCode(_ node: MarkdownNode) {
         guard let blockRange = node.range else { return }
         let code = node.literal ?? ""
@@ -528,10 +532,9 @@ struct RecordReader {
             }
             return
         }
-        let changeContext = [.solution, .changes].contains(currentKind) || label?.role != nil
+        let changeContext = currentKind == .solution || currentKind == .changes || label?.role != nil
         let bodyContext = currentKind == nil || currentKind == .other
-        let noClaimContext = [.problem, .rootCause, .rationale, .alternatives, .lessons, .impact, .result, .benefits, .notes, .nextSteps, .files]
-            .contains(currentKind)
+        let noClaimContext = currentKind.map(Self.noClaimKinds.contains) ?? false
         if label?.role == nil && noClaimContext { return }
         let namedTarget = fieldFile != nil || fieldRef != nil
         guard changeContext || (bodyContext && (isDockerfile || isDiff || namedTarget)) else { return }
