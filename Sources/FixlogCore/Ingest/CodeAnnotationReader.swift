@@ -90,7 +90,11 @@ enum CodeAnnotationReader {
 
     /// `# OLD: x`, `# NEW: x`, `# REMOVED: x`, `# Before`, `# After (lines 36-50)`, `# ❌ Wrong`, `# ✅ Correct`.
     static func marker(in comment: String) -> (kind: MarkerKind, value: String)? {
-        if startsWithoutMarker(comment) { return nil }
+        startsWithoutMarker(comment) ? nil : markerCharacters(in: comment)
+    }
+
+    /// ``marker(in:)`` on characters, for any comment.
+    static func markerCharacters(in comment: String) -> (kind: MarkerKind, value: String)? {
         var body = comment.trimmedSpaces
         guard body.hasPrefix("#") else { return nil }
         body = String(body.drop(while: { $0 == "#" })).trimmedSpaces

@@ -50,7 +50,7 @@ enum SectionClassifier {
 
     /// A text to look for many keywords in. An ASCII keyword only matches where a word starts, so a keyword
     /// whose first byte starts no word of the text is rejected without a search (most are).
-    private struct Haystack {
+    struct Haystack {
         let bytes: [UInt8]
         /// Bit b set: some word of the text starts with byte b (ASCII only).
         private var starts: (UInt64, UInt64) = (0, 0)
@@ -79,6 +79,14 @@ enum SectionClassifier {
             }
             return SectionClassifier.matches(bytes, needle)
         }
+
+        /// The search alone, without the first-byte rejection (tests compare the two).
+        func searched(_ needle: [UInt8]) -> Bool { SectionClassifier.matches(bytes, needle) }
+    }
+
+    /// Every keyword the classifier looks for, as bytes (tests).
+    static var allKeywords: [[UInt8]] {
+        [notChanged, unchanged] + compiledRules.flatMap(\.1) + listDecoys + listFixWords + listProblemWords + listGroupWords
     }
 
     private static let notChanged = Array("not changed".utf8)

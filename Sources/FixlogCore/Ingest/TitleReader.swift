@@ -160,6 +160,11 @@ enum TitleReader {
 
     /// `Fix #2: Title`, `Issue 3 - Title`, `3. Title`, `#3 Title`, `[3] Title`.
     static func splitNumbering(_ text: String) -> (Numbering?, String) {
+        splitNumberingASCII(text) ?? splitNumberingCharacters(text)
+    }
+
+    /// ``splitNumbering(_:)`` on characters (any text).
+    static func splitNumberingCharacters(_ text: String) -> (Numbering?, String) {
         let chars = Array(text)
         var i = 0
         func skipSpaces() { while i < chars.count, chars[i] == " " { i += 1 } }
@@ -207,6 +212,64 @@ enum TitleReader {
         skipSpaces()
         guard let n = readInt() else { return (nil, text) }
         if i < chars.count, chars[i].isLetter || chars[i] == "." && i + 1 < chars.count && chars[i + 1].isNumber {
+            return (nil, text)
+        }
+        return (hashed ? .hashNumber(keyword: word, number: n) : .keywordNumber(keyword: word, number: n), rest())
+    }
+
+    /// ``splitNumbering(_:)`` for text of printable ASCII and spaces, where every byte is one character (nil for
+    /// any other text): the same steps on bytes, without building an array of characters.
+    static func splitNumberingASCII(_ text: String) -> (Numbering?, String)? {
+        let c = Array(text.utf8)
+        guard c.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        let count = c.count
+        func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 97 && (b | 0x20) <= 122 }
+        var i = 0
+        func skipSpaces() { while i < count, c[i] == 32 { i += 1 } }
+        func readInt() -> Int? {
+            var v = 0, n = 0
+            while i < count, isDigit(c[i]), n < 9 { v = v * 10 + Int(c[i] - 48); i += 1; n += 1 }
+            return n > 0 ? v : nil
+        }
+        func rest() -> String {
+            var j = i
+            while j < count, c[j] == 32 || c[j] == 58 || c[j] == 45 || c[j] == 46 || c[j] == 41 || c[j] == 93 || c[j] == 124 {
+                j += 1  // space : - . ) ] |
+            }
+            return String(decoding: c[j...], as: UTF8.self)
+        }
+        let hash = UInt8(ascii: "#"), open = UInt8(ascii: "["), dot = UInt8(ascii: ".")
+        // Plain number: "3.", "3)", "#3", "[3]"
+        if i < count, c[i] == hash || c[i] == open { i += 1 }
+        if let n = readInt() {
+            let after = i < count ? c[i] : 32
+            if after == dot || after == UInt8(ascii: ")") || after == UInt8(ascii: "]") || after == UInt8(ascii: ":")
+                || (c.first == hash && after == 32) || after == 32 && c.first == open
+            {
+                if after == dot, i + 1 < count, isDigit(c[i + 1]) { return (nil, text) }  // "1.5 upgrade"
+                return (.plainNumber(n), rest())
+            }
+            return (nil, text)
+        }
+        i = 0
+        // Keyword + number
+        while i < count, isLetter(c[i]) { i += 1 }
+        let word = String(decoding: c[..<i], as: UTF8.self)
+        guard !word.isEmpty, recordKeywords.contains(word.lowercased()) else { return (nil, text) }
+        // "Issue: Title", "Fix - Title": a keyword record without a number.
+        var j = i
+        while j < count, c[j] == 32 { j += 1 }
+        if j < count, c[j] == UInt8(ascii: ":") || (c[j] == UInt8(ascii: "-") && j > i), c[(j + 1)...].contains(where: isLetter) {
+            i = j
+            return (.keywordOnly(keyword: word), rest())
+        }
+        skipSpaces()
+        var hashed = false
+        if i < count, c[i] == hash { hashed = true; i += 1 }
+        skipSpaces()
+        guard let n = readInt() else { return (nil, text) }
+        if i < count, isLetter(c[i]) || c[i] == dot && i + 1 < count && isDigit(c[i + 1]) {
             return (nil, text)
         }
         return (hashed ? .hashNumber(keyword: word, number: n) : .keywordNumber(keyword: word, number: n), rest())
