@@ -135,7 +135,8 @@ enum CodeAnnotationReader {
             guard i < b.count, b[i] < 0x80 else { return false }
             var j = i
             while j < b.count, (b[j] | 0x20) >= 97, (b[j] | 0x20) <= 122 { j += 1 }
-            guard j > i, j == b.count || b[j] < 0x80 else { return false }
+            guard j == b.count || b[j] < 0x80 else { return false }
+            if j == i { return true }  // "# 2.6.0": no word at all
             let word = UnsafeBufferPointer(rebasing: b[i..<j])
             return !markerWordBytes.contains { w in
                 w.count == word.count && zip(w, word).allSatisfy { $0 == ($1 & ~0x20) }

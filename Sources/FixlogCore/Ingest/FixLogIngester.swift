@@ -23,7 +23,20 @@ public enum FixLogIngester {
         ingest(source, validated: false)
     }
 
-    static func ingest(_ source: SourceText, validated: Bool) -> FixLog {
+    /// Ingests `source` and fills `memo` with what an ingest of an edited copy can reuse.
+    static func ingest(_ source: SourceText, keeping memo: IngestMemo) -> FixLog {
+        ingest(source, validated: false, memo: memo)
+    }
+
+    /// Ingests `source`, a copy of the text `memo` was filled from in which only the lines `edited` changed
+    /// (within themselves: the same lines, the same number of them). Gives exactly what ``ingest(_:)`` gives,
+    /// reading again only the Markdown runs and records that hold an edit.
+    static func ingest(_ source: SourceText, editedLines edited: Set<Int>, since memo: IngestMemo) -> FixLog {
+        ingest(source, validated: false, previous: (memo, edited))
+    }
+
+    static func ingest(_ source: SourceText, validated: Bool, memo: IngestMemo? = nil,
+                       previous: (memo: IngestMemo, edited: Set<Int>)? = nil) -> FixLog {
         var diagnostics = validated ? [] : source.validateText()
         let whole = SourceRange(start: SourceLocation(line: 1, column: 1), end: source.endLocation)
         let layout = TextLayout(source)
@@ -44,25 +57,99 @@ public enum FixLogIngester {
         // fixlog's own status and summary blocks are read as blank lines (same offsets, same line numbers),
         // so re-ingesting a regenerated log never takes them for records, changes or steps.
         let masked = ManagedRegions.masked(source.replacingInvalidBytes())
-        let document = MarkdownDocument(source: masked)
+        // What was read before is trusted only when the text differs from it in the edited lines alone.
+        var previous = previous
+        if let p = previous, p.memo.document.map({ !Self.differOnlyIn(p.edited, masked, $0.source) }) ?? true {
+            previous = nil
+        }
+        var document: MarkdownDocument
+        if let previous, let old = previous.memo.document,
+            let root = ChunkedParse.reparse(masked, previous: old, previousMayDefineLinks: previous.memo.mayDefineLinks,
+                                            edited: previous.edited)
+        {
+            document = MarkdownDocument(source: masked, root: root)
+        } else {
+            document = MarkdownDocument(source: masked)
+        }
         if document.flattened {
             diagnostics.append(.warning(.nestingTooDeep,
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
                 file: source.path, range: SourceRange(line: 1)))
         }
         let large = source.bytes.count >= ChunkedParse.minimumSize
-        var builder = LogBuilder(document: consume document)
+        if let memo {
+            memo.document = document
+            memo.mayDefineLinks = ChunkedParse.mayDefineAnyLink(masked, lines: 1...max(1, masked.lineStarts.count))
+        }
+        var builder = LogBuilder(document: consume document, memo: memo, previous: previous)
         builder.run()
         diagnostics += builder.diagnostics
         let log = FixLog(source: source.path, preamble: builder.preamble, incidents: builder.incidents,
                          interludes: builder.interludes, diagnostics: diagnostics, layout: layout)
-        if large {
+        if large && memo == nil && previous == nil {
             // The Markdown tree of a long log is a million small values: it is let go on another core while
             // the caller goes on with the model (the closure holds the only reference).
             DispatchQueue.global(qos: .utility).async { [tree = Discarded(consume builder)] in tree.drop() }
         }
         return log
     }
+}
+
+extension FixLogIngester {
+    /// Whether `new` and `old` have as many lines and the same bytes on every line not in `edited`.
+    static func differOnlyIn(_ edited: Set<Int>, _ new: SourceText, _ old: SourceText) -> Bool {
+        let count = new.lineStarts.count
+        guard count == old.lineStarts.count else { return false }
+        // A line runs from its start to the next line's start (its line break included).
+        func next(_ text: SourceText, _ line: Int) -> Int { line < count ? text.lineStarts[line] : text.bytes.count }
+        return new.bytes.withUnsafeBufferPointer { a in
+            old.bytes.withUnsafeBufferPointer { b in
+                var fromA = 0, fromB = 0  // where the current stretch of unedited lines starts
+                for line in edited.filter({ $0 >= 1 && $0 <= count }).sorted() + [count + 1] {
+                    let toA = line <= count ? new.lineStarts[line - 1] : a.count
+                    let toB = line <= count ? old.lineStarts[line - 1] : b.count
+                    guard toA - fromA == toB - fromB else { return false }
+                    if toA > fromA, let pa = a.baseAddress, let pb = b.baseAddress,
+                        memcmp(pa + fromA, pb + fromB, toA - fromA) != 0
+                    {
+                        return false
+                    }
+                    if line <= count { fromA = next(new, line); fromB = next(old, line) }
+                }
+                return true
+            }
+        }
+    }
+}
+
+/// What one ingest keeps so that an edited copy of the same text can be ingested again cheaply (regenerate reads
+/// a log, corrects some line references, and must read the result again): the Markdown tree, the reading of
+/// every distinct heading text and every record. Filled by ``FixLogIngester/ingest(_:keeping:)``.
+final class IngestMemo: @unchecked Sendable {
+    var document: MarkdownDocument?
+    var mayDefineLinks = true
+    var titles: [String: HeadingRead] = [:]
+    var records: [RecordKey: RecordRead] = [:]
+    /// How many records the last ingest made from this memo took over unread (for tests).
+    var reusedRecords = 0
+    init() {}
+}
+
+/// What a record's reading depends on besides its own lines: equal keys and unedited lines give equal readings.
+struct RecordKey: Hashable, Sendable {
+    var range: SourceRange
+    var shape: RecordShape
+    var number: Int?
+    var sameLevelSections: Bool
+    var heading: String
+    /// Line, level and text of the enclosing headings the reader looks at, and the line of the first heading.
+    var outer: [String]
+}
+
+/// A record as its reader left it (before problems of paired lists are added).
+struct RecordRead: Sendable {
+    var incident: Incident
+    var diagnostics: [Diagnostic]
 }
 
 /// A value handed to another thread to be freed there.
@@ -108,6 +195,25 @@ final class HeadingInfo: Sendable {
     }
 }
 
+/// What a heading's text says (read once per distinct text).
+struct HeadingRead: Sendable {
+    var parsed: TitleReader.Parsed
+    var kind: SectionKind
+    var listKind: SectionClassifier.ListKind
+    var label: String
+    var stage: String?
+    var dockerfile: String?
+
+    init(_ text: String) {
+        parsed = TitleReader.parse(text)
+        kind = SectionClassifier.kind(of: parsed.title)
+        listKind = SectionClassifier.listKind(of: parsed.title)
+        label = RecordReader.labelText(parsed.title)
+        stage = RecordReader.stageHint(in: text)
+        dockerfile = FieldReader.dockerfileName(in: text)
+    }
+}
+
 /// What every record reader needs to see of the document, indexed once (a class: read everywhere, never copied).
 final class LogContext: Sendable {
     let source: SourceText
@@ -150,9 +256,15 @@ struct LogBuilder {
 
     /// Start line of every top-level block, for binary search.
     var blockStartLines: [Int] = []
+    /// Filled with the readings of headings and records, when given.
+    var memo: IngestMemo?
+    /// Readings of the text before an edit, and the edited lines: reused where nothing they depend on changed.
+    var previous: (memo: IngestMemo, edited: Set<Int>)?
 
-    init(document: MarkdownDocument) {
+    init(document: MarkdownDocument, memo: IngestMemo? = nil, previous: (memo: IngestMemo, edited: Set<Int>)? = nil) {
         self.document = document
+        self.memo = memo
+        self.previous = previous
         blockStartLines = document.root.children.map { $0.range?.start.line ?? 0 }
     }
 
@@ -211,10 +323,32 @@ struct LogBuilder {
         let context = self.context
         // Records are read independently (the context is read-only), on all cores for long logs; results
         // are joined in record order, so the log is the same whatever the scheduling.
-        let read = Parallel.map(records, minimumCount: 64) { r -> (Incident, [Diagnostic]) in
+        let keys = memo != nil || previous != nil ? records.map { recordKey($0.start, range: $0.range) } : nil
+        let found = records
+        let reuse = previous.map { (records: $0.memo.records, edited: $0.edited.sorted()) }
+        let read = Parallel.map(Array(records.indices), minimumCount: 64) { i -> (Incident, [Diagnostic]) in
+            let r = found[i]
+            if let reuse, let key = keys?[i], let known = reuse.records[key],
+                !Self.holdsEdit(reuse.edited, from: r.range.start.line, through: r.range.end.line)
+            {
+                return (known.incident, known.diagnostics)
+            }
             var reader = RecordReader(context: context, start: r.start, range: r.range, endBlock: r.endBlock)
             reader.read()
             return (reader.incident, reader.diagnostics)
+        }
+        if let previous, let keys {
+            previous.memo.reusedRecords = zip(keys, found).filter { key, r in
+                previous.memo.records[key] != nil && !Self.holdsEdit(reuse?.edited ?? [], from: r.range.start.line, through: r.range.end.line)
+            }.count
+        }
+        if let memo, let keys {
+            var table: [RecordKey: RecordRead] = [:]
+            table.reserveCapacity(keys.count)
+            for (key, r) in zip(keys, read) where key.shape != .singleDocument {
+                table[key] = RecordRead(incident: r.0, diagnostics: r.1)
+            }
+            memo.records = table
         }
         incidents.reserveCapacity(records.count)
         for (incident: readIncident, diagnostics: readDiagnostics) in read {
@@ -232,6 +366,30 @@ struct LogBuilder {
             diagnostics += readDiagnostics
         }
         finishDiagnostics()
+    }
+
+    /// What the reading of the record starting at `start` depends on outside its own lines.
+    func recordKey(_ start: RecordStart, range: SourceRange) -> RecordKey {
+        let h = headings[start.heading]
+        var outer: [String] = ["first heading \(headings.first?.range.start.line ?? 0)"]
+        var p = h.parent
+        for _ in 0..<2 {
+            guard let k = p else { break }
+            outer.append("\(headings[k].range.start.line) \(headings[k].level) \(headings[k].text)")
+            p = headings[k].parent
+        }
+        return RecordKey(range: range, shape: start.shape, number: start.number, sameLevelSections: start.sameLevelSections,
+                         heading: h.text, outer: outer)
+    }
+
+    /// Whether a sorted list of lines holds one in `first...last`.
+    static func holdsEdit(_ lines: [Int], from first: Int, through last: Int) -> Bool {
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid] < first { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < lines.count && lines[lo] <= last
     }
 
     func nextCutLine(after line: Int, cuts: [(line: Int, cut: Cut)]) -> Int? {
@@ -281,20 +439,11 @@ struct LogBuilder {
             distinct.append(text)
             return distinct.count - 1
         }
-        struct Read: Sendable {
-            var parsed: TitleReader.Parsed
-            var kind: SectionKind
-            var listKind: SectionClassifier.ListKind
-            var label: String
-            var stage: String?
-            var dockerfile: String?
+        let known = previous?.memo.titles ?? [:]
+        let read = Parallel.map(distinct, minimumCount: 256) { text -> HeadingRead in
+            known[text] ?? HeadingRead(text)
         }
-        let read = Parallel.map(distinct, minimumCount: 256) { text -> Read in
-            let parsed = TitleReader.parse(text)
-            return Read(parsed: parsed, kind: SectionClassifier.kind(of: parsed.title),
-                        listKind: SectionClassifier.listKind(of: parsed.title), label: RecordReader.labelText(parsed.title),
-                        stage: RecordReader.stageHint(in: text), dockerfile: FieldReader.dockerfileName(in: text))
-        }
+        if let memo { memo.titles = Dictionary(uniqueKeysWithValues: zip(distinct, read)) }
         headings.reserveCapacity(found.count)
         for (k, i) in found.enumerated() {
             let (level, blockRange) = all.withUnsafeBufferPointer { ($0[i].headingLevel, $0[i].range) }

@@ -204,3 +204,108 @@ enum ChunkedParse {
         return false  // longer than any label
     }
 }
+
+// MARK: - Parsing an edited copy again
+
+extension ChunkedParse {
+    /// Whether any line of `source` could begin a link reference definition (then no cut is safe).
+    static func mayDefineAnyLink(_ source: SourceText, lines: some Sequence<Int>) -> Bool {
+        source.bytes.withUnsafeBufferPointer { b in
+            lines.contains { line in
+                guard line >= 1, line <= source.lineStarts.count else { return false }
+                let range = source.lineByteRange(line)
+                var i = range.lowerBound
+                while i < range.upperBound, b[i] == 0x20 { i += 1 }
+                return i < range.upperBound && mayDefineLink(b, from: i, end: range.upperBound)
+            }
+        }
+    }
+
+    /// The tree of `source`, a copy of the text `previous` was parsed from with only the lines in `edited`
+    /// changed (same number of lines), built from `previous` by parsing again only the runs of lines that hold
+    /// an edit. Runs are cut before the top-level ATX headings in column 1 of `previous`; each new run is
+    /// checked as ``parse(_:pieces:)`` checks its pieces, and nil is returned (parse the whole text instead)
+    /// whenever a check fails, the text may define link references, or `previous` was flattened.
+    static func reparse(_ source: SourceText, previous: MarkdownDocument, previousMayDefineLinks: Bool, edited: Set<Int>)
+        -> MarkdownNode? {
+        guard !previous.flattened, !previousMayDefineLinks, source.lineStarts.count == previous.source.lineStarts.count,
+            !mayDefineAnyLink(source, lines: edited)
+        else { return nil }
+        let old = previous.root.children
+        let lineCount = source.lineStarts.count
+        // Cut lines: where a top-level ATX heading starts in column 1 (line 1 always starts a run).
+        var cutLines = [1]
+        previous.source.bytes.withUnsafeBufferPointer { b in
+            for block in old where block.kind == .heading {
+                guard let start = block.range?.start, start.column == 1, start.line > 1, start.line <= lineCount else { continue }
+                let range = previous.source.lineByteRange(start.line)
+                if b[range.lowerBound] == UInt8(ascii: "#"), isATXHeading(b, at: range.lowerBound, end: range.upperBound),
+                    start.line > cutLines[cutLines.count - 1]
+                {
+                    cutLines.append(start.line)
+                }
+            }
+        }
+        let cuts = cutLines
+        // Runs with an edit: their index.
+        let editedRuns = Set(edited.compactMap { line -> Int? in
+            guard line >= 1, line <= lineCount else { return nil }
+            var lo = 0, hi = cuts.count  // last cut <= line
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if cuts[mid] <= line { lo = mid } else { hi = mid }
+            }
+            return lo
+        }).sorted()
+        guard !editedRuns.isEmpty else { return previous.root }
+        // Parse the edited runs again (on all cores when there are many).
+        let parsed = Parallel.map(editedRuns, minimumCount: 64) { k -> MarkdownNode? in
+            let firstLine = cuts[k]
+            let lastLine = k + 1 < cuts.count ? cuts[k + 1] - 1 : lineCount
+            let start = source.lineStarts[firstLine - 1]
+            let end = k + 1 < cuts.count ? source.lineStarts[cuts[k + 1] - 1] : source.bytes.count
+            let (root, flattened) = source.bytes.withUnsafeBufferPointer { buffer in
+                CMarkConverter.parse(UnsafeBufferPointer(rebasing: buffer[start..<end]), lineOffset: firstLine - 1,
+                                     fences: source)
+            }
+            guard !flattened else { return nil }
+            if k + 1 < cuts.count, !endsClosed(root, lastLine: lastLine, source: source) { return nil }
+            if k > 0, root.children.first?.kind != .heading || root.children.first?.range?.start.line != firstLine {
+                return nil
+            }
+            return root
+        }
+        var replacement: [Int: MarkdownNode] = [:]
+        for (k, root) in zip(editedRuns, parsed) {
+            guard let root else { return nil }
+            replacement[k] = root
+        }
+        // The document ends where its last run ends (as the pieces of a parse join).
+        let end = replacement[cuts.count - 1]?.range?.end ?? previous.root.range?.end
+        // Old blocks of unedited runs, new blocks of edited ones, in order.
+        var children: [MarkdownNode] = []
+        children.reserveCapacity(old.count)
+        var run = 0
+        var i = 0
+        while i < old.count {
+            let line = old[i].range?.start.line ?? 0
+            while run + 1 < cuts.count, cuts[run + 1] <= line { run += 1 }
+            if let root = replacement[run] {
+                children.append(contentsOf: root.children)
+                replacement[run] = nil
+                // Skip the old blocks of this run.
+                let next = run + 1 < cuts.count ? cuts[run + 1] : Int.max
+                while i < old.count, (old[i].range?.start.line ?? 0) < next { i += 1 }
+                continue
+            }
+            children.append(old[i])
+            i += 1
+        }
+        // An edited run with no old block (it held only blank lines before) comes last in no order: refuse.
+        guard replacement.isEmpty else { return nil }
+        var root = previous.root
+        root.children = children
+        if let start = root.range?.start, let end { root.range = SourceRange(start: start, end: end) }
+        return root
+    }
+}

@@ -20,6 +20,14 @@ public struct MarkdownDocument: Sendable {
         self.pieces = result.pieces
     }
 
+    /// A tree built elsewhere (``ChunkedParse/reparse(_:previous:previousMayDefineLinks:edited:)``).
+    init(source: SourceText, root: MarkdownNode) {
+        self.source = source
+        self.root = root
+        self.flattened = false
+        self.pieces = 1
+    }
+
     /// How many pieces the file was parsed in (1: in one piece).
     let pieces: Int
 

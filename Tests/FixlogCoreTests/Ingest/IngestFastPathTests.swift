@@ -9,7 +9,7 @@ import Testing
 @Suite struct IngestFastPathTests {
     static let pieces = ["Fix", "fix", "Issue", "BUG", "Problem", "error", "Step", "Note", "#", "##", "[", "]", "(", ")",
                          "1", "2", "42", "123456789012", "3.", "1.5", " ", "  ", ":", "-", "–", "—", ".", "|", "Title",
-                         "é", "e\u{301}", "🔧", "✅", "ß", "修复", "\r", "\t", "REMOVED", "Old", "before", "NEW", "x"]
+                         "é", "e\u{301}", "\u{301}", "🔧", "✅", "ß", "修复", "\r", "\t", "REMOVED", "Old", "before", "NEW", "x"]
 
     static func randomText(_ rng: inout SeededRandom, maxPieces: Int = 8) -> String {
         var out = ""
@@ -56,6 +56,8 @@ import Testing
         }
         #expect(CodeAnnotationReader.marker(in: "# REMOVED: old install")?.kind == .removed)
         #expect(CodeAnnotationReader.startsWithoutMarker("# Test build locally"))
+        #expect(CodeAnnotationReader.startsWithoutMarker("# 2.6.0"))
+        #expect(CodeAnnotationReader.markerCharacters(in: "# 2\u{301} x") == nil)  // no marker word starts with a digit
     }
 
     @Test func keywordRejectionByFirstByteAgreesWithTheSearch() {

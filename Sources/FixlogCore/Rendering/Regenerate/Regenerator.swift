@@ -67,14 +67,22 @@ public enum Regenerator {
             return outcome
         }
         var current = source
-        var log = FixLogIngester.ingest(current)
+        let memo = IngestMemo()
+        var log = FixLogIngester.ingest(current, keeping: memo)
         var report = check(log)
         if options.fixLineReferences {
             let (bytes, applied) = applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: current)
             if !applied.isEmpty, bytes != current.bytes {
                 outcome.fixedReferences = applied
                 current = SourceText(path: source.path, bytes: bytes)
-                log = FixLogIngester.ingest(current)
+                // Corrections stay within their lines: only the records holding them are read again.
+                let inLine = applied.allSatisfy { edit in
+                    edit.range.start.line == edit.range.end.line
+                        && !(edit.original + edit.replacement).utf8.contains { $0 == 0x0A || $0 == 0x0D }
+                }
+                log = inLine
+                    ? FixLogIngester.ingest(current, editedLines: Set(applied.map(\.range.start.line)), since: memo)
+                    : FixLogIngester.ingest(current)
                 report = check(log)
             }
         }
