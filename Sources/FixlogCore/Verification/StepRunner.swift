@@ -89,7 +89,8 @@ public struct StepRunner: Sendable {
     /// Runs `script` and waits until its whole process group is gone (or was killed).
     ///
     /// On Linux with glibc 2.34 or later the step is started by ``runDirect(script:workingDirectory:environment:stop:)``
-    /// (posix_spawn, one poll loop on a thread of its own); elsewhere by swift-subprocess. Both behave the same.
+    /// (posix_spawn and one poll loop, on the calling thread for up to 10 ms, then on a thread of its own);
+    /// elsewhere by swift-subprocess. Both behave the same.
     public func run(script: String, workingDirectory: String, environment: [String: String],
                     stop: StopSignal = StopSignal()) async -> Outcome {
         #if os(Linux)
@@ -269,7 +270,7 @@ public struct StepRunner: Sendable {
     /// The PIDs a step's processes can have (Linux): every process of a step descends from its main process,
     /// so it was created after it, and Linux hands out PIDs in increasing order, wrapping at `pid_max`
     /// (`alloc_pid` → `idr_alloc_cyclic`). The window runs from the main process's PID to the last PID
-    /// allocated, which `/proc/loadavg` shows; a process outside it existed before the step and cannot
+    /// allocated, which `/proc/sys/kernel/ns_last_pid` shows; a process outside it existed before the step and cannot
     /// belong to it. On a quiet machine the window of a step that started nothing holds only its main
     /// process, and the sweep after it reads one /proc file instead of one per process on the machine.
     ///
@@ -303,17 +304,16 @@ public struct StepRunner: Sendable {
             return PidWindow(first: first, last: last)
         }
 
-        /// The last field of /proc/loadavg (`0.52 0.58 0.59 2/345 12345`): the PID allocated last in the
-        /// reader's PID namespace.
+        /// The PID allocated last in this process's PID namespace: `/proc/sys/kernel/ns_last_pid` (the
+        /// kernel's own cursor, Linux 3.3 and later with CONFIG_CHECKPOINT_RESTORE, as on Debian and Ubuntu).
+        /// Not the last field of `/proc/loadavg`, which shows the same number but which container tools such
+        /// as LXCFS replace with a figure of their own. Nil when it cannot be read: then every process is looked at.
         static func lastAllocatedPid() -> Int32? {
             #if os(Linux)
-            guard let text = readProcFile("/proc/loadavg", limit: 256) else { return nil }
-            var end = text.endIndex
-            while end > text.startIndex, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[end - 1]) { end -= 1 }
-            var start = end
-            while start > text.startIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[start - 1]) { start -= 1 }
-            guard start < end, start > text.startIndex, text[start - 1] == UInt8(ascii: " ") else { return nil }
-            return Int32(String(decoding: text[start..<end], as: UTF8.self))
+            guard let text = readProcFile("/proc/sys/kernel/ns_last_pid", limit: 64) else { return nil }
+            let digits = text.prefix(while: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            guard !digits.isEmpty, digits.count == text.count || text[digits.count] == UInt8(ascii: "\n") else { return nil }
+            return Int32(String(decoding: digits, as: UTF8.self))
             #else
             return nil
             #endif
