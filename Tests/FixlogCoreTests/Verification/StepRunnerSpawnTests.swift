@@ -159,6 +159,25 @@ struct StepRunnerSpawnTests {
         #expect(out.durationMs < 30_000, "gave up the pipe instead of waiting for the escapee")
     }
 
+    #if os(Linux)
+    @Test(.enabled(if: StepRunner.directSpawnAvailable, "needs the posix_spawn path"))
+    func withoutAPidfdTheMainProcessIsPolled() throws {
+        let dir = try VT.tempDir(); defer { VT.remove(dir) }
+        let job = StepRunner.DirectJob(
+            shell: "/bin/bash", arguments: ["/bin/bash"] + StepRunner.arguments(for: "echo out; echo err >&2; sleep 0.05; exit 3"),
+            environment: env, workingDirectory: dir, timeout: .seconds(30), grace: .milliseconds(300),
+            outputLimit: 4096, processLimit: 512, token: UUID().uuidString, bornAfter: nil, stop: StopSignal())
+        let supervisor = StepRunner.DirectSupervisor(job: job, cancelled: LockedBox(false), usePidfd: false)
+        #expect(supervisor.pidfd == -1)
+        #expect(supervisor.advance(until: nil))
+        let result = supervisor.finish()
+        #expect(result.exitStatus == 3)
+        #expect(result.stdout.text == "out\n")
+        #expect(result.stderr.text == "err\n")
+        #expect(!Self.isUnreapedChild(try #require(result.processGroup)))
+    }
+    #endif
+
     @Test func subprocessPathStillWorks() async throws {
         let out = await runner().runWithSubprocess(script: "echo hi; echo err >&2; exit 3", workingDirectory: "/tmp",
                                                    environment: env)
