@@ -8,7 +8,8 @@ import Glibc
 /// The posix_spawn path of the runner (Linux) and the PID window of the sweep, with real processes. Each test
 /// checks the behaviour the swift-subprocess path had: descriptors, signals, working directory, output caps,
 /// hand-off of long steps to a thread, cancellation, escapees, no zombies.
-@Suite("StepRunner: spawn path, descriptors, sweep window")
+@Suite("StepRunner: spawn path, descriptors, sweep window",
+       .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status"), "reads /proc (Linux)"))
 struct StepRunnerSpawnTests {
     let env = VT.environment()
 
