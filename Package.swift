@@ -26,11 +26,14 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // posix_spawn with the GNU extensions the step runner needs (Sources/FixlogCore/Verification/StepRunner+Spawn.swift).
+        .target(name: "CFixlogSpawn"),
         // All of fixlog's logic: ingest, Dockerfile model, linking, verification, rendering, site.
         .target(
             name: "FixlogCore",
             dependencies: [
                 "CCmark",
+                "CFixlogSpawn",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

@@ -87,8 +87,24 @@ public struct StepRunner: Sendable {
     }
 
     /// Runs `script` and waits until its whole process group is gone (or was killed).
+    ///
+    /// On Linux with glibc 2.34 or later the step is started by ``runDirect(script:workingDirectory:environment:stop:)``
+    /// (posix_spawn and one poll loop, on the calling thread for up to 10 ms, then on a thread of its own);
+    /// elsewhere by swift-subprocess. Both behave the same.
     public func run(script: String, workingDirectory: String, environment: [String: String],
                     stop: StopSignal = StopSignal()) async -> Outcome {
+        #if os(Linux)
+        if Self.directSpawnAvailable {
+            return await runDirect(script: script, workingDirectory: workingDirectory, environment: environment, stop: stop)
+        }
+        #endif
+        return await runWithSubprocess(script: script, workingDirectory: workingDirectory, environment: environment, stop: stop)
+    }
+
+    /// The swift-subprocess path of ``run(script:workingDirectory:environment:stop:)``: used where the
+    /// posix_spawn path is unavailable (not Linux, or glibc older than 2.34), and by tests.
+    func runWithSubprocess(script: String, workingDirectory: String, environment: [String: String],
+                           stop: StopSignal = StopSignal()) async -> Outcome {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
@@ -183,11 +199,14 @@ public struct StepRunner: Sendable {
 
     /// Kills every process of the step until none is left (a process may fork while the others die);
     /// gives up after 50 rounds. Returns the number of processes killed.
+    /// With `windowStart` (the step's main process, while the step is younger than
+    /// ``PidWindow/lifetime``), each round looks only at PIDs allocated since then (see ``PidWindow``).
     @discardableResult
-    static func sweep(session sid: Int32, token: String, bornAfter: UInt64? = nil) -> Int {
+    static func sweep(session sid: Int32, token: String, bornAfter: UInt64? = nil, windowStart: Int32? = nil) -> Int {
         var killed = 0
         for _ in 0..<50 {
-            let found = stepProcesses(session: sid, token: token, bornAfter: bornAfter)
+            let found = stepProcesses(session: sid, token: token, bornAfter: bornAfter,
+                                      window: windowStart.flatMap(PidWindow.since))
             if found.isEmpty { break }
             _ = kill(-sid, SIGKILL)
             for pid in found { _ = kill(pid, SIGKILL) }
@@ -200,40 +219,117 @@ public struct StepRunner: Sendable {
     /// `sid`, and those whose environment carries `token`. Empty elsewhere. With `bornAfter` (clock ticks
     /// since boot, a little before the step started), the environments of processes started earlier are not
     /// read: the token exists only in the step's descendants. That halves the /proc reads of a sweep.
-    static func stepProcesses(session sid: Int32, token: String?, bornAfter: UInt64? = nil) -> [Int32] {
+    /// With `window`, only PIDs inside it are looked at (every process of the step is); a small window is
+    /// probed PID by PID without listing /proc.
+    static func stepProcesses(session sid: Int32, token: String?, bornAfter: UInt64? = nil,
+                              window: PidWindow? = nil) -> [Int32] {
         #if os(Linux)
-        guard let dir = opendir("/proc") else { return [] }
-        defer { closedir(dir) }
         let me = getpid()
         let needle = token.map { Array((stepTokenVariable + "=" + $0).utf8) + [0] }
         var found: [Int32] = []
-        while let entry = readdir(dir) {
-            // Read d_name only up to its NUL: readdir's record may be shorter than `dirent` (found by ASan:
-            // copying the whole 256-byte field read past the allocation).
-            guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { continue }
-            let name = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
-            guard let pid = Int32(name), pid != me, let stat = readProcFile("/proc/\(name)/stat", limit: 4096),
-                  let close = stat.lastIndex(of: UInt8(ascii: ")")) else { continue }
+        func examine(_ pid: Int32) {
+            guard pid != me, let stat = readProcFile("/proc/\(pid)/stat", limit: 4096),
+                  let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return }
             // After the command name: state ppid pgrp session …
             let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
-            guard fields.count > 3 else { continue }
-            if fields[0].first == UInt8(ascii: "Z") || fields[0].first == UInt8(ascii: "X") { continue }
+            guard fields.count > 3 else { return }
+            if fields[0].first == UInt8(ascii: "Z") || fields[0].first == UInt8(ascii: "X") { return }
             let pgrp = Int32(String(decoding: fields[2], as: UTF8.self))
             let session = Int32(String(decoding: fields[3], as: UTF8.self))
             if session == sid || pgrp == sid {
                 found.append(pid)
             } else if let bornAfter, fields.count > 19, let started = UInt64(String(decoding: fields[19], as: UTF8.self)),
                       started < bornAfter {
-                continue  // field 22, starttime: older than the step
-            } else if let needle, let environ = readProcFile("/proc/\(name)/environ", limit: 1 << 20),
+                return  // field 22, starttime: older than the step
+            } else if let needle, let environ = readProcFile("/proc/\(pid)/environ", limit: 1 << 20),
                       contains(environ, needle) {
                 found.append(pid)
             }
+        }
+        if let window, let count = window.count, count <= PidWindow.probeLimit {
+            for offset in 0..<Int32(count) { examine(window.first + offset) }
+            return found
+        }
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            // Read d_name only up to its NUL: readdir's record may be shorter than `dirent` (found by ASan:
+            // copying the whole 256-byte field read past the allocation).
+            guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { continue }
+            let name = String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+            guard let pid = Int32(name) else { continue }
+            if let window, !window.contains(pid) { continue }
+            examine(pid)
         }
         return found
         #else
         return []
         #endif
+    }
+
+    /// The PIDs a step's processes can have (Linux): every process of a step descends from its main process,
+    /// so it was created after it, and Linux hands out PIDs in increasing order, wrapping at `pid_max`
+    /// (`alloc_pid` → `idr_alloc_cyclic`). The window runs from the main process's PID to the last PID
+    /// allocated, which `/proc/sys/kernel/ns_last_pid` shows; a process outside it existed before the step and cannot
+    /// belong to it. On a quiet machine the window of a step that started nothing holds only its main
+    /// process, and the sweep after it reads one /proc file instead of one per process on the machine.
+    ///
+    /// Only valid while the step is young (``lifetime``): PIDs could wrap all the way round during a long
+    /// step. Unavailable (nil) when /proc belongs to another PID namespace than fixlog's. A process placed
+    /// at a chosen PID (`clone3` with `set_tid`, root only) can land outside the window — like one that
+    /// drops the step's token, it has to want to escape.
+    struct PidWindow: Sendable, Equatable {
+        /// The step's main process.
+        var first: Int32
+        /// The last PID allocated when the window was read.
+        var last: Int32
+
+        /// How long after the spawn a window may be used: PIDs cannot wrap all the way round (at least
+        /// `pid_max` − 300 process creations) in that time.
+        static let lifetime: Duration = .milliseconds(250)
+        /// Windows of up to this many PIDs are probed one by one; larger ones filter a listing of /proc.
+        static let probeLimit = 64
+
+        /// Whether `pid` lies in the window (cyclically: `last` < `first` after a wrap).
+        func contains(_ pid: Int32) -> Bool {
+            first <= last ? (pid >= first && pid <= last) : (pid >= first || pid <= last)
+        }
+
+        /// The number of PIDs in the window, nil after a wrap.
+        var count: Int? { first <= last ? Int(last - first) + 1 : nil }
+
+        /// The window from `first` to the last PID allocated now; nil where that cannot be known.
+        static func since(_ first: Int32) -> PidWindow? {
+            guard procIsOwnNamespace, let last = lastAllocatedPid() else { return nil }
+            return PidWindow(first: first, last: last)
+        }
+
+        /// The PID allocated last in this process's PID namespace: `/proc/sys/kernel/ns_last_pid` (the
+        /// kernel's own cursor, Linux 3.3 and later with CONFIG_CHECKPOINT_RESTORE, as on Debian and Ubuntu).
+        /// Not the last field of `/proc/loadavg`, which shows the same number but which container tools such
+        /// as LXCFS replace with a figure of their own. Nil when it cannot be read: then every process is looked at.
+        static func lastAllocatedPid() -> Int32? {
+            #if os(Linux)
+            guard let text = readProcFile("/proc/sys/kernel/ns_last_pid", limit: 64) else { return nil }
+            let digits = text.prefix(while: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            guard !digits.isEmpty, digits.count == text.count || text[digits.count] == UInt8(ascii: "\n") else { return nil }
+            return Int32(String(decoding: digits, as: UTF8.self))
+            #else
+            return nil
+            #endif
+        }
+
+        /// Whether /proc shows fixlog's own PID namespace (`/proc/self` names this process).
+        static let procIsOwnNamespace: Bool = {
+            #if os(Linux)
+            var buffer = [CChar](repeating: 0, count: 64)
+            let n = readlink("/proc/self", &buffer, buffer.count - 1)
+            guard n > 0 else { return false }
+            return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) == String(getpid())
+            #else
+            return false
+            #endif
+        }()
     }
 
     /// Clock ticks since boot (the unit of `starttime` in /proc/PID/stat), nil where unknown.

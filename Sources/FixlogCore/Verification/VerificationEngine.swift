@@ -67,8 +67,21 @@ public struct VerificationEngine: Sendable {
                     onEvent: @escaping @Sendable (VerificationEvent) -> Void = { _ in }) async -> [StepResult] {
         let cache = ResultsCache(previous: settings.useCache ? previous : nil)
         let probe = EnvironmentProbe(searchPath: settings.environment["PATH"] ?? VerificationSettings.defaultPath)
-        let results = LockedBox<[StepResult?]>(Array(repeating: nil, count: steps.count))
         let jobs = settings.jobs
+        if jobs == 1 {
+            // One step at a time in this task: no child task per step, so no hand-off between threads
+            // before and after every step (measured: about a third of the context switches of a trivial step).
+            var results: [StepResult] = []
+            results.reserveCapacity(steps.count)
+            for (index, step) in steps.enumerated() {
+                onEvent(.started(index: index, step: step))
+                let result = await runOne(step, logPath: logPath, cache: cache, probe: probe, stop: stop)
+                results.append(result)
+                onEvent(.finished(index: index, result: result))
+            }
+            return results
+        }
+        let results = LockedBox<[StepResult?]>(Array(repeating: nil, count: steps.count))
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func add() {

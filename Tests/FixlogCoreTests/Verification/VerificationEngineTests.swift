@@ -170,4 +170,38 @@ struct VerificationEngineTests {
         #expect(results.map(\.incident) == [1, 2, 3, 4, 5, 6])
         #expect(results.allSatisfy { $0.status == .passed })
     }
+
+    @Test func oneJobRunsStepsInTurnWithTheSameResults() async throws {
+        // `--jobs 1` runs the steps in the calling task, one after another: same results and statuses as with
+        // several jobs, events in log order, each step started only after the previous one finished.
+        let root = try VT.tempDir(); defer { VT.remove(root) }
+        let steps = [
+            VT.step("echo one", expected: VT.lines("one")),
+            VT.step("echo two; exit 4"),
+            VT.step("echo ok", options: ["requires": "fixlog-no-such-tool"]),
+            VT.step("echo four", expected: VT.lines("four", "missing")),
+        ]
+        let events = LockedBox<[String]>([])
+        let plan = VT.plan(steps.enumerated().map { VerificationRecord(number: $0.offset + 1, title: "R\($0.offset + 1)", steps: [$0.element]) },
+                           root: root)
+        let one = await VT.engine(jobs: 1).run(plan.steps, logPath: "DOCKERFILE_FIXES.md", previous: nil) { event in
+            switch event {
+            case .started(let index, _): events.update { $0.append("start \(index)") }
+            case .finished(let index, _): events.update { $0.append("end \(index)") }
+            }
+        }
+        let two = await VT.engine(jobs: 2).run(plan.steps, logPath: "DOCKERFILE_FIXES.md", previous: nil)
+        #expect(one.map(\.status) == [.passed, .failed, .skipped, .failed])
+        #expect(one.map(\.status) == two.map(\.status))
+        #expect(one.map(\.reason) == two.map(\.reason))
+        #expect(one.map(\.incident) == [1, 2, 3, 4])
+        #expect(events.get() == ["start 0", "end 0", "start 1", "end 1", "start 2", "end 2", "start 3", "end 3"])
+        // A stop before the run: every step is reported, none runs.
+        let stop = StopSignal()
+        stop.stop()
+        let stopped = await VT.engine(jobs: 1).run(plan.steps, logPath: "DOCKERFILE_FIXES.md", previous: nil, stop: stop)
+        #expect(stopped.count == 4)
+        #expect(stopped[0].reason == "interrupted before it started")
+        #expect(stopped[2].status == .skipped)
+    }
 }
