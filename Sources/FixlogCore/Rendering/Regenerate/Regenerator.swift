@@ -140,15 +140,18 @@ public enum Regenerator {
         var diagnostics = scanDiagnostics
         guard diagnostics.isEmpty else { return (source.bytes, 0, diagnostics) }
         let byOpenLine = Dictionary(existing.map { ($0.openLine, $0) }, uniquingKeysWith: { a, _ in a })
-        var changesByRecord: [Int: [ChangeResult]] = [:]
-        for r in report.results { changesByRecord[r.record, default: []].append(r) }
+        var changesOf: [Int: [ChangeResult]] = [:]
+        for r in report.results { changesOf[r.record, default: []].append(r) }
+        let changesByRecord = changesOf
         let stepsByRecord = steps(of: results, for: log)
 
         var splices: [Splice] = []
         var statusBlocks = 0
 
         func place(_ kind: ManagedRegions.Kind, afterLine line: Int, content: [String], insertIfMissing: Bool) {
-            let block = [kind.openMarker(checksum: ManagedRegions.checksum(ofLines: content))] + content + [kind.closeMarker]
+            place(kind, afterLine: line, block: Self.block(kind, content), insertIfMissing: insertIfMissing)
+        }
+        func place(_ kind: ManagedRegions.Kind, afterLine line: Int, block: [String], insertIfMissing: Bool) {
             // An existing block directly below (blank lines allowed in between).
             var n = line + 1
             while n <= source.lineCount, source.line(n).allSatisfy({ $0 == " " || $0 == "\t" }) { n += 1 }
@@ -189,16 +192,22 @@ public enum Regenerator {
             }
         }
 
-        for (i, incident) in log.incidents.enumerated() {
-            guard let line = headingLastLine(incident, source: source) else {
+        // Each record's block (its lines and checksum) on all cores; placed in record order.
+        let incidents = log.incidents
+        let blocks = Parallel.map(Array(incidents.indices), minimumCount: 256) { i -> (line: Int, block: [String])? in
+            guard let line = headingLastLine(incidents[i], source: source) else { return nil }
+            let content = StatusBlock.lines(incident: incidents[i], position: i, changes: changesByRecord[i] ?? [],
+                                            steps: stepsByRecord[i])
+            return (line, Self.block(.status, content))
+        }
+        for (incident, placed) in zip(incidents, blocks) {
+            guard let placed else {
                 diagnostics.append(.note(.statusBlockSkipped,
                     "record '\(incident.title)' does not start with a Markdown heading line; no status block is placed under it",
                     file: source.path, range: SourceRange(line: incident.heading.range.start.line)))
                 continue
             }
-            let content = StatusBlock.lines(incident: incident, position: i, changes: changesByRecord[i] ?? [],
-                                            steps: stepsByRecord[i])
-            place(.status, afterLine: line, content: content, insertIfMissing: true)
+            place(.status, afterLine: placed.line, block: placed.block, insertIfMissing: true)
         }
         if diagnostics.contains(where: { $0.severity == .error }) { return (source.bytes, 0, diagnostics) }
 
@@ -218,6 +227,11 @@ public enum Regenerator {
         }
         bytes += source.bytes[copied...]
         return (bytes, statusBlocks, diagnostics)
+    }
+
+    /// A managed block: the opening marker with the content's checksum, the content, the closing marker.
+    static func block(_ kind: ManagedRegions.Kind, _ content: [String]) -> [String] {
+        [kind.openMarker(checksum: ManagedRegions.checksum(ofLines: content))] + content + [kind.closeMarker]
     }
 
     /// The last line of the record's heading when it is a Markdown heading (ATX `## …`, or a setext
