@@ -139,7 +139,7 @@ struct RecordReader {
         let label = h.label
         var scope = Scope(level: h.level, kind: kind, label: label, stage: h.stage, file: h.dockerfile,
                           lineRef: lineRefs(onLine: h.range.start.line, fromColumn: 1, origin: .heading).first)
-        if let parentKind, [.rootCause, .alternatives, .lessons].contains(parentKind) {
+        if let parentKind, parentKind == .rootCause || parentKind == .alternatives || parentKind == .lessons {
             let item = Item(title: label, detail: "", range: h.range)
             switch parentKind {
             case .rootCause: incident.rootCauses.append(item); scope.item = (.rootCause, incident.rootCauses.count - 1)
@@ -174,8 +174,10 @@ struct RecordReader {
     static func resolveKind(own: SectionKind, parent: SectionKind?) -> SectionKind {
         guard let parent else { return own }
         if own == .verification || own == .expectedOutput { return own }
-        if [.solution, .changes, .verification, .other].contains(parent) { return own == .other ? parent : own }
-        return parent
+        switch parent {
+        case .solution, .changes, .verification, .other: return own == .other ? parent : own
+        default: return parent
+        }
     }
 
     /// From the heading to the next heading of the same or a higher level inside the record.
@@ -323,7 +325,7 @@ struct RecordReader {
         // `**Solution:** …` / `**Soluzione:** …` open a solution part in records without sub-headings;
         // `**Problem:**` with nothing after it opens a problem part.
         let fieldKind = context.sectionKinds.kind(of: name)
-        if [.solution, .changes, .verification].contains(fieldKind) || (f.value.isEmpty && fieldKind != .other) {
+        if fieldKind == .solution || fieldKind == .changes || fieldKind == .verification || (f.value.isEmpty && fieldKind != .other) {
             pseudoKind = fieldKind
         }
         switch name {
