@@ -221,6 +221,9 @@ extension SourceText {
     /// Nothing moves: byte offsets, lines and columns are those of the original, so ranges found in the
     /// copy locate the original bytes (decoding would turn one bad byte into a 3-byte U+FFFD).
     public func replacingInvalidBytes() -> SourceText {
+        // Most texts have nothing to replace: no copy of the bytes then.
+        let invalid = Self.firstInvalidUTF8Offset(bytes, from: 0)
+        if invalid == nil, Self.find(0, in: bytes, from: 0) == nil, Self.find(0x0D, in: bytes, from: 0) == nil { return self }
         var copy = bytes
         var changed = false
         copy.withUnsafeMutableBufferPointer { buffer in

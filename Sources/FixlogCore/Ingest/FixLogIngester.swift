@@ -153,10 +153,16 @@ struct RecordRead: Sendable {
 }
 
 /// A value handed to another thread to be freed there.
-private final class Discarded<Value>: @unchecked Sendable {
+final class Discarded<Value>: @unchecked Sendable {
     private var value: Value?
-    init(_ value: Value) { self.value = value }
+    init(_ value: consuming Value) { self.value = value }
     func drop() { value = nil }
+
+    /// Frees `value` on another core (a large model or tree is millions of small frees).
+    static func release(_ value: consuming Value) {
+        let box = Discarded(value)
+        DispatchQueue.global(qos: .utility).async { box.drop() }
+    }
 }
 
 /// A top-level heading with what its text says. A class: record readers look headings up all the time, and
@@ -326,22 +332,18 @@ struct LogBuilder {
         let keys = memo != nil || previous != nil ? records.map { recordKey($0.start, range: $0.range) } : nil
         let found = records
         let reuse = previous.map { (records: $0.memo.records, edited: $0.edited.sorted()) }
-        let read = Parallel.map(Array(records.indices), minimumCount: 64) { i -> (Incident, [Diagnostic]) in
+        let read = Parallel.map(Array(records.indices), minimumCount: 64) { i -> (Incident, [Diagnostic], reused: Bool) in
             let r = found[i]
             if let reuse, let key = keys?[i], let known = reuse.records[key],
                 !Self.holdsEdit(reuse.edited, from: r.range.start.line, through: r.range.end.line)
             {
-                return (known.incident, known.diagnostics)
+                return (known.incident, known.diagnostics, true)
             }
             var reader = RecordReader(context: context, start: r.start, range: r.range, endBlock: r.endBlock)
             reader.read()
-            return (reader.incident, reader.diagnostics)
+            return (reader.incident, reader.diagnostics, false)
         }
-        if let previous, let keys {
-            previous.memo.reusedRecords = zip(keys, found).filter { key, r in
-                previous.memo.records[key] != nil && !Self.holdsEdit(reuse?.edited ?? [], from: r.range.start.line, through: r.range.end.line)
-            }.count
-        }
+        if let previous { previous.memo.reusedRecords = read.reduce(0) { $0 + ($1.reused ? 1 : 0) } }
         if let memo, let keys {
             var table: [RecordKey: RecordRead] = [:]
             table.reserveCapacity(keys.count)
@@ -351,7 +353,7 @@ struct LogBuilder {
             memo.records = table
         }
         incidents.reserveCapacity(records.count)
-        for (incident: readIncident, diagnostics: readDiagnostics) in read {
+        for (readIncident, readDiagnostics, _) in read {
             var incident = readIncident
             if incident.shape == .problemFixPair, let n = incident.number {
                 for p in pairedProblems where p.parsed.numbering?.number == n {

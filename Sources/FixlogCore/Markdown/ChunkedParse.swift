@@ -233,11 +233,15 @@ extension ChunkedParse {
         else { return nil }
         let old = previous.root.children
         let lineCount = source.lineStarts.count
+        // Start of every old block (read in place: copying a node retains its references).
+        let oldStarts = old.withUnsafeBufferPointer { b in b.indices.map { b[$0].range?.start ?? SourceLocation(line: 0, column: 0) } }
+        let oldHeadings = old.withUnsafeBufferPointer { b in b.indices.filter { b[$0].kind == .heading } }
         // Cut lines: where a top-level ATX heading starts in column 1 (line 1 always starts a run).
         var cutLines = [1]
         previous.source.bytes.withUnsafeBufferPointer { b in
-            for block in old where block.kind == .heading {
-                guard let start = block.range?.start, start.column == 1, start.line > 1, start.line <= lineCount else { continue }
+            for i in oldHeadings {
+                let start = oldStarts[i]
+                guard start.column == 1, start.line > 1, start.line <= lineCount else { continue }
                 let range = previous.source.lineByteRange(start.line)
                 if b[range.lowerBound] == UInt8(ascii: "#"), isATXHeading(b, at: range.lowerBound, end: range.upperBound),
                     start.line > cutLines[cutLines.count - 1]
@@ -288,18 +292,18 @@ extension ChunkedParse {
         var run = 0
         var i = 0
         while i < old.count {
-            let line = old[i].range?.start.line ?? 0
-            while run + 1 < cuts.count, cuts[run + 1] <= line { run += 1 }
+            while run + 1 < cuts.count, cuts[run + 1] <= oldStarts[i].line { run += 1 }
+            // The old blocks of this run: [i, j).
+            let next = run + 1 < cuts.count ? cuts[run + 1] : Int.max
+            var j = i
+            while j < old.count, oldStarts[j].line < next { j += 1 }
             if let root = replacement[run] {
                 children.append(contentsOf: root.children)
                 replacement[run] = nil
-                // Skip the old blocks of this run.
-                let next = run + 1 < cuts.count ? cuts[run + 1] : Int.max
-                while i < old.count, (old[i].range?.start.line ?? 0) < next { i += 1 }
-                continue
+            } else {
+                children.append(contentsOf: old[i..<j])
             }
-            children.append(old[i])
-            i += 1
+            i = max(j, i + 1)
         }
         // An edited run with no old block (it held only blank lines before) comes last in no order: refuse.
         guard replacement.isEmpty else { return nil }

@@ -75,6 +75,8 @@ public enum Regenerator {
             if !applied.isEmpty, bytes != current.bytes {
                 outcome.fixedReferences = applied
                 current = SourceText(path: source.path, bytes: bytes)
+                // The first reading is let go on another core.
+                Discarded.release((consume log, consume report))
                 // Corrections stay within their lines: only the records holding them are read again.
                 let inLine = applied.allSatisfy { edit in
                     edit.range.start.line == edit.range.end.line
@@ -91,6 +93,7 @@ public enum Regenerator {
         outcome.statusBlocks = blocks.statusBlocks
         outcome.report = report
         if outcome.succeeded { outcome.bytes = blocks.bytes }
+        Discarded.release((consume memo, consume log))
         return outcome
     }
 
