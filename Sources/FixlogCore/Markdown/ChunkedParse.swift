@@ -64,15 +64,13 @@ enum ChunkedParse {
         if let first = parts.first?.0.range, let last = parts.last?.0.range {
             root.range = SourceRange(start: first.start, end: last.end)
         }
-        // Join the pieces' blocks; each piece's root is let go as soon as its blocks are taken.
-        var children: [MarkdownNode] = []
-        children.reserveCapacity(parts.reduce(0) { $0 + $1.0.children.count })
-        for k in 0..<count {
+        // Join the pieces' blocks, moved (not copied: a copy retains, and the piece's release releases).
+        var pieceBlocks: [[MarkdownNode]] = (0..<count).map { k in
             var piece = MarkdownNode(kind: .document)
             swap(&piece, &parts[k].0)
-            children.append(contentsOf: piece.children)
+            return piece.children
         }
-        root.children = children
+        root.children = MarkdownNode.joinMoving(&pieceBlocks)
         return Result(root: root, flattened: flattened, pieces: count)
     }
 

@@ -106,6 +106,24 @@ public struct MarkdownNode: Sendable, Hashable {
         }
     }
 
+    /// The nodes of `parts`, in order, moved into one array; `parts` is left holding empty nodes.
+    static func joinMoving(_ parts: inout [[MarkdownNode]]) -> [MarkdownNode] {
+        let total = parts.reduce(0) { $0 + $1.count }
+        return [MarkdownNode](unsafeUninitializedCapacity: total) { destination, initialized in
+            initialized = 0
+            for p in parts.indices {
+                parts[p].withUnsafeMutableBufferPointer { source in
+                    guard let from = source.baseAddress, let to = destination.baseAddress else { return }
+                    for i in 0..<source.count {
+                        (to + initialized).initialize(to: (from + i).move())
+                        (from + i).initialize(to: MarkdownNode(kind: .document))
+                        initialized += 1
+                    }
+                }
+            }
+        }
+    }
+
     /// Depth-first pre-order walk.
     public func forEach(_ body: (MarkdownNode) throws -> Void) rethrows {
         try body(self)
