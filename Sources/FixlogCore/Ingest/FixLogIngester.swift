@@ -79,7 +79,9 @@ public enum FixLogIngester {
         let large = source.bytes.count >= ChunkedParse.minimumSize
         if let memo {
             memo.document = document
-            memo.mayDefineLinks = ChunkedParse.mayDefineAnyLink(masked, lines: 1...max(1, masked.lineStarts.count))
+            // A text parsed in pieces was found free of link reference definitions on the way.
+            memo.mayDefineLinks = document.pieces > 1
+                ? false : ChunkedParse.mayDefineAnyLink(masked, lines: 1...max(1, masked.lineStarts.count))
         }
         var builder = LogBuilder(document: consume document, memo: memo, previous: previous)
         builder.run()

@@ -203,11 +203,11 @@ public enum Regenerator {
                                             steps: stepsByRecord[i])
             return (line, Self.block(.status, content))
         }
-        for (incident, placed) in zip(incidents, blocks) {
+        for (i, placed) in blocks.enumerated() {
             guard let placed else {
                 diagnostics.append(.note(.statusBlockSkipped,
-                    "record '\(incident.title)' does not start with a Markdown heading line; no status block is placed under it",
-                    file: source.path, range: SourceRange(line: incident.heading.range.start.line)))
+                    "record '\(incidents[i].title)' does not start with a Markdown heading line; no status block is placed under it",
+                    file: source.path, range: SourceRange(line: incidents[i].heading.range.start.line)))
                 continue
             }
             place(.status, afterLine: placed.line, block: placed.block, insertIfMissing: true)
