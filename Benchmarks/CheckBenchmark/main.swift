@@ -36,17 +36,26 @@ if let at = CommandLine.arguments.firstIndex(of: "--log"), at + 1 < CommandLine.
     let log = FixLogIngester.load(path: path)
     let root = (path as NSString).deletingLastPathComponent
     var report: CheckReport? = nil
+    // `--only check|text|json|sarif|github`: time that part alone (for profiling).
+    let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { i in
+        i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1] : nil
+    }
+    func timed(_ name: String, _ runs: Int, _ body: () -> Void) -> (cpu: Double, wall: Double) {
+        guard only == nil || only == name || name == "check" else { return (0, 0) }
+        return time(name == "check" && only != nil && only != "check" ? 1 : runs, body)
+    }
     func show(_ name: String, _ t: (cpu: Double, wall: Double)) {
+        guard only == nil || only == name else { return }
         print(name.padding(toLength: 10, withPad: " ", startingAt: 0)
               + String(format: "cpu %.3f s  wall %.3f s", t.cpu, t.wall))
     }
-    show("check", time(runs) { report = CrossLinker.check(log: log, logPath: path, root: root) })
+    show("check", timed("check", runs) { report = CrossLinker.check(log: log, logPath: path, root: root) })
     guard let report else { exit(2) }
     var bytes = 0
-    show("text", time(runs) { bytes = CheckTextRenderer.render(report).utf8.count })
-    show("json", time(runs) { bytes = CheckJSONRenderer.render(report).utf8.count })
-    show("sarif", time(runs) { bytes = CheckSARIFRenderer.render(report).utf8.count })
-    show("github", time(runs) { bytes = CheckGitHubRenderer.render(report).utf8.count })
+    show("text", timed("text", runs) { bytes = CheckTextRenderer.render(report).utf8.count })
+    show("json", timed("json", runs) { bytes = CheckJSONRenderer.render(report).utf8.count })
+    show("sarif", timed("sarif", runs) { bytes = CheckSARIFRenderer.render(report).utf8.count })
+    show("github", timed("github", runs) { bytes = CheckGitHubRenderer.render(report).utf8.count })
     let counts = report.changeCounts
     print(CheckStatus.allCases.filter { counts[$0] > 0 }.map { "\($0.rawValue) \(counts[$0])" }.joined(separator: ", "),
           "(\(bytes) bytes of github output)")

@@ -33,7 +33,10 @@ public enum CrossLinker {
         var changeKinds: [ChangeKindKey: Bool] = [:]
 
         // Pass 1, in log order: each change's target file (read, parsed and indexed once per file) and stage.
-        // The diagnostics of loading a file belong to the first change that needed it.
+        // The diagnostics of loading a file belong to the first change that needed it. Changes are read in
+        // place (never copied): a pending change names its record and its index there.
+        var records: [Record] = []
+        records.reserveCapacity(log.incidents.count)
         var pending: [PendingChange] = []
         var loadDiagnostics: [[Diagnostic]] = []
         func load(_ target: TargetResolver.Target, into found: inout [Diagnostic]) -> Result<LoadedTarget, TargetError> {
@@ -44,104 +47,105 @@ public enum CrossLinker {
             targets[target.path] = result
             return result
         }
-        for (position, incident) in log.incidents.enumerated() {
-            let order = RecordOrder(number: incident.number, date: incident.date, position: position)
-            let reference = RecordReference(incident: incident.number, title: incident.title, date: incident.date,
-                                            position: position)
-            for (index, change) in incident.changes.enumerated() {
-                var item = PendingChange(order: order, reference: reference, index: index, change: change)
-                var found: [Diagnostic] = []
-                defer {
-                    pending.append(item)
-                    loadDiagnostics.append(found)
+        func prepare(_ change: DocumentedChange, into item: inout PendingChange, found: inout [Diagnostic]) {
+            // Whether a block is Dockerfile code depends only on its file, language and how that was found.
+            let kindKey = ChangeKindKey(file: change.file, language: change.language, guessed: change.languageGuessed)
+            let isDockerfile: Bool
+            if let known = changeKinds[kindKey] { isDockerfile = known } else {
+                isDockerfile = isDockerfileChange(change)
+                changeKinds[kindKey] = isDockerfile
+            }
+            guard isDockerfile else {
+                let what = change.file.map { "'\($0)'" } ?? (change.language.map { "a '\($0)' block" } ?? "this block")
+                item.note = .note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
+                                  file: shownLog, range: change.range)
+                return
+            }
+            item.isDockerfileCode = true
+            let resolved: Result<LoadedTarget, TargetError>
+            if let dockerfileOverride {
+                if overrideTarget == nil {
+                    let path = TargetResolver.canonical(dockerfileOverride)
+                    let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
+                    overrideTarget = load(TargetResolver.Target(path: path, display: shown), into: &found)
                 }
-                // Whether a block is Dockerfile code depends only on its file, language and how that was found.
-                let kindKey = ChangeKindKey(file: change.file, language: change.language, guessed: change.languageGuessed)
-                let isDockerfile: Bool
-                if let known = changeKinds[kindKey] { isDockerfile = known } else {
-                    isDockerfile = isDockerfileChange(change)
-                    changeKinds[kindKey] = isDockerfile
-                }
-                guard isDockerfile else {
-                    let what = change.file.map { "'\($0)'" } ?? (change.language.map { "a '\($0)' block" } ?? "this block")
-                    item.diagnostics.append(.note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
-                                                  file: shownLog, range: change.range))
-                    continue
-                }
-                item.isDockerfileCode = true
-                let resolved: Result<LoadedTarget, TargetError>
-                if let dockerfileOverride {
-                    if overrideTarget == nil {
-                        let path = TargetResolver.canonical(dockerfileOverride)
-                        let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
-                        overrideTarget = load(TargetResolver.Target(path: path, display: shown), into: &found)
-                    }
-                    resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
-                } else {
-                    let name = change.file ?? ""
-                    let resolution = resolutions[name] ?? resolver.resolve(change.file)
+                resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
+            } else {
+                let name = change.file ?? ""
+                let resolution: Result<TargetResolver.Target, TargetError>
+                if let known = resolutions[name] { resolution = known } else {
+                    resolution = resolver.resolve(change.file)
                     resolutions[name] = resolution
-                    switch resolution {
-                    case .success(let t): resolved = load(t, into: &found)
-                    case .failure(var e):
-                        // Located at this change's reference (or block) in the log.
-                        e.diagnostic.file = shownLog
-                        e.diagnostic.range = change.lineRef?.range ?? change.range
-                        found.append(e.diagnostic)
-                        resolved = .failure(e)
-                    }
                 }
-                switch resolved {
-                case .failure(let e):
-                    item.error = e.diagnostic
-                case .success(let target):
-                    item.target = target
-                    // The same hint names the same stage of the same file: resolve it once.
-                    let hintKey = StageKey(path: target.target.path, hint: change.stage)
-                    if let cached = stages[hintKey] { item.stage = cached } else {
-                        item.stage = StageResolver.resolve(change.stage, in: target.dockerfile.stages)
-                        stages[hintKey] = .some(item.stage)
-                    }
+                switch resolution {
+                case .success(let t): resolved = load(t, into: &found)
+                case .failure(var e):
+                    // Located at this change's reference (or block) in the log.
+                    e.diagnostic.file = shownLog
+                    e.diagnostic.range = change.lineRef?.range ?? change.range
+                    found.append(e.diagnostic)
+                    resolved = .failure(e)
                 }
+            }
+            switch resolved {
+            case .failure(let e):
+                item.error = e.diagnostic
+            case .success(let target):
+                item.target = target
+                // The same hint names the same stage of the same file: resolve it once.
+                let hintKey = StageKey(path: target.target.path, hint: change.stage)
+                if let cached = stages[hintKey] { item.stage = cached } else {
+                    item.stage = StageResolver.resolve(change.stage, in: target.dockerfile.stages)
+                    stages[hintKey] = .some(item.stage)
+                }
+            }
+        }
+        for position in log.incidents.indices {
+            records.append(Record(
+                order: RecordOrder(number: log.incidents[position].number, date: log.incidents[position].date,
+                                   position: position),
+                reference: RecordReference(incident: log.incidents[position].number, title: log.incidents[position].title,
+                                           date: log.incidents[position].date, position: position)))
+            for index in log.incidents[position].changes.indices {
+                var item = PendingChange(record: position, index: index)
+                var found: [Diagnostic] = []
+                prepare(log.incidents[position].changes[index], into: &item, found: &found)
+                pending.append(item)
+                loadDiagnostics.append(found)
             }
         }
 
         // Pass 1b: claims and their verdicts, without supersession. Changes are independent here, so a large
         // log is split over the cores; results go back to their positions, so the output does not depend on
-        // the scheduling.
-        let work = pending.indices.filter { pending[$0].isDockerfileCode }
+        // the scheduling. Each worker keeps a memo of the snippet texts and instructions it has read (a log
+        // repeats them); the memo only saves work, the claims are the same without it.
         let threshold = similarityThreshold
-        let snapshot = pending
-        let evaluated = Parallel.map(work, minimumPerWorker: parallelMinimum) { i -> Evaluation in
-            let extracted = ClaimExtractor.claims(for: snapshot[i].change, logPath: shownLog)
-            var evaluation = Evaluation(claims: extracted.claims, diagnostics: extracted.diagnostics)
-            if let target = snapshot[i].target {
-                evaluate(&evaluation, change: snapshot[i].change, in: target, stage: snapshot[i].stage,
-                         threshold: threshold, logPath: shownLog)
-            }
-            return evaluation
-        }
-        for (k, i) in work.enumerated() {
-            pending[i].claims = evaluated[k].claims
-            pending[i].diagnostics += evaluated[k].diagnostics
-            pending[i].extractedCount = evaluated[k].diagnostics.count
-            pending[i].verdicts = evaluated[k].verdicts
-            pending[i].commentSpans = evaluated[k].commentSpans
-            pending[i].stageNote = evaluated[k].stageNote
+        let work = pending
+        var evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
+                                       state: { ClaimExtractor.Memo(logPath: shownLog) }) { memo, i -> Evaluation in
+            guard work[i].isDockerfileCode else { return Evaluation() }
+            return evaluate(log.incidents[work[i].record].changes[work[i].index], target: work[i].target,
+                            stage: work[i].stage, threshold: threshold, memo: &memo)
         }
 
         // The run's diagnostics in log order: per change, its snippet's, its file's, its stage note.
         var diagnostics: [Diagnostic] = []
         for i in pending.indices {
-            if pending[i].isDockerfileCode { diagnostics += pending[i].diagnostics.prefix(pending[i].extractedCount) }
+            if pending[i].isDockerfileCode { diagnostics += evaluations[i].diagnostics }
             diagnostics += loadDiagnostics[i]
-            if let d = pending[i].stageNote { diagnostics.append(d) }
+            if let d = evaluations[i].stageNote { diagnostics.append(d) }
         }
 
         // Pass 2: supersession by later records.
-        applySupersession(&pending)
+        applySupersession(pending, records: records, &evaluations)
 
-        let results = pending.map { finish($0) }
+        var results: [ChangeResult] = []
+        results.reserveCapacity(pending.count)
+        for i in pending.indices {
+            results.append(finish(pending[i], evaluations[i],
+                                  change: log.incidents[pending[i].record].changes[pending[i].index],
+                                  record: records[pending[i].record]))
+        }
         for r in results where r.needsLineRefFix {
             if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
                 diagnostics.append(.warning(.lineRefStale,
@@ -150,6 +154,18 @@ public enum CrossLinker {
             }
         }
         return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
+    }
+
+    /// Claims of one change and, when its target file loaded, their verdicts.
+    static func evaluate(_ change: DocumentedChange, target: LoadedTarget?, stage: Int?, threshold: Double,
+                         memo: inout ClaimExtractor.Memo) -> Evaluation {
+        let extracted = ClaimExtractor.claims(for: change, memo: &memo)
+        var evaluation = Evaluation(claims: extracted.claims, diagnostics: extracted.diagnostics)
+        if let target {
+            evaluate(&evaluation, change: change, in: target, stage: stage, threshold: threshold,
+                     logPath: memo.logPath ?? "")
+        }
+        return evaluation
     }
 
     /// Whether a change documents Dockerfile code: a `dockerfile` fence (or a diff/unlabelled block) aimed
@@ -230,24 +246,25 @@ public enum CrossLinker {
         }
     }
 
-    struct PendingChange: Sendable {
+    /// A record's place in the log's order and how verdicts name it.
+    struct Record: Sendable {
         var order: RecordOrder
         var reference: RecordReference
+    }
+
+    /// A change as pass 1 prepared it: where it is in the log, its target file and stage, or why it is not checked.
+    struct PendingChange: Sendable {
+        /// Index of the record in the log (its position).
+        var record: Int
+        /// Index of the change within its record.
         var index: Int
-        var change: DocumentedChange
-        var claims: [Claim] = []
-        var verdicts: [ClaimResult] = []
-        /// Matched Dockerfile comment lines above each present claim's instruction.
-        var commentSpans: [LineSpan?] = []
         var target: LoadedTarget? = nil
         var error: Diagnostic? = nil
         var stage: Int? = nil
-        var stageNote: Diagnostic? = nil
-        var diagnostics: [Diagnostic] = []
+        /// Why the change is not checked (it is not Dockerfile code).
+        var note: Diagnostic? = nil
         /// The change documents Dockerfile code (its claims are checked).
         var isDockerfileCode = false
-        /// How many of `diagnostics` (at the start) came from reading the snippet.
-        var extractedCount = 0
     }
 
     /// Reads one instruction of a Dockerfile in place (copying an `Instruction` retains every field).
@@ -261,9 +278,9 @@ public enum CrossLinker {
 
     /// A change's claims and their verdicts (what checking one change produces).
     struct Evaluation: Sendable {
-        var claims: [Claim]
+        var claims: [Claim] = []
         /// From reading the snippet.
-        var diagnostics: [Diagnostic]
+        var diagnostics: [Diagnostic] = []
         var verdicts: [ClaimResult] = []
         /// Matched Dockerfile comment lines above each present claim's instruction.
         var commentSpans: [LineSpan?] = []
@@ -287,7 +304,8 @@ public enum CrossLinker {
         }
         var used = Set<Int>()
         var previousLine = 0
-        for claim in item.claims {
+        // Each claim is read in place (a claim copied per visit costs a retain and a release of each of its strings).
+        func judge(_ claim: Claim) -> (ClaimResult, LineSpan?) {
             var v = ClaimResult(kind: claim.kind, origin: claim.origin, instruction: claim.instruction,
                                 status: .missing, logLines: claim.logLines, stage: stage)
             var commentSpan: LineSpan? = nil
@@ -302,7 +320,7 @@ public enum CrossLinker {
                     viaEllipsis = !candidates.isEmpty
                 }
             }
-            let scoped = candidates.filter(inScope)
+            let scoped = stage == nil ? candidates : candidates.filter(inScope)
             func pick(_ list: [Int]) -> Int? {
                 list.min { a, b in
                     rank(a) < rank(b)
@@ -362,14 +380,20 @@ public enum CrossLinker {
                     v.status = .violated
                     v.actualLines = inst.lines
                     v.normalisations = normalisations(claim, inst, target.source)
-                    if InstructionNormalizer.collapse(inst.original) != claim.instruction {
-                        v.actualInstruction = InstructionNormalizer.collapse(inst.original)
-                    }
+                    let actual = InstructionNormalizer.collapse(inst.original)
+                    if actual != claim.instruction { v.actualInstruction = actual }
                     v.detail = "documented as removed, but present at \(describe(inst.lines))"
                 } else {
                     v.status = .holds
                 }
             }
+            return (v, commentSpan)
+        }
+        let claims = item.claims
+        item.verdicts.reserveCapacity(claims.count)
+        item.commentSpans.reserveCapacity(claims.count)
+        for k in claims.indices {
+            let (v, commentSpan) = judge(claims[k])
             item.verdicts.append(v)
             item.commentSpans.append(commentSpan)
         }
@@ -416,6 +440,30 @@ public enum CrossLinker {
         return (inst.lines.first...max(inst.lines.first, inst.lines.last)).map { source.line($0) }
     }
 
+    /// True when the instruction's physical lines (as ``physicalLines(of:in:)`` gives them) have the same bytes as
+    /// `lines`; false when they differ or the bytes cannot tell (then compare the strings).
+    static func samePhysicalLines(_ inst: Instruction, _ source: SourceText, _ lines: [String]) -> Bool {
+        let first = inst.lines.first
+        let count = inst.heredocs.isEmpty ? max(first, inst.lines.last) - first + 1 : 1
+        guard count == lines.count, first >= 1, first - 1 + count <= source.lineStarts.count else { return false }
+        return source.bytes.withUnsafeBufferPointer { bytes in
+            for k in 0..<count {
+                let n = first + k
+                let start = source.lineStarts[n - 1]
+                var end = n < source.lineStarts.count ? source.lineStarts[n] : bytes.count
+                if end > start, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let equal = lines[k].utf8.withContiguousStorageIfAvailable { line -> Bool in
+                    guard line.count == end - start else { return false }
+                    guard let a = line.baseAddress, let b = bytes.baseAddress else { return line.isEmpty }
+                    return memcmp(a, b + start, line.count) == 0
+                } ?? false
+                if !equal { return false }
+            }
+            return true
+        }
+    }
+
     static func normalisations(_ claim: Claim, _ view: InstructionView, _ source: SourceText) -> [Normalisation] {
         normalisations(claim, view.df.instructions[view.i], source)
     }
@@ -426,9 +474,11 @@ public enum CrossLinker {
             let written = inst.original.split(separator: " ").dropFirst()
                 .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
             needed = written == claim.original ? [] : [.imageReference]
+        } else if samePhysicalLines(inst, source, claim.physicalLines) {
+            // Identical physical lines need no normalisation (the common case; skips ten key computations).
+            needed = []
         } else {
             let target = physicalLines(of: inst, in: source)
-            // Identical physical lines need no normalisation (the common case; skips ten key computations).
             needed = target == claim.physicalLines ? []
                 : InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines, targetLines: target)
         }
@@ -464,74 +514,99 @@ public enum CrossLinker {
 
     // MARK: - Supersession
 
-    struct ClaimSite {
-        var change: Int
-        var order: RecordOrder
-        var reference: RecordReference
+    /// A record's place in the order of records, with its date as a rank among the log's dates: comparing two
+    /// ranks gives what comparing the two dates gives, without comparing strings.
+    struct SiteOrder {
+        var number: Int?
+        var date: Int?
+        var position: Int
+
+        /// As ``RecordOrder/isEarlier(than:)``.
+        @inline(__always)
+        func isEarlier(than other: SiteOrder) -> Bool {
+            if let a = date, let b = other.date, a != b { return a < b }
+            if let a = number, let b = other.number, a != b { return a < b }
+            return false
+        }
     }
 
-    static func applySupersession(_ pending: inout [PendingChange]) {
-        var absentByKey: [String: [ClaimSite]] = [:], absentByImage: [String: [ClaimSite]] = [:]
-        var presentByKey: [String: [ClaimSite]] = [:], presentByImage: [String: [ClaimSite]] = [:]
-        // Index-based throughout: no copy of a change or a claim per visit.
-        for c in pending.indices {
-            let site = ClaimSite(change: c, order: pending[c].order, reference: pending[c].reference)
-            for k in pending[c].claims.indices {
-                let isImageClaim = pending[c].claims[k].isImageClaim
-                switch pending[c].claims[k].kind {
+    static func applySupersession(_ pending: [PendingChange], records: [Record], _ evaluations: inout [Evaluation]) {
+        // Only missing or changed present claims and violated absent claims can be superseded.
+        let anyQuestion = evaluations.contains { e in
+            e.verdicts.indices.contains { k in
+                let status = e.verdicts[k].status
+                return e.claims[k].kind == .present ? (status == .missing || status == .changed) : status == .violated
+            }
+        }
+        guard anyQuestion else { return }
+        var ranks: [String: Int] = [:]
+        for r in records.indices { if let d = records[r].order.date { ranks[d] = 0 } }
+        for (rank, date) in ranks.keys.sorted().enumerated() { ranks[date] = rank }
+        let orders = records.map { r in
+            SiteOrder(number: r.order.number, date: r.order.date.flatMap { ranks[$0] }, position: r.order.position)
+        }
+        // Record indices by claim key or image, in log order.
+        var absentByKey: [String: [Int]] = [:], absentByImage: [String: [Int]] = [:]
+        var presentByKey: [String: [Int]] = [:], presentByImage: [String: [Int]] = [:]
+        for c in evaluations.indices {
+            let site = pending[c].record
+            for k in evaluations[c].claims.indices {
+                let isImageClaim = evaluations[c].claims[k].isImageClaim
+                switch evaluations[c].claims[k].kind {
                 case .absent:
-                    if !isImageClaim { absentByKey[pending[c].claims[k].key, default: []].append(site) }
-                    if let image = pending[c].claims[k].image { absentByImage[image, default: []].append(site) }
+                    if !isImageClaim { absentByKey[evaluations[c].claims[k].key, default: []].append(site) }
+                    if let image = evaluations[c].claims[k].image { absentByImage[image, default: []].append(site) }
                 case .present:
-                    if !isImageClaim { presentByKey[pending[c].claims[k].key, default: []].append(site) }
-                    if let image = pending[c].claims[k].image { presentByImage[image, default: []].append(site) }
+                    if !isImageClaim { presentByKey[evaluations[c].claims[k].key, default: []].append(site) }
+                    if let image = evaluations[c].claims[k].image { presentByImage[image, default: []].append(site) }
                 }
             }
         }
         /// The earliest site later than `order` (ties by position), over `first` then `second` in that order:
         /// what `(first + second).filter { later }.min { … }` gives, without building the arrays.
-        func laterSite(_ first: [ClaimSite]?, _ second: [ClaimSite]?, than order: RecordOrder) -> ClaimSite? {
-            var best: ClaimSite? = nil
-            for list in [first, second] {
-                guard let list else { continue }
-                for s in list where order.isEarlier(than: s.order) {
+        func laterSite(_ first: [Int]?, _ second: [Int]?, than order: SiteOrder) -> Int? {
+            var best: Int? = nil
+            func consider(_ list: [Int]) {
+                for s in list where order.isEarlier(than: orders[s]) {
                     guard let b = best else { best = s; continue }
                     let before: Bool
-                    if b.order.isEarlier(than: s.order) { before = false }
-                    else if s.order.isEarlier(than: b.order) { before = true }
-                    else { before = s.order.position < b.order.position }
+                    if orders[b].isEarlier(than: orders[s]) { before = false }
+                    else if orders[s].isEarlier(than: orders[b]) { before = true }
+                    else { before = orders[s].position < orders[b].position }
                     if before { best = s }
                 }
             }
+            if let first { consider(first) }
+            if let second { consider(second) }
             return best
         }
-        for c in pending.indices {
-            let order = pending[c].order
-            for k in pending[c].verdicts.indices {
-                let kind = pending[c].claims[k].kind
-                let isImageClaim = pending[c].claims[k].isImageClaim
-                let status = pending[c].verdicts[k].status
-                var site: ClaimSite? = nil
+        for c in evaluations.indices {
+            let order = orders[pending[c].record]
+            for k in evaluations[c].verdicts.indices {
+                let kind = evaluations[c].claims[k].kind
+                let isImageClaim = evaluations[c].claims[k].isImageClaim
+                let status = evaluations[c].verdicts[k].status
+                var site: Int? = nil
                 if kind == .present, status == .missing || status == .changed {
-                    let image = pending[c].claims[k].image
-                    site = laterSite(isImageClaim ? nil : absentByKey[pending[c].claims[k].key],
+                    let image = evaluations[c].claims[k].image
+                    site = laterSite(isImageClaim ? nil : absentByKey[evaluations[c].claims[k].key],
                                      image.flatMap { absentByImage[$0] }, than: order)
                     if let s = site {
-                        pending[c].verdicts[k].detail = "removed by record \(s.reference.display)"
-                            + (status == .changed ? "; " + (pending[c].verdicts[k].detail ?? "") : "")
+                        evaluations[c].verdicts[k].detail = "removed by record \(records[s].reference.display)"
+                            + (status == .changed ? "; " + (evaluations[c].verdicts[k].detail ?? "") : "")
                     }
                 } else if kind == .absent, status == .violated {
                     // A later record's FROM of that image brings it back on purpose.
-                    let image = isImageClaim ? pending[c].claims[k].image : nil
-                    site = laterSite(isImageClaim ? nil : presentByKey[pending[c].claims[k].key],
+                    let image = isImageClaim ? evaluations[c].claims[k].image : nil
+                    site = laterSite(isImageClaim ? nil : presentByKey[evaluations[c].claims[k].key],
                                      image.flatMap { presentByImage[$0] }, than: order)
                     if let s = site {
-                        pending[c].verdicts[k].detail = "brought back by record \(s.reference.display)"
+                        evaluations[c].verdicts[k].detail = "brought back by record \(records[s].reference.display)"
                     }
                 }
                 if let site {
-                    pending[c].verdicts[k].status = .superseded
-                    pending[c].verdicts[k].supersededBy = site.reference
+                    evaluations[c].verdicts[k].status = .superseded
+                    evaluations[c].verdicts[k].supersededBy = records[site].reference
                 }
             }
         }
@@ -539,18 +614,18 @@ public enum CrossLinker {
 
     // MARK: - Change verdict
 
-    static func finish(_ item: PendingChange) -> ChangeResult {
-        let change = item.change
+    static func finish(_ item: PendingChange, _ evaluation: Evaluation, change: DocumentedChange,
+                       record: Record) -> ChangeResult {
         var status: CheckStatus = .unchecked
         var actual: LineSpan? = nil
         var suggestion: String? = nil
         var supersededBy: RecordReference? = nil
-        var diagnostics = item.diagnostics
-        var claims = item.verdicts
+        var diagnostics = item.isDockerfileCode ? evaluation.diagnostics : (item.note.map { [$0] } ?? [])
+        var claims = evaluation.verdicts
         if let error = item.error {
             status = .error
             diagnostics.append(error)
-            claims = item.claims.map {
+            claims = evaluation.claims.map {
                 ClaimResult(kind: $0.kind, origin: $0.origin, instruction: $0.instruction, status: .unchecked,
                             detail: error.message, logLines: $0.logLines)
             }
@@ -569,7 +644,7 @@ public enum CrossLinker {
                     suggestion = lineRef.text
                 } else {
                     var withComments = span
-                    for i in present { if let c = item.commentSpans[i] { withComments = withComments.union(c) } }
+                    for i in present { if let c = evaluation.commentSpans[i] { withComments = withComments.union(c) } }
                     let include = withComments != span && lineRef.span.count >= withComments.count
                     suggestion = LineReferenceFormatter.format(include ? withComments : span, likeOriginal: lineRef.text)
                 }
@@ -578,12 +653,12 @@ public enum CrossLinker {
             }
         }
         let stageName: String? = item.stage.flatMap { s in
-            guard let df = item.target?.dockerfile, s < df.stages.count else { return nil }
-            return df.stages[s].name
+            guard let stages = item.target?.dockerfile.stages, s < stages.count else { return nil }
+            return stages[s].name
         }
         return ChangeResult(
-            incident: item.reference.incident, record: item.order.position, title: item.reference.title,
-            date: item.reference.date, change: item.index, label: change.label,
+            incident: record.reference.incident, record: record.order.position, title: record.reference.title,
+            date: record.reference.date, change: item.index, label: change.label,
             file: item.target?.target.display ?? change.file, fileAsWritten: change.file, status: status,
             documentedLines: change.lineRef?.span, actualLines: actual, lineRef: change.lineRef?.text,
             lineRefRange: change.lineRef?.range, suggestedLineRef: suggestion, supersededBy: supersededBy,
