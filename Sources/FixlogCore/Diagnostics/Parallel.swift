@@ -36,55 +36,6 @@ enum Parallel {
     }
 }
 
-extension Parallel {
-    /// ``map(_:minimumPerWorker:_:)`` where each worker carries a state of its own from element to element
-    /// (e.g. a memo of work already done), made by `state` once per worker. `transform` must give the same
-    /// result whatever the state holds (a memo only saves work), so the output does not depend on which
-    /// worker took which elements.
-    static func map<T: Sendable, R: Sendable, S>(_ items: [T], minimumPerWorker: Int, state: @Sendable () -> S,
-                                                 _ transform: @Sendable (inout S, T) -> R) -> [R] {
-        let cores = Self.cores
-        let (minimum, overflow) = max(1, minimumPerWorker).multipliedReportingOverflow(by: cores)
-        guard cores > 1, !overflow, items.count >= max(2, minimum) else {
-            var s = state()
-            return items.map { transform(&s, $0) }
-        }
-        // A few chunks per core balance uneven elements; each worker takes the next chunk when it is done
-        // with one, keeping its state.
-        let chunks = min(items.count, cores * 8)
-        let slots = ParallelSlots<[R]>(count: chunks)
-        let next = ParallelCounter()
-        DispatchQueue.concurrentPerform(iterations: cores) { _ in
-            var s = state()
-            while let c = next.take(below: chunks) {
-                let lower = items.count * c / chunks, upper = items.count * (c + 1) / chunks
-                var out: [R] = []
-                out.reserveCapacity(upper - lower)
-                for i in lower..<upper { out.append(transform(&s, items[i])) }
-                slots[c] = out
-            }
-        }
-        var result: [R] = []
-        result.reserveCapacity(items.count)
-        for part in slots.values { result.append(contentsOf: part) }
-        return result
-    }
-}
-
-/// Hands out 0, 1, 2, … to parallel workers, each number once.
-final class ParallelCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-
-    /// The next number, or nil once `limit` is reached.
-    func take(below limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
-
 /// Fixed slots that parallel iterations fill by index (each slot written by exactly one iteration).
 /// (`lock()`/`unlock()` rather than `withLock`, which macOS 13, the deployment target, lacks.)
 final class ParallelSlots<Value>: @unchecked Sendable {

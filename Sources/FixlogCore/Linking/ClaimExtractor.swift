@@ -90,7 +90,8 @@ public enum ClaimExtractor {
                 }
             }
         }
-        return Result(claims: deduplicate(claims), diagnostics: diagnostics)
+        deduplicate(&claims)
+        return Result(claims: claims, diagnostics: diagnostics)
     }
 
     // MARK: - Memo
@@ -107,7 +108,16 @@ public enum ClaimExtractor {
         /// An image reference as written → its claim text and normalised image.
         private var images: [String: Normalised] = [:]
 
-        init(logPath: String?) { self.logPath = logPath }
+        /// `capacity`: about how many changes the memo will see (its tables are sized for them up front, since
+        /// growing a table hashes every text in it again).
+        init(logPath: String?, capacity: Int = 0) {
+            self.logPath = logPath
+            if capacity > 0 {
+                snippets.reserveCapacity(capacity)
+                lines.reserveCapacity(capacity / 4)
+                images.reserveCapacity(capacity / 4)
+            }
+        }
 
         /// The parse of a snippet text: its instructions with known keywords, or (when the parser refuses the
         /// text) its error diagnostics.
@@ -387,8 +397,19 @@ public enum ClaimExtractor {
     /// Claims at most this many are deduplicated by comparing them pairwise rather than through sets.
     static let smallClaimCount = 16
 
+    static func deduplicate(_ claims: inout [Claim]) {
+        if claims.count <= smallClaimCount {
+            // Keep the claims in place, moving the kept ones forward (no claim is copied).
+            let keep = keptSmall(claims)
+            guard keep.count < claims.count else { return }
+            for (w, r) in keep.enumerated() where w != r { claims.swapAt(w, r) }
+            claims.removeLast(claims.count - keep.count)
+            return
+        }
+        claims = deduplicate(claims)
+    }
+
     static func deduplicate(_ claims: [Claim]) -> [Claim] {
-        if claims.count <= smallClaimCount { return deduplicateSmall(claims) }
         // Index-based: a claim is copied only when it is kept.
         var seen = Set<ClaimIdentity>()
         var presentKeys = Set<String>(), presentImages = Set<String>(), snippetImages = Set<String>()
@@ -415,9 +436,9 @@ public enum ClaimExtractor {
         return out
     }
 
-    /// ``deduplicate(_:)`` for a handful of claims: the same membership questions, asked of the claims
-    /// directly (no hashing).
-    static func deduplicateSmall(_ claims: [Claim]) -> [Claim] {
+    /// Which claims ``deduplicate(_:)`` keeps, for a handful of claims: the same membership questions, asked of
+    /// the claims directly (no hashing). Ascending indices.
+    static func keptSmall(_ claims: [Claim]) -> [Int] {
         func identityText(_ i: Int) -> String { claims[i].isImageClaim ? (claims[i].image ?? "") : claims[i].key }
         var keep: [Int] = []
         keep.reserveCapacity(claims.count)
@@ -436,8 +457,7 @@ public enum ClaimExtractor {
             }
             keep.append(i)
         }
-        if keep.count == claims.count { return claims }
-        return keep.map { claims[$0] }
+        return keep
     }
 
     /// When the ingester gave no line roles, every line of an `after` block is present code.

@@ -109,7 +109,7 @@ public enum CrossLinker {
             for index in log.incidents[position].changes.indices {
                 var item = PendingChange(record: position, index: index)
                 var found: [Diagnostic] = []
-                prepare(log.incidents[position].changes[index], into: &item, found: &found)
+                withChange(log, position, index) { prepare($0, into: &item, found: &found) }
                 pending.append(item)
                 loadDiagnostics.append(found)
             }
@@ -121,11 +121,14 @@ public enum CrossLinker {
         // repeats them); the memo only saves work, the claims are the same without it.
         let threshold = similarityThreshold
         let work = pending
+        let perWorker = pending.count / Parallel.cores + 1
         var evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
-                                       state: { ClaimExtractor.Memo(logPath: shownLog) }) { memo, i -> Evaluation in
+                                       state: { ClaimExtractor.Memo(logPath: shownLog, capacity: perWorker) }) { memo, i -> Evaluation in
             guard work[i].isDockerfileCode else { return Evaluation() }
-            return evaluate(log.incidents[work[i].record].changes[work[i].index], target: work[i].target,
-                            stage: work[i].stage, threshold: threshold, memo: &memo)
+            return withChange(log, work[i].record, work[i].index) { change in
+                evaluate(change, target: work[i].target, error: work[i].error, stage: work[i].stage,
+                         threshold: threshold, memo: &memo)
+            }
         }
 
         // The run's diagnostics in log order: per change, its snippet's, its file's, its stage note.
@@ -141,10 +144,16 @@ public enum CrossLinker {
 
         var results: [ChangeResult] = []
         results.reserveCapacity(pending.count)
-        for i in pending.indices {
-            results.append(finish(pending[i], evaluations[i],
-                                  change: log.incidents[pending[i].record].changes[pending[i].index],
-                                  record: records[pending[i].record]))
+        evaluations.withUnsafeBufferPointer { evaluations in
+            pending.withUnsafeBufferPointer { pending in
+                records.withUnsafeBufferPointer { records in
+                    for i in pending.indices {
+                        withChange(log, pending[i].record, pending[i].index) { change in
+                            results.append(finish(pending[i], evaluations[i], change: change, record: records[pending[i].record]))
+                        }
+                    }
+                }
+            }
         }
         for r in results where r.needsLineRefFix {
             if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
@@ -156,14 +165,32 @@ public enum CrossLinker {
         return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
     }
 
-    /// Claims of one change and, when its target file loaded, their verdicts.
-    static func evaluate(_ change: DocumentedChange, target: LoadedTarget?, stage: Int?, threshold: Double,
-                         memo: inout ClaimExtractor.Memo) -> Evaluation {
+    /// Calls `body` with a change of the log read in place (a `DocumentedChange` copied costs a retain and a
+    /// release of each of its strings and arrays).
+    @inline(__always)
+    static func withChange<R>(_ log: FixLog, _ record: Int, _ index: Int, _ body: (DocumentedChange) -> R) -> R {
+        log.incidents.withUnsafeBufferPointer { incidents in
+            incidents[record].changes.withUnsafeBufferPointer { changes in body(changes[index]) }
+        }
+    }
+
+    /// Claims of one change and their verdicts: checked when its target file loaded, `unchecked` with the
+    /// reason when it did not.
+    static func evaluate(_ change: DocumentedChange, target: LoadedTarget?, error: Diagnostic?, stage: Int?,
+                         threshold: Double, memo: inout ClaimExtractor.Memo) -> Evaluation {
         let extracted = ClaimExtractor.claims(for: change, memo: &memo)
-        var evaluation = Evaluation(claims: extracted.claims, diagnostics: extracted.diagnostics)
+        var evaluation = Evaluation(diagnostics: extracted.diagnostics)
+        evaluation.keys = extracted.claims.map {
+            ClaimKey(kind: $0.kind, isImageClaim: $0.isImageClaim, key: $0.key, image: $0.image)
+        }
         if let target {
-            evaluate(&evaluation, change: change, in: target, stage: stage, threshold: threshold,
+            evaluate(extracted.claims, into: &evaluation, change: change, in: target, stage: stage, threshold: threshold,
                      logPath: memo.logPath ?? "")
+        } else if let error {
+            evaluation.verdicts = extracted.claims.map {
+                ClaimResult(kind: $0.kind, origin: $0.origin, instruction: $0.instruction, status: .unchecked,
+                            detail: error.message, logLines: $0.logLines)
+            }
         }
         return evaluation
     }
@@ -276,9 +303,18 @@ public enum CrossLinker {
         var stageIndex: Int? { df.instructions[i].stageIndex }
     }
 
+    /// A claim's kind and what it is about.
+    struct ClaimKey: Sendable {
+        var kind: Claim.Kind
+        var isImageClaim: Bool
+        var key: String
+        var image: String?
+    }
+
     /// A change's claims and their verdicts (what checking one change produces).
     struct Evaluation: Sendable {
-        var claims: [Claim] = []
+        /// What supersession needs of each claim (the claims themselves are dropped where they were made).
+        var keys: [ClaimKey] = []
         /// From reading the snippet.
         var diagnostics: [Diagnostic] = []
         var verdicts: [ClaimResult] = []
@@ -287,8 +323,8 @@ public enum CrossLinker {
         var stageNote: Diagnostic? = nil
     }
 
-    static func evaluate(_ item: inout Evaluation, change: DocumentedChange, in target: LoadedTarget, stage: Int?,
-                         threshold: Double, logPath: String) {
+    static func evaluate(_ claims: [Claim], into item: inout Evaluation, change: DocumentedChange, in target: LoadedTarget,
+                         stage: Int?, threshold: Double, logPath: String) {
         let df = target.dockerfile
         let index = target.index
         if stage == nil, let hint = change.stage, df.stages.count > 1 {
@@ -389,7 +425,6 @@ public enum CrossLinker {
             }
             return (v, commentSpan)
         }
-        let claims = item.claims
         item.verdicts.reserveCapacity(claims.count)
         item.commentSpans.reserveCapacity(claims.count)
         for k in claims.indices {
@@ -535,7 +570,7 @@ public enum CrossLinker {
         let anyQuestion = evaluations.contains { e in
             e.verdicts.indices.contains { k in
                 let status = e.verdicts[k].status
-                return e.claims[k].kind == .present ? (status == .missing || status == .changed) : status == .violated
+                return e.keys[k].kind == .present ? (status == .missing || status == .changed) : status == .violated
             }
         }
         guard anyQuestion else { return }
@@ -550,15 +585,15 @@ public enum CrossLinker {
         var presentByKey: [String: [Int]] = [:], presentByImage: [String: [Int]] = [:]
         for c in evaluations.indices {
             let site = pending[c].record
-            for k in evaluations[c].claims.indices {
-                let isImageClaim = evaluations[c].claims[k].isImageClaim
-                switch evaluations[c].claims[k].kind {
+            for k in evaluations[c].keys.indices {
+                let isImageClaim = evaluations[c].keys[k].isImageClaim
+                switch evaluations[c].keys[k].kind {
                 case .absent:
-                    if !isImageClaim { absentByKey[evaluations[c].claims[k].key, default: []].append(site) }
-                    if let image = evaluations[c].claims[k].image { absentByImage[image, default: []].append(site) }
+                    if !isImageClaim { absentByKey[evaluations[c].keys[k].key, default: []].append(site) }
+                    if let image = evaluations[c].keys[k].image { absentByImage[image, default: []].append(site) }
                 case .present:
-                    if !isImageClaim { presentByKey[evaluations[c].claims[k].key, default: []].append(site) }
-                    if let image = evaluations[c].claims[k].image { presentByImage[image, default: []].append(site) }
+                    if !isImageClaim { presentByKey[evaluations[c].keys[k].key, default: []].append(site) }
+                    if let image = evaluations[c].keys[k].image { presentByImage[image, default: []].append(site) }
                 }
             }
         }
@@ -583,13 +618,13 @@ public enum CrossLinker {
         for c in evaluations.indices {
             let order = orders[pending[c].record]
             for k in evaluations[c].verdicts.indices {
-                let kind = evaluations[c].claims[k].kind
-                let isImageClaim = evaluations[c].claims[k].isImageClaim
+                let kind = evaluations[c].keys[k].kind
+                let isImageClaim = evaluations[c].keys[k].isImageClaim
                 let status = evaluations[c].verdicts[k].status
                 var site: Int? = nil
                 if kind == .present, status == .missing || status == .changed {
-                    let image = evaluations[c].claims[k].image
-                    site = laterSite(isImageClaim ? nil : absentByKey[evaluations[c].claims[k].key],
+                    let image = evaluations[c].keys[k].image
+                    site = laterSite(isImageClaim ? nil : absentByKey[evaluations[c].keys[k].key],
                                      image.flatMap { absentByImage[$0] }, than: order)
                     if let s = site {
                         evaluations[c].verdicts[k].detail = "removed by record \(records[s].reference.display)"
@@ -597,8 +632,8 @@ public enum CrossLinker {
                     }
                 } else if kind == .absent, status == .violated {
                     // A later record's FROM of that image brings it back on purpose.
-                    let image = isImageClaim ? evaluations[c].claims[k].image : nil
-                    site = laterSite(isImageClaim ? nil : presentByKey[evaluations[c].claims[k].key],
+                    let image = isImageClaim ? evaluations[c].keys[k].image : nil
+                    site = laterSite(isImageClaim ? nil : presentByKey[evaluations[c].keys[k].key],
                                      image.flatMap { presentByImage[$0] }, than: order)
                     if let s = site {
                         evaluations[c].verdicts[k].detail = "brought back by record \(records[s].reference.display)"
@@ -621,25 +656,32 @@ public enum CrossLinker {
         var suggestion: String? = nil
         var supersededBy: RecordReference? = nil
         var diagnostics = item.isDockerfileCode ? evaluation.diagnostics : (item.note.map { [$0] } ?? [])
-        var claims = evaluation.verdicts
+        let claims = evaluation.verdicts
         if let error = item.error {
             status = .error
             diagnostics.append(error)
-            claims = evaluation.claims.map {
-                ClaimResult(kind: $0.kind, origin: $0.origin, instruction: $0.instruction, status: .unchecked,
-                            detail: error.message, logLines: $0.logLines)
-            }
+            // `unchecked` verdicts with the reason, made with the claims.
         } else if !claims.isEmpty {
-            status = claims.map(\.status).max { $0.severity < $1.severity } ?? .holds
-            supersededBy = claims.firstIndex { $0.status == .superseded }.flatMap { claims[$0].supersededBy }
-            let present = claims.indices.filter { claims[$0].kind == .present }
-            let spans = present.compactMap { i -> LineSpan? in
-                let s = claims[i].status
-                return s == .holds || s == .moved || s == .changed ? claims[i].actualLines : nil
+            // One pass over the verdicts, each read in place: the worst status, the first superseded claim,
+            // the present claims and the union of their matched lines.
+            var worst = claims[0].status
+            var superseded: Int? = nil
+            var present: [Int] = []
+            var allHoldOrMoved = true
+            for k in claims.indices {
+                let s = claims[k].status
+                if s.severity > worst.severity { worst = s }
+                if superseded == nil, s == .superseded { superseded = k }
+                guard claims[k].kind == .present else { continue }
+                present.append(k)
+                if s == .holds || s == .moved || s == .changed, let span = claims[k].actualLines {
+                    actual = actual.map { $0.union(span) } ?? span
+                }
+                if s != .holds && s != .moved { allHoldOrMoved = false }
             }
-            actual = unionOf(spans)
-            if let lineRef = change.lineRef, status == .moved, !present.isEmpty,
-               present.allSatisfy({ claims[$0].status == .holds || claims[$0].status == .moved }), let span = actual {
+            status = worst
+            supersededBy = superseded.flatMap { claims[$0].supersededBy }
+            if let lineRef = change.lineRef, status == .moved, !present.isEmpty, allHoldOrMoved, let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
                 } else {
