@@ -19,7 +19,9 @@ public enum ClaimExtractor {
     static func claims(for change: DocumentedChange, memo: inout Memo) -> Result {
         var claims: [Claim] = []
         var diagnostics: [Diagnostic] = []
-        let annotationLines = Set(change.annotations.map(\.line))
+        // Elements are read in place throughout (`for x in array` and `contains(where:)` copy every element).
+        var annotationLines = Set<Int>()
+        for a in change.annotations.indices { annotationLines.insert(change.annotations[a].line) }
         let fallback = change.lines.isEmpty ? fallbackLines(change) : nil
         let lines = fallback ?? change.lines
 
@@ -38,8 +40,11 @@ public enum ClaimExtractor {
                 var claim = makeClaim(kind: .present, origin: .snippet, normalised: f.normalised, original: f.original,
                                       change: change, codeLines: f.codeLines, physical: f.physical)
                 claim.leadingComments = leadingComments(above: f.codeLines.first, lines: lines, annotations: annotationLines)
-                claim.hadAnnotationMarker = lines.contains {
-                    f.codeLines.contains($0.line) && $0.role == .present && hasMarker($0, diff: diff)
+                for l in lines.indices where f.codeLines.contains(lines[l].line) && lines[l].role == .present {
+                    if hasMarker(lines[l], diff: diff) {
+                        claim.hadAnnotationMarker = true
+                        break
+                    }
                 }
                 claims.append(claim)
             }
@@ -52,26 +57,31 @@ public enum ClaimExtractor {
                                     change: change, codeLines: f.codeLines, physical: f.physical))
         }
         // `# NEW: <image>`: some FROM of that image (usually the snippet's own FROM, deduplicated below).
-        let snippetHasFrom = claims.contains { $0.kind == .present && $0.keyword == "from" }
-        for annotation in change.annotations where annotation.kind == .new && change.role != .before && !snippetHasFrom {
-            let text = annotation.text.trimmedSpaces
-            if ImageReference.looksLikeImage(text) {
-                let line = change.contentStartLine + annotation.line - 1
+        var snippetHasFrom = false
+        for k in claims.indices where claims[k].kind == .present && claims[k].keyword == "from" {
+            snippetHasFrom = true
+            break
+        }
+        for a in change.annotations.indices
+        where change.annotations[a].kind == .new && change.role != .before && !snippetHasFrom {
+            if ImageReference.looksLikeImage(change.annotations[a].text) {
+                let text = change.annotations[a].text.trimmedSpaces
+                let line = change.contentStartLine + change.annotations[a].line - 1
                 claims.append(imageClaim(kind: .present, origin: .snippet, image: text, change: change,
                                          logLines: LineSpan(line: line), memo: &memo))
             }
         }
         // `# OLD: <image>`: no FROM of that image.
-        for annotation in change.annotations where annotation.kind == .old {
-            let text = annotation.text.trimmedSpaces
+        for a in change.annotations.indices where change.annotations[a].kind == .old {
+            let text = change.annotations[a].text.trimmedSpaces
+            let line = change.contentStartLine + change.annotations[a].line - 1
             if ImageReference.looksLikeImage(text) {
-                let line = change.contentStartLine + annotation.line - 1
                 claims.append(imageClaim(kind: .absent, origin: .oldAnnotation, image: text, change: change,
                                          logLines: LineSpan(line: line), memo: &memo))
             } else if InstructionNormalizer.knownKeywords.contains(InstructionNormalizer.keyword(of: text)) {
-                let line = change.contentStartLine + annotation.line - 1
                 claims.append(makeClaim(kind: .absent, origin: .oldAnnotation, normalised: memo.normalised(text),
-                                        original: text, change: change, codeLines: [annotation.line], logLine: line))
+                                        original: text, change: change, codeLines: [change.annotations[a].line],
+                                        logLine: line))
             }
         }
         if let r = change.replacement {
@@ -228,17 +238,27 @@ public enum ClaimExtractor {
     static func instructions(lines: [CodeLine], roles: RoleSet, change: DocumentedChange, memo: inout Memo)
         -> ([Found], [Diagnostic])
     {
-        guard lines.contains(where: { roles.contains($0.role) }) else { return ([], []) }
+        var any = false
         var size = 0
-        for l in lines { size += (roles.contains(l.role) ? l.content.utf8.count : (l.role == .comment ? l.text.utf8.count : 0)) + 1 }
+        for l in lines.indices {
+            let role = lines[l].role
+            if roles.contains(role) {
+                any = true
+                size += lines[l].content.utf8.count
+            } else if role == .comment {
+                size += lines[l].text.utf8.count
+            }
+            size += 1
+        }
+        guard any else { return ([], []) }
         var text = ""
         text.reserveCapacity(size)
-        for l in lines {
-            if roles.contains(l.role) {
-                text += l.content
-            } else if l.role == .comment {
+        for l in lines.indices {
+            if roles.contains(lines[l].role) {
+                text += lines[l].content
+            } else if lines[l].role == .comment {
                 // Keep comments as written: inside a heredoc body they are content, elsewhere the parser skips them.
-                text += startsWithHash(l.text) ? l.text : "#"
+                if startsWithHash(lines[l].text) { text += lines[l].text } else { text += "#" }
             }
             text += "\n"
         }
@@ -269,11 +289,12 @@ public enum ClaimExtractor {
         }
         var found: [Found] = []
         found.reserveCapacity(parsed.count)
-        for inst in parsed {
+        for k in parsed.indices {
+            let span = parsed[k].lines
             var covered: [Int] = []
             var physical: [String] = []
             if increasing {
-                let lo = max(1, inst.lines.first), hi = min(lines.count, max(inst.lines.first, inst.lines.last))
+                let lo = max(1, span.first), hi = min(lines.count, max(span.first, span.last))
                 if lo <= hi {
                     for n in lo...hi where roles.contains(lines[n - 1].role) {
                         covered.append(lines[n - 1].line)
@@ -281,14 +302,14 @@ public enum ClaimExtractor {
                     }
                 }
             } else {
-                covered = (inst.lines.first...max(inst.lines.first, inst.lines.last)).compactMap { n -> Int? in
+                covered = (span.first...max(span.first, span.last)).compactMap { n -> Int? in
                     n >= 1 && n <= lines.count ? lines[n - 1].line : nil
                 }.filter { n in lines.contains { $0.line == n && roles.contains($0.role) } }
                 physical = lines.filter { covered.contains($0.line) }.map(\.content)
             }
-            found.append(Found(original: inst.original, normalised: inst.normalised,
-                               codeLines: covered.isEmpty ? [inst.lines.first] : covered,
-                               physical: physical.isEmpty ? [inst.original] : physical))
+            found.append(Found(original: parsed[k].original, normalised: parsed[k].normalised,
+                               codeLines: covered.isEmpty ? [span.first] : covered,
+                               physical: physical.isEmpty ? [parsed[k].original] : physical))
         }
         return (found, [])
     }
@@ -312,7 +333,7 @@ public enum ClaimExtractor {
 
     /// Comment lines right above a code line (blank lines end the block; annotations are skipped).
     static func leadingComments(above line: Int?, lines: [CodeLine], annotations: Set<Int>) -> [String] {
-        guard let line, var i = lines.firstIndex(where: { $0.line == line }) else { return [] }
+        guard let line, var i = lines.indices.first(where: { lines[$0].line == line }) else { return [] }
         var out: [String] = []
         while i > 0 {
             i -= 1
@@ -440,17 +461,20 @@ public enum ClaimExtractor {
     /// the claims directly (no hashing). Ascending indices.
     static func keptSmall(_ claims: [Claim]) -> [Int] {
         func identityText(_ i: Int) -> String { claims[i].isImageClaim ? (claims[i].image ?? "") : claims[i].key }
+        func any(_ test: (Int) -> Bool) -> Bool {
+            for j in claims.indices where test(j) { return true }
+            return false
+        }
         var keep: [Int] = []
         keep.reserveCapacity(claims.count)
         for i in claims.indices {
             let kind = claims[i].kind, isImage = claims[i].isImageClaim
             if kind == .absent {
-                if !isImage, claims.contains(where: { $0.kind == .present && !$0.isImageClaim && $0.key == claims[i].key }) { continue }
-                if isImage, let img = claims[i].image,
-                   claims.contains(where: { $0.kind == .present && $0.image == img }) { continue }
+                if !isImage, any({ claims[$0].kind == .present && !claims[$0].isImageClaim && claims[$0].key == claims[i].key }) { continue }
+                if isImage, let img = claims[i].image, any({ claims[$0].kind == .present && claims[$0].image == img }) { continue }
             }
             if kind == .present, isImage, let img = claims[i].image,
-               claims.contains(where: { $0.kind == .present && !$0.isImageClaim && $0.image == img }) { continue }
+               any({ claims[$0].kind == .present && !claims[$0].isImageClaim && claims[$0].image == img }) { continue }
             let text = identityText(i)
             if keep.contains(where: { claims[$0].kind == kind && claims[$0].isImageClaim == isImage && identityText($0) == text }) {
                 continue

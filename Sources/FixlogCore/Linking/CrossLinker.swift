@@ -47,18 +47,21 @@ public enum CrossLinker {
             targets[target.path] = result
             return result
         }
-        func prepare(_ change: DocumentedChange, into item: inout PendingChange, found: inout [Diagnostic]) {
+        let incidents = log.incidents
+        // The change's fields are read where they are (a `DocumentedChange` handed over whole is copied).
+        func prepare(_ p: Int, _ c: Int, into item: inout PendingChange, found: inout [Diagnostic]) {
             // Whether a block is Dockerfile code depends only on its file, language and how that was found.
-            let kindKey = ChangeKindKey(file: change.file, language: change.language, guessed: change.languageGuessed)
+            let kindKey = ChangeKindKey(file: incidents[p].changes[c].file, language: incidents[p].changes[c].language,
+                                        guessed: incidents[p].changes[c].languageGuessed)
             let isDockerfile: Bool
             if let known = changeKinds[kindKey] { isDockerfile = known } else {
-                isDockerfile = isDockerfileChange(change)
+                isDockerfile = isDockerfileChange(file: kindKey.file, language: kindKey.language, guessed: kindKey.guessed)
                 changeKinds[kindKey] = isDockerfile
             }
             guard isDockerfile else {
-                let what = change.file.map { "'\($0)'" } ?? (change.language.map { "a '\($0)' block" } ?? "this block")
+                let what = kindKey.file.map { "'\($0)'" } ?? (kindKey.language.map { "a '\($0)' block" } ?? "this block")
                 item.note = .note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
-                                  file: shownLog, range: change.range)
+                                  file: shownLog, range: incidents[p].changes[c].range)
                 return
             }
             item.isDockerfileCode = true
@@ -71,10 +74,10 @@ public enum CrossLinker {
                 }
                 resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
             } else {
-                let name = change.file ?? ""
+                let name = kindKey.file ?? ""
                 let resolution: Result<TargetResolver.Target, TargetError>
                 if let known = resolutions[name] { resolution = known } else {
-                    resolution = resolver.resolve(change.file)
+                    resolution = resolver.resolve(kindKey.file)
                     resolutions[name] = resolution
                 }
                 switch resolution {
@@ -82,7 +85,7 @@ public enum CrossLinker {
                 case .failure(var e):
                     // Located at this change's reference (or block) in the log.
                     e.diagnostic.file = shownLog
-                    e.diagnostic.range = change.lineRef?.range ?? change.range
+                    e.diagnostic.range = incidents[p].changes[c].lineRef?.range ?? incidents[p].changes[c].range
                     found.append(e.diagnostic)
                     resolved = .failure(e)
                 }
@@ -93,23 +96,23 @@ public enum CrossLinker {
             case .success(let target):
                 item.target = target
                 // The same hint names the same stage of the same file: resolve it once.
-                let hintKey = StageKey(path: target.target.path, hint: change.stage)
+                let hintKey = StageKey(path: target.target.path, hint: incidents[p].changes[c].stage)
                 if let cached = stages[hintKey] { item.stage = cached } else {
-                    item.stage = StageResolver.resolve(change.stage, in: target.dockerfile.stages)
+                    item.stage = StageResolver.resolve(hintKey.hint, in: target.dockerfile.stages)
                     stages[hintKey] = .some(item.stage)
                 }
             }
         }
-        for position in log.incidents.indices {
+        for position in incidents.indices {
             records.append(Record(
-                order: RecordOrder(number: log.incidents[position].number, date: log.incidents[position].date,
+                order: RecordOrder(number: incidents[position].number, date: incidents[position].date,
                                    position: position),
-                reference: RecordReference(incident: log.incidents[position].number, title: log.incidents[position].title,
-                                           date: log.incidents[position].date, position: position)))
-            for index in log.incidents[position].changes.indices {
+                reference: RecordReference(incident: incidents[position].number, title: incidents[position].title,
+                                           date: incidents[position].date, position: position)))
+            for index in incidents[position].changes.indices {
                 var item = PendingChange(record: position, index: index)
                 var found: [Diagnostic] = []
-                withChange(log, position, index) { prepare($0, into: &item, found: &found) }
+                prepare(position, index, into: &item, found: &found)
                 pending.append(item)
                 loadDiagnostics.append(found)
             }
@@ -144,16 +147,8 @@ public enum CrossLinker {
 
         var results: [ChangeResult] = []
         results.reserveCapacity(pending.count)
-        evaluations.withUnsafeBufferPointer { evaluations in
-            pending.withUnsafeBufferPointer { pending in
-                records.withUnsafeBufferPointer { records in
-                    for i in pending.indices {
-                        withChange(log, pending[i].record, pending[i].index) { change in
-                            results.append(finish(pending[i], evaluations[i], change: change, record: records[pending[i].record]))
-                        }
-                    }
-                }
-            }
+        for i in pending.indices {
+            results.append(finish(i, pending, evaluations, incidents: incidents, records: records))
         }
         for r in results where r.needsLineRefFix {
             if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
@@ -180,16 +175,20 @@ public enum CrossLinker {
                          threshold: Double, memo: inout ClaimExtractor.Memo) -> Evaluation {
         let extracted = ClaimExtractor.claims(for: change, memo: &memo)
         var evaluation = Evaluation(diagnostics: extracted.diagnostics)
-        evaluation.keys = extracted.claims.map {
-            ClaimKey(kind: $0.kind, isImageClaim: $0.isImageClaim, key: $0.key, image: $0.image)
+        let claims = extracted.claims
+        evaluation.keys.reserveCapacity(claims.count)
+        for k in claims.indices {
+            evaluation.keys.append(ClaimKey(kind: claims[k].kind, isImageClaim: claims[k].isImageClaim, key: claims[k].key,
+                                            image: claims[k].image))
         }
         if let target {
-            evaluate(extracted.claims, into: &evaluation, change: change, in: target, stage: stage, threshold: threshold,
+            evaluate(claims, into: &evaluation, change: change, in: target, stage: stage, threshold: threshold,
                      logPath: memo.logPath ?? "")
         } else if let error {
-            evaluation.verdicts = extracted.claims.map {
-                ClaimResult(kind: $0.kind, origin: $0.origin, instruction: $0.instruction, status: .unchecked,
-                            detail: error.message, logLines: $0.logLines)
+            for k in claims.indices {
+                evaluation.verdicts.append(ClaimResult(kind: claims[k].kind, origin: claims[k].origin,
+                                                       instruction: claims[k].instruction, status: .unchecked,
+                                                       detail: error.message, logLines: claims[k].logLines))
             }
         }
         return evaluation
@@ -198,10 +197,14 @@ public enum CrossLinker {
     /// Whether a change documents Dockerfile code: a `dockerfile` fence (or a diff/unlabelled block) aimed
     /// at no file, at a file named like a Dockerfile, or at a file without an extension.
     public static func isDockerfileChange(_ change: DocumentedChange) -> Bool {
-        let fileName = ((change.file ?? "") as NSString).lastPathComponent.lowercased()
-        let language = (change.language ?? "").lowercased()
+        isDockerfileChange(file: change.file, language: change.language, guessed: change.languageGuessed)
+    }
+
+    static func isDockerfileChange(file: String?, language: String?, guessed: Bool) -> Bool {
+        let fileName = ((file ?? "") as NSString).lastPathComponent.lowercased()
+        let language = (language ?? "").lowercased()
         if ["dockerfile", "docker", "containerfile"].contains(language) { return true }
-        guard language.isEmpty || language == "diff" || change.languageGuessed else { return false }
+        guard language.isEmpty || language == "diff" || guessed else { return false }
         if fileName.isEmpty || fileName.containsBytes("dockerfile") || fileName.containsBytes("containerfile") { return true }
         return !fileName.utf8.contains(UInt8(ascii: "."))
     }
@@ -477,9 +480,9 @@ public enum CrossLinker {
 
     /// True when the instruction's physical lines (as ``physicalLines(of:in:)`` gives them) have the same bytes as
     /// `lines`; false when they differ or the bytes cannot tell (then compare the strings).
-    static func samePhysicalLines(_ inst: Instruction, _ source: SourceText, _ lines: [String]) -> Bool {
-        let first = inst.lines.first
-        let count = inst.heredocs.isEmpty ? max(first, inst.lines.last) - first + 1 : 1
+    static func samePhysicalLines(_ span: LineSpan, heredocs: Bool, _ source: SourceText, _ lines: [String]) -> Bool {
+        let first = span.first
+        let count = heredocs ? 1 : max(first, span.last) - first + 1
         guard count == lines.count, first >= 1, first - 1 + count <= source.lineStarts.count else { return false }
         return source.bytes.withUnsafeBufferPointer { bytes in
             for k in 0..<count {
@@ -500,20 +503,19 @@ public enum CrossLinker {
     }
 
     static func normalisations(_ claim: Claim, _ view: InstructionView, _ source: SourceText) -> [Normalisation] {
-        normalisations(claim, view.df.instructions[view.i], source)
-    }
-
-    static func normalisations(_ claim: Claim, _ inst: Instruction, _ source: SourceText) -> [Normalisation] {
+        // The instruction's fields are read in place (an `Instruction` handed over whole is copied).
+        let instructions = view.df.instructions, i = view.i
         var needed: [Normalisation]
         if claim.isImageClaim {
-            let written = inst.original.split(separator: " ").dropFirst()
+            let written = instructions[i].original.split(separator: " ").dropFirst()
                 .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
             needed = written == claim.original ? [] : [.imageReference]
-        } else if samePhysicalLines(inst, source, claim.physicalLines) {
+        } else if samePhysicalLines(instructions[i].lines, heredocs: !instructions[i].heredocs.isEmpty, source,
+                                    claim.physicalLines) {
             // Identical physical lines need no normalisation (the common case; skips ten key computations).
             needed = []
         } else {
-            let target = physicalLines(of: inst, in: source)
+            let target = physicalLines(of: instructions[i], in: source)
             needed = target == claim.physicalLines ? []
                 : InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines, targetLines: target)
         }
@@ -649,15 +651,18 @@ public enum CrossLinker {
 
     // MARK: - Change verdict
 
-    static func finish(_ item: PendingChange, _ evaluation: Evaluation, change: DocumentedChange,
-                       record: Record) -> ChangeResult {
+    /// The verdict on change `i` (its fields, its evaluation's and its record's read in place).
+    static func finish(_ i: Int, _ pending: [PendingChange], _ evaluations: [Evaluation], incidents: [Incident],
+                       records: [Record]) -> ChangeResult {
+        let p = pending[i].record, c = pending[i].index
+        let lineRef = incidents[p].changes[c].lineRef
         var status: CheckStatus = .unchecked
         var actual: LineSpan? = nil
         var suggestion: String? = nil
         var supersededBy: RecordReference? = nil
-        var diagnostics = item.isDockerfileCode ? evaluation.diagnostics : (item.note.map { [$0] } ?? [])
-        let claims = evaluation.verdicts
-        if let error = item.error {
+        var diagnostics = pending[i].isDockerfileCode ? evaluations[i].diagnostics : (pending[i].note.map { [$0] } ?? [])
+        let claims = evaluations[i].verdicts
+        if let error = pending[i].error {
             status = .error
             diagnostics.append(error)
             // `unchecked` verdicts with the reason, made with the claims.
@@ -681,30 +686,32 @@ public enum CrossLinker {
             }
             status = worst
             supersededBy = superseded.flatMap { claims[$0].supersededBy }
-            if let lineRef = change.lineRef, status == .moved, !present.isEmpty, allHoldOrMoved, let span = actual {
+            if let lineRef, status == .moved, !present.isEmpty, allHoldOrMoved, let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
                 } else {
                     var withComments = span
-                    for i in present { if let c = evaluation.commentSpans[i] { withComments = withComments.union(c) } }
+                    for k in present { if let span = evaluations[i].commentSpans[k] { withComments = withComments.union(span) } }
                     let include = withComments != span && lineRef.span.count >= withComments.count
                     suggestion = LineReferenceFormatter.format(include ? withComments : span, likeOriginal: lineRef.text)
                 }
-            } else if let lineRef = change.lineRef, status == .holds {
+            } else if let lineRef, status == .holds {
                 suggestion = lineRef.text
             }
         }
-        let stageName: String? = item.stage.flatMap { s in
-            guard let stages = item.target?.dockerfile.stages, s < stages.count else { return nil }
+        let stage = pending[i].stage
+        let stageName: String? = stage.flatMap { s in
+            guard let stages = pending[i].target?.dockerfile.stages, s < stages.count else { return nil }
             return stages[s].name
         }
+        let file = incidents[p].changes[c].file
         return ChangeResult(
-            incident: record.reference.incident, record: record.order.position, title: record.reference.title,
-            date: record.reference.date, change: item.index, label: change.label,
-            file: item.target?.target.display ?? change.file, fileAsWritten: change.file, status: status,
-            documentedLines: change.lineRef?.span, actualLines: actual, lineRef: change.lineRef?.text,
-            lineRefRange: change.lineRef?.range, suggestedLineRef: suggestion, supersededBy: supersededBy,
-            stageHint: change.stage, stage: item.stage, stageName: stageName, logRange: change.range,
-            claims: claims, diagnostics: diagnostics)
+            incident: records[p].reference.incident, record: records[p].order.position, title: records[p].reference.title,
+            date: records[p].reference.date, change: c, label: incidents[p].changes[c].label,
+            file: pending[i].target?.target.display ?? file, fileAsWritten: file, status: status,
+            documentedLines: lineRef?.span, actualLines: actual, lineRef: lineRef?.text,
+            lineRefRange: lineRef?.range, suggestedLineRef: suggestion, supersededBy: supersededBy,
+            stageHint: incidents[p].changes[c].stage, stage: stage, stageName: stageName,
+            logRange: incidents[p].changes[c].range, claims: claims, diagnostics: diagnostics)
     }
 }
