@@ -321,7 +321,7 @@ public enum CrossLinker {
         /// From reading the snippet.
         var diagnostics: [Diagnostic] = []
         var verdicts: [ClaimResult] = []
-        /// Matched Dockerfile comment lines above each present claim's instruction.
+        /// Matched Dockerfile comment lines above each present claim's instruction (claims past the end have none).
         var commentSpans: [LineSpan?] = []
         var stageNote: Diagnostic? = nil
     }
@@ -429,11 +429,14 @@ public enum CrossLinker {
             return (v, commentSpan)
         }
         item.verdicts.reserveCapacity(claims.count)
-        item.commentSpans.reserveCapacity(claims.count)
         for k in claims.indices {
             let (v, commentSpan) = judge(claims[k])
             item.verdicts.append(v)
-            item.commentSpans.append(commentSpan)
+            if let commentSpan {
+                // Kept only up to the last claim that has one (most claims have none).
+                while item.commentSpans.count < k { item.commentSpans.append(nil) }
+                item.commentSpans.append(commentSpan)
+            }
         }
     }
 
@@ -441,18 +444,17 @@ public enum CrossLinker {
                         inScope: (Int) -> Bool, threshold: Double) -> (Int, Double)? {
         if claim.isImageClaim {
             // The hinted stage's FROM, or a FROM of the same repository.
+            // (The index keeps each FROM's image words, non-empty exactly for the FROM instructions.)
             let claimed = InstructionNormalizer.imageWords(claim.image ?? "")
-            func similarity(_ i: Int) -> Double {
-                WordDiff.similarity(claimed, InstructionNormalizer.imageWords(InstructionNormalizer.image(ofKey: index.keys[i]) ?? ""))
-            }
+            func similarity(_ i: Int) -> Double { WordDiff.similarity(claimed, index.imageWords[i]) }
             if let stage, stage < df.stages.count {
                 let i = df.stages[stage].instructionIndices.lowerBound
-                if i < df.instructions.count, df.instructions[i].command == "from" {
+                if i < index.imageWords.count, !index.imageWords[i].isEmpty {
                     return (i, similarity(i))
                 }
             }
             for i in index.instructions(keyword: "from") where inScope(i) {
-                if InstructionNormalizer.imageWords(InstructionNormalizer.image(ofKey: index.keys[i]) ?? "").first == claimed.first {
+                if index.imageWords[i].first == claimed.first {
                     return (i, similarity(i))
                 }
             }
@@ -461,9 +463,8 @@ public enum CrossLinker {
         if claim.keyword == "from", let stage, stage < df.stages.count {
             // A stage's base changed: the hinted stage's FROM is the closest instruction.
             let i = df.stages[stage].instructionIndices.lowerBound
-            if i < df.instructions.count, df.instructions[i].command == "from" {
-                return (i, WordDiff.similarity(InstructionNormalizer.similarityWords(ofKey: claim.key),
-                                               InstructionNormalizer.similarityWords(ofKey: index.keys[i])))
+            if i < index.imageWords.count, !index.imageWords[i].isEmpty {
+                return (i, WordDiff.similarity(InstructionNormalizer.similarityWords(ofKey: claim.key), index.words[i]))
             }
         }
         if let c = index.closest(to: claim.key, keyword: claim.keyword, threshold: threshold, near: near, allowed: inScope) {
@@ -476,6 +477,34 @@ public enum CrossLinker {
     static func physicalLines(of inst: Instruction, in source: SourceText) -> [String] {
         guard inst.heredocs.isEmpty else { return [source.line(inst.lines.first)] }
         return (inst.lines.first...max(inst.lines.first, inst.lines.last)).map { source.line($0) }
+    }
+
+    /// The image a `FROM` line names as written: its first word after the keyword that is not a flag
+    /// (words split at single spaces).
+    static func writtenImage(_ original: String) -> String {
+        // ASCII (every real FROM line): characters are bytes, so split the bytes.
+        let fast = original.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var i = 0, word = 0
+            let n = bytes.count
+            while i < n {
+                if bytes[i] >= 0x80 { return nil }
+                i += 1
+            }
+            i = 0
+            while i < n {
+                while i < n, bytes[i] == UInt8(ascii: " ") { i += 1 }
+                guard i < n else { break }
+                let start = i
+                while i < n, bytes[i] != UInt8(ascii: " ") { i += 1 }
+                defer { word += 1 }
+                if word == 0 { continue }
+                if i - start >= 2, bytes[start] == UInt8(ascii: "-"), bytes[start + 1] == UInt8(ascii: "-") { continue }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            }
+            return ""
+        }
+        if let fast, let written = fast { return written }
+        return original.split(separator: " ").dropFirst().first { !$0.hasPrefix("--") }.map(String.init) ?? ""
     }
 
     /// True when the instruction's physical lines (as ``physicalLines(of:in:)`` gives them) have the same bytes as
@@ -507,9 +536,7 @@ public enum CrossLinker {
         let instructions = view.df.instructions, i = view.i
         var needed: [Normalisation]
         if claim.isImageClaim {
-            let written = instructions[i].original.split(separator: " ").dropFirst()
-                .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
-            needed = written == claim.original ? [] : [.imageReference]
+            needed = writtenImage(instructions[i].original) == claim.original ? [] : [.imageReference]
         } else if samePhysicalLines(instructions[i].lines, heredocs: !instructions[i].heredocs.isEmpty, source,
                                     claim.physicalLines) {
             // Identical physical lines need no normalisation (the common case; skips ten key computations).
@@ -691,7 +718,9 @@ public enum CrossLinker {
                     suggestion = lineRef.text
                 } else {
                     var withComments = span
-                    for k in present { if let span = evaluations[i].commentSpans[k] { withComments = withComments.union(span) } }
+                    for k in present where k < evaluations[i].commentSpans.count {
+                        if let span = evaluations[i].commentSpans[k] { withComments = withComments.union(span) }
+                    }
                     let include = withComments != span && lineRef.span.count >= withComments.count
                     suggestion = LineReferenceFormatter.format(include ? withComments : span, likeOriginal: lineRef.text)
                 }
