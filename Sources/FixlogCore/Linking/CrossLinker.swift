@@ -606,8 +606,28 @@ public enum CrossLinker {
         var ranks: [String: Int] = [:]
         for r in records.indices { if let d = records[r].order.date { ranks[d] = 0 } }
         for (rank, date) in ranks.keys.sorted().enumerated() { ranks[date] = rank }
-        let orders = records.map { r in
-            SiteOrder(number: r.order.number, date: r.order.date.flatMap { ranks[$0] }, position: r.order.position)
+        var orders: [SiteOrder] = []
+        orders.reserveCapacity(records.count)
+        var allDated = true, noneDated = true, allNumbered = true, noneNumbered = true
+        for r in records.indices {
+            let date = records[r].order.date.flatMap { ranks[$0] }, number = records[r].order.number
+            orders.append(SiteOrder(number: number, date: date, position: records[r].order.position))
+            if date == nil { allDated = false } else { noneDated = false }
+            if number == nil { allNumbered = false } else { noneNumbered = false }
+        }
+        // When every record is dated and numbered alike (both, or only one of the two, for all), "later" is a
+        // strict weak order: by date then number, by number, or by date. Then the earliest later site of a
+        // list is found by binary search in the list sorted by (that order, position) — what the scan below
+        // finds, since among sites of equal order the scan keeps the lowest position.
+        let sortKey: ((SiteOrder) -> (Int, Int))?
+        if allDated && allNumbered {
+            sortKey = { ($0.date ?? 0, $0.number ?? 0) }
+        } else if allDated && noneNumbered {
+            sortKey = { ($0.date ?? 0, 0) }
+        } else if noneDated && allNumbered {
+            sortKey = { (0, $0.number ?? 0) }
+        } else {
+            sortKey = nil
         }
         // Record indices by claim key or image, in log order.
         var absentByKey: [String: [Int]] = [:], absentByImage: [String: [Int]] = [:]
@@ -626,9 +646,45 @@ public enum CrossLinker {
                 }
             }
         }
+        if let sortKey {
+            func sortLists(_ table: inout [String: [Int]]) {
+                // Through the values' indices: the lists are sorted in place.
+                var i = table.values.startIndex
+                while i != table.values.endIndex {
+                    if table.values[i].count > 1 {
+                        table.values[i].sort { a, b in
+                            let ka = sortKey(orders[a]), kb = sortKey(orders[b])
+                            return ka != kb ? ka < kb : orders[a].position < orders[b].position
+                        }
+                    }
+                    table.values.formIndex(after: &i)
+                }
+            }
+            sortLists(&absentByKey)
+            sortLists(&absentByImage)
+            sortLists(&presentByKey)
+            sortLists(&presentByImage)
+        }
+        /// The first site of a sorted list whose order is after `key`.
+        func firstAfter(_ list: [Int], _ key: (Int, Int), _ sortKey: (SiteOrder) -> (Int, Int)) -> Int? {
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sortKey(orders[list[mid]]) > key { hi = mid } else { lo = mid + 1 }
+            }
+            return lo < list.count ? list[lo] : nil
+        }
         /// The earliest site later than `order` (ties by position), over `first` then `second` in that order:
         /// what `(first + second).filter { later }.min { … }` gives, without building the arrays.
         func laterSite(_ first: [Int]?, _ second: [Int]?, than order: SiteOrder) -> Int? {
+            if let sortKey {
+                let key = sortKey(order)
+                let a = first.flatMap { firstAfter($0, key, sortKey) }, b = second.flatMap { firstAfter($0, key, sortKey) }
+                guard let a, let b else { return a ?? b }
+                let ka = sortKey(orders[a]), kb = sortKey(orders[b])
+                if ka != kb { return ka < kb ? a : b }
+                return orders[b].position < orders[a].position ? b : a
+            }
             var best: Int? = nil
             func consider(_ list: [Int]) {
                 for s in list where order.isEarlier(than: orders[s]) {
