@@ -18,6 +18,7 @@ public enum LineReferenceFixer {
         var order: [SourceRange] = []
         // Results are read in place (iterating them would copy each one).
         let results = report.results
+        byRange.reserveCapacity(results.count)
         for i in results.indices {
             guard let range = results[i].lineRefRange, results[i].lineRef != nil else { continue }
             let needsFix = results[i].needsLineRefFix

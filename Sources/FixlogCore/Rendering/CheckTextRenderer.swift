@@ -103,8 +103,12 @@ public enum CheckTextRenderer {
         out += s
         let count = characterCount(s)
         if count >= width { out += " "; return }
-        for _ in count..<width { out += " " }
+        let n = width - count
+        out += n < spaces.count ? spaces[n] : String(repeating: " ", count: n)
     }
+
+    /// `spaces[n]` is `n` spaces.
+    static let spaces: [String] = (0..<64).map { String(repeating: " ", count: $0) }
 
     static func truncate(_ s: String, _ width: Int) -> String {
         characterCount(s) <= width ? s : String(s.prefix(max(1, width - 1))) + "…"
