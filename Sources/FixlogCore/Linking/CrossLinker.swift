@@ -22,8 +22,10 @@ public enum CrossLinker {
 
     /// ``check(log:logPath:root:dockerfileOverride:logDisplayPath:similarityThreshold:)`` with the number of
     /// changes per core below which the claims are checked on one core (tests compare both ways).
+    /// `sortedSupersession: false` makes supersession scan every candidate record (tests compare both ways).
     static func check(log: FixLog, logPath: String, root: String?, dockerfileOverride: String?,
-                      logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int) -> CheckReport {
+                      logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int,
+                      sortedSupersession: Bool = true) -> CheckReport {
         let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
@@ -143,7 +145,7 @@ public enum CrossLinker {
         }
 
         // Pass 2: supersession by later records.
-        applySupersession(pending, records: records, &evaluations)
+        applySupersession(pending, records: records, &evaluations, sorted: sortedSupersession)
 
         var results: [ChangeResult] = []
         results.reserveCapacity(pending.count)
@@ -594,7 +596,8 @@ public enum CrossLinker {
         }
     }
 
-    static func applySupersession(_ pending: [PendingChange], records: [Record], _ evaluations: inout [Evaluation]) {
+    static func applySupersession(_ pending: [PendingChange], records: [Record], _ evaluations: inout [Evaluation],
+                                  sorted: Bool = true) {
         // Only missing or changed present claims and violated absent claims can be superseded.
         let anyQuestion = evaluations.contains { e in
             e.verdicts.indices.contains { k in
@@ -620,7 +623,9 @@ public enum CrossLinker {
         // list is found by binary search in the list sorted by (that order, position) — what the scan below
         // finds, since among sites of equal order the scan keeps the lowest position.
         let sortKey: ((SiteOrder) -> (Int, Int))?
-        if allDated && allNumbered {
+        if !sorted {
+            sortKey = nil
+        } else if allDated && allNumbered {
             sortKey = { ($0.date ?? 0, $0.number ?? 0) }
         } else if allDated && noneNumbered {
             sortKey = { ($0.date ?? 0, 0) }
