@@ -147,10 +147,11 @@ public enum CrossLinker {
         // Pass 2: supersession by later records.
         applySupersession(pending, records: records, &evaluations, sorted: sortedSupersession)
 
-        var results: [ChangeResult] = []
-        results.reserveCapacity(pending.count)
-        for i in pending.indices {
-            results.append(finish(i, pending, evaluations, incidents: incidents, records: records))
+        // Each change's verdict is independent again: on all cores, in place.
+        let evaluated = evaluations
+        let recordList = records
+        let results = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum, state: { () }) { _, i in
+            finish(i, work, evaluated, incidents: incidents, records: recordList)
         }
         for r in results where r.needsLineRefFix {
             if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
