@@ -4,7 +4,63 @@
 import FixlogCore
 import Foundation
 
+//     swift run -c release fixlog-check-benchmark --log PATH [--runs N]
+// times one existing log (e.g. bench/gen.py's logs/10000/DOCKERFILE_FIXES.md, checked against the Dockerfile
+// beside it): ingest once, then the check and each renderer N times (process CPU and wall, minimum of the runs).
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }  // --separate: vary one size at a time
+
+/// CPU seconds of this process so far (user + system, every thread).
+func processCPU() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// Minimum CPU and wall seconds of `runs` calls of `body`.
+func time(_ runs: Int, _ body: () -> Void) -> (cpu: Double, wall: Double) {
+    var best = (cpu: Double.infinity, wall: Double.infinity)
+    for _ in 0..<max(1, runs) {
+        let c0 = processCPU(), w0 = DispatchTime.now().uptimeNanoseconds
+        body()
+        let c1 = processCPU(), w1 = DispatchTime.now().uptimeNanoseconds
+        best = (min(best.cpu, c1 - c0), min(best.wall, Double(w1 - w0) / 1e9))
+    }
+    return best
+}
+
+if let at = CommandLine.arguments.firstIndex(of: "--log"), at + 1 < CommandLine.arguments.count {
+    let path = CommandLine.arguments[at + 1]
+    let runs = CommandLine.arguments.firstIndex(of: "--runs").flatMap { i in
+        i + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[i + 1]) : nil
+    } ?? 5
+    let log = FixLogIngester.load(path: path)
+    let root = (path as NSString).deletingLastPathComponent
+    var report: CheckReport? = nil
+    // `--only check|text|json|sarif|github`: time that part alone (for profiling).
+    let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { i in
+        i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1] : nil
+    }
+    func timed(_ name: String, _ runs: Int, _ body: () -> Void) -> (cpu: Double, wall: Double) {
+        guard only == nil || only == name || name == "check" else { return (0, 0) }
+        return time(name == "check" && only != nil && only != "check" ? 1 : runs, body)
+    }
+    func show(_ name: String, _ t: (cpu: Double, wall: Double)) {
+        guard only == nil || only == name else { return }
+        print(name.padding(toLength: 10, withPad: " ", startingAt: 0)
+              + String(format: "cpu %.3f s  wall %.3f s", t.cpu, t.wall))
+    }
+    show("check", timed("check", runs) { report = CrossLinker.check(log: log, logPath: path, root: root) })
+    guard let report else { exit(2) }
+    var bytes = 0
+    show("text", timed("text", runs) { bytes = CheckTextRenderer.render(report).utf8.count })
+    show("json", timed("json", runs) { bytes = CheckJSONRenderer.render(report).utf8.count })
+    show("sarif", timed("sarif", runs) { bytes = CheckSARIFRenderer.render(report).utf8.count })
+    show("github", timed("github", runs) { bytes = CheckGitHubRenderer.render(report).utf8.count })
+    let counts = report.changeCounts
+    print(CheckStatus.allCases.filter { counts[$0] > 0 }.map { "\($0.rawValue) \(counts[$0])" }.joined(separator: ", "),
+          "(\(bytes) bytes of github output)")
+    exit(0)
+}
 let records = arguments.first ?? 10_000
 let instructions = arguments.dropFirst().first ?? 5_000
 

@@ -32,7 +32,12 @@ public enum CheckStatus: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// True for the statuses that make `fixlog check` exit non-zero.
-    public var isProblem: Bool { [.moved, .changed, .missing, .violated, .error].contains(self) }
+    public var isProblem: Bool {
+        switch self {
+        case .moved, .changed, .missing, .violated, .error: true
+        case .holds, .superseded, .unchecked: false
+        }
+    }
 }
 
 /// A record named as the reason for a `superseded` verdict.
@@ -175,9 +180,11 @@ public struct ChangeResult: Sendable, Hashable, Codable {
 public struct StatusCounts: Sendable, Hashable, Codable {
     public var counts: [CheckStatus: Int]
     public init(_ statuses: [CheckStatus]) {
+        // Counted by severity (one slot per status) before the dictionary is made.
+        var tally = [Int](repeating: 0, count: CheckStatus.allCases.count)
+        for s in statuses { tally[s.severity] += 1 }
         var c: [CheckStatus: Int] = [:]
-        for s in CheckStatus.allCases { c[s] = 0 }
-        for s in statuses { c[s, default: 0] += 1 }
+        for s in CheckStatus.allCases { c[s] = tally[s.severity] }
         counts = c
     }
     public subscript(_ status: CheckStatus) -> Int { counts[status] ?? 0 }
@@ -206,14 +213,27 @@ public struct CheckReport: Sendable, Hashable, Codable {
         self.diagnostics = diagnostics
     }
 
-    public var changeCounts: StatusCounts { StatusCounts(results.map(\.status)) }
-    public var claimCounts: StatusCounts { StatusCounts(results.flatMap { $0.claims.map(\.status) }) }
+    // (Statuses are read in place: mapping over the results would copy every result.)
+    public var changeCounts: StatusCounts {
+        var statuses: [CheckStatus] = []
+        statuses.reserveCapacity(results.count)
+        for i in results.indices { statuses.append(results[i].status) }
+        return StatusCounts(statuses)
+    }
+
+    public var claimCounts: StatusCounts {
+        var statuses: [CheckStatus] = []
+        for i in results.indices {
+            for k in results[i].claims.indices { statuses.append(results[i].claims[k].status) }
+        }
+        return StatusCounts(statuses)
+    }
 
     /// 0 when every change holds or is superseded (or is unchecked); 1 when anything moved, changed, went
     /// missing or was violated; 2 when a change could not be checked (input error).
     public var exitCode: Int32 {
-        if results.contains(where: { $0.status == .error }) { return 2 }
-        if results.contains(where: { $0.status.isProblem }) { return 1 }
+        if results.indices.contains(where: { results[$0].status == .error }) { return 2 }
+        if results.indices.contains(where: { results[$0].status.isProblem }) { return 1 }
         return 0
     }
 }

@@ -22,8 +22,10 @@ public enum CrossLinker {
 
     /// ``check(log:logPath:root:dockerfileOverride:logDisplayPath:similarityThreshold:)`` with the number of
     /// changes per core below which the claims are checked on one core (tests compare both ways).
+    /// `sortedSupersession: false` makes supersession scan every candidate record (tests compare both ways).
     static func check(log: FixLog, logPath: String, root: String?, dockerfileOverride: String?,
-                      logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int) -> CheckReport {
+                      logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int,
+                      sortedSupersession: Bool = true) -> CheckReport {
         let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
@@ -33,7 +35,10 @@ public enum CrossLinker {
         var changeKinds: [ChangeKindKey: Bool] = [:]
 
         // Pass 1, in log order: each change's target file (read, parsed and indexed once per file) and stage.
-        // The diagnostics of loading a file belong to the first change that needed it.
+        // The diagnostics of loading a file belong to the first change that needed it. Changes are read in
+        // place (never copied): a pending change names its record and its index there.
+        var records: [Record] = []
+        records.reserveCapacity(log.incidents.count)
         var pending: [PendingChange] = []
         var loadDiagnostics: [[Diagnostic]] = []
         func load(_ target: TargetResolver.Target, into found: inout [Diagnostic]) -> Result<LoadedTarget, TargetError> {
@@ -44,104 +49,110 @@ public enum CrossLinker {
             targets[target.path] = result
             return result
         }
-        for (position, incident) in log.incidents.enumerated() {
-            let order = RecordOrder(number: incident.number, date: incident.date, position: position)
-            let reference = RecordReference(incident: incident.number, title: incident.title, date: incident.date,
-                                            position: position)
-            for (index, change) in incident.changes.enumerated() {
-                var item = PendingChange(order: order, reference: reference, index: index, change: change)
-                var found: [Diagnostic] = []
-                defer {
-                    pending.append(item)
-                    loadDiagnostics.append(found)
+        let incidents = log.incidents
+        // The change's fields are read where they are (a `DocumentedChange` handed over whole is copied).
+        func prepare(_ p: Int, _ c: Int, into item: inout PendingChange, found: inout [Diagnostic]) {
+            // Whether a block is Dockerfile code depends only on its file, language and how that was found.
+            let kindKey = ChangeKindKey(file: incidents[p].changes[c].file, language: incidents[p].changes[c].language,
+                                        guessed: incidents[p].changes[c].languageGuessed)
+            let isDockerfile: Bool
+            if let known = changeKinds[kindKey] { isDockerfile = known } else {
+                isDockerfile = isDockerfileChange(file: kindKey.file, language: kindKey.language, guessed: kindKey.guessed)
+                changeKinds[kindKey] = isDockerfile
+            }
+            guard isDockerfile else {
+                let what = kindKey.file.map { "'\($0)'" } ?? (kindKey.language.map { "a '\($0)' block" } ?? "this block")
+                item.note = .note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
+                                  file: shownLog, range: incidents[p].changes[c].range)
+                return
+            }
+            item.isDockerfileCode = true
+            let resolved: Result<LoadedTarget, TargetError>
+            if let dockerfileOverride {
+                if overrideTarget == nil {
+                    let path = TargetResolver.canonical(dockerfileOverride)
+                    let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
+                    overrideTarget = load(TargetResolver.Target(path: path, display: shown), into: &found)
                 }
-                // Whether a block is Dockerfile code depends only on its file, language and how that was found.
-                let kindKey = ChangeKindKey(file: change.file, language: change.language, guessed: change.languageGuessed)
-                let isDockerfile: Bool
-                if let known = changeKinds[kindKey] { isDockerfile = known } else {
-                    isDockerfile = isDockerfileChange(change)
-                    changeKinds[kindKey] = isDockerfile
-                }
-                guard isDockerfile else {
-                    let what = change.file.map { "'\($0)'" } ?? (change.language.map { "a '\($0)' block" } ?? "this block")
-                    item.diagnostics.append(.note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
-                                                  file: shownLog, range: change.range))
-                    continue
-                }
-                item.isDockerfileCode = true
-                let resolved: Result<LoadedTarget, TargetError>
-                if let dockerfileOverride {
-                    if overrideTarget == nil {
-                        let path = TargetResolver.canonical(dockerfileOverride)
-                        let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
-                        overrideTarget = load(TargetResolver.Target(path: path, display: shown), into: &found)
-                    }
-                    resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
-                } else {
-                    let name = change.file ?? ""
-                    let resolution = resolutions[name] ?? resolver.resolve(change.file)
+                resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
+            } else {
+                let name = kindKey.file ?? ""
+                let resolution: Result<TargetResolver.Target, TargetError>
+                if let known = resolutions[name] { resolution = known } else {
+                    resolution = resolver.resolve(kindKey.file)
                     resolutions[name] = resolution
-                    switch resolution {
-                    case .success(let t): resolved = load(t, into: &found)
-                    case .failure(var e):
-                        // Located at this change's reference (or block) in the log.
-                        e.diagnostic.file = shownLog
-                        e.diagnostic.range = change.lineRef?.range ?? change.range
-                        found.append(e.diagnostic)
-                        resolved = .failure(e)
-                    }
                 }
-                switch resolved {
-                case .failure(let e):
-                    item.error = e.diagnostic
-                case .success(let target):
-                    item.target = target
-                    // The same hint names the same stage of the same file: resolve it once.
-                    let hintKey = StageKey(path: target.target.path, hint: change.stage)
-                    if let cached = stages[hintKey] { item.stage = cached } else {
-                        item.stage = StageResolver.resolve(change.stage, in: target.dockerfile.stages)
-                        stages[hintKey] = .some(item.stage)
-                    }
+                switch resolution {
+                case .success(let t): resolved = load(t, into: &found)
+                case .failure(var e):
+                    // Located at this change's reference (or block) in the log.
+                    e.diagnostic.file = shownLog
+                    e.diagnostic.range = incidents[p].changes[c].lineRef?.range ?? incidents[p].changes[c].range
+                    found.append(e.diagnostic)
+                    resolved = .failure(e)
                 }
+            }
+            switch resolved {
+            case .failure(let e):
+                item.error = e.diagnostic
+            case .success(let target):
+                item.target = target
+                // The same hint names the same stage of the same file: resolve it once.
+                let hintKey = StageKey(path: target.target.path, hint: incidents[p].changes[c].stage)
+                if let cached = stages[hintKey] { item.stage = cached } else {
+                    item.stage = StageResolver.resolve(hintKey.hint, in: target.dockerfile.stages)
+                    stages[hintKey] = .some(item.stage)
+                }
+            }
+        }
+        for position in incidents.indices {
+            records.append(Record(
+                order: RecordOrder(number: incidents[position].number, date: incidents[position].date,
+                                   position: position),
+                reference: RecordReference(incident: incidents[position].number, title: incidents[position].title,
+                                           date: incidents[position].date, position: position)))
+            for index in incidents[position].changes.indices {
+                var item = PendingChange(record: position, index: index)
+                var found: [Diagnostic] = []
+                prepare(position, index, into: &item, found: &found)
+                pending.append(item)
+                loadDiagnostics.append(found)
             }
         }
 
         // Pass 1b: claims and their verdicts, without supersession. Changes are independent here, so a large
         // log is split over the cores; results go back to their positions, so the output does not depend on
-        // the scheduling.
-        let work = pending.indices.filter { pending[$0].isDockerfileCode }
+        // the scheduling. Each worker keeps a memo of the snippet texts and instructions it has read (a log
+        // repeats them); the memo only saves work, the claims are the same without it.
         let threshold = similarityThreshold
-        let snapshot = pending
-        let evaluated = Parallel.map(work, minimumPerWorker: parallelMinimum) { i -> Evaluation in
-            let extracted = ClaimExtractor.claims(for: snapshot[i].change, logPath: shownLog)
-            var evaluation = Evaluation(claims: extracted.claims, diagnostics: extracted.diagnostics)
-            if let target = snapshot[i].target {
-                evaluate(&evaluation, change: snapshot[i].change, in: target, stage: snapshot[i].stage,
-                         threshold: threshold, logPath: shownLog)
+        let work = pending
+        let perWorker = pending.count / Parallel.cores + 1
+        var evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
+                                       state: { ClaimExtractor.Memo(logPath: shownLog, capacity: perWorker) }) { memo, i -> Evaluation in
+            guard work[i].isDockerfileCode else { return Evaluation() }
+            return withChange(log, work[i].record, work[i].index) { change in
+                evaluate(change, target: work[i].target, error: work[i].error, stage: work[i].stage,
+                         threshold: threshold, memo: &memo)
             }
-            return evaluation
-        }
-        for (k, i) in work.enumerated() {
-            pending[i].claims = evaluated[k].claims
-            pending[i].diagnostics += evaluated[k].diagnostics
-            pending[i].extractedCount = evaluated[k].diagnostics.count
-            pending[i].verdicts = evaluated[k].verdicts
-            pending[i].commentSpans = evaluated[k].commentSpans
-            pending[i].stageNote = evaluated[k].stageNote
         }
 
         // The run's diagnostics in log order: per change, its snippet's, its file's, its stage note.
         var diagnostics: [Diagnostic] = []
         for i in pending.indices {
-            if pending[i].isDockerfileCode { diagnostics += pending[i].diagnostics.prefix(pending[i].extractedCount) }
+            if pending[i].isDockerfileCode { diagnostics += evaluations[i].diagnostics }
             diagnostics += loadDiagnostics[i]
-            if let d = pending[i].stageNote { diagnostics.append(d) }
+            if let d = evaluations[i].stageNote { diagnostics.append(d) }
         }
 
         // Pass 2: supersession by later records.
-        applySupersession(&pending)
+        applySupersession(pending, records: records, &evaluations, sorted: sortedSupersession)
 
-        let results = pending.map { finish($0) }
+        // Each change's verdict is independent again: on all cores, in place.
+        let evaluated = evaluations
+        let recordList = records
+        let results = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum, state: { () }) { _, i in
+            finish(i, work, evaluated, incidents: incidents, records: recordList)
+        }
         for r in results where r.needsLineRefFix {
             if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
                 diagnostics.append(.warning(.lineRefStale,
@@ -152,13 +163,51 @@ public enum CrossLinker {
         return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
     }
 
+    /// Calls `body` with a change of the log read in place (a `DocumentedChange` copied costs a retain and a
+    /// release of each of its strings and arrays).
+    @inline(__always)
+    static func withChange<R>(_ log: FixLog, _ record: Int, _ index: Int, _ body: (DocumentedChange) -> R) -> R {
+        log.incidents.withUnsafeBufferPointer { incidents in
+            incidents[record].changes.withUnsafeBufferPointer { changes in body(changes[index]) }
+        }
+    }
+
+    /// Claims of one change and their verdicts: checked when its target file loaded, `unchecked` with the
+    /// reason when it did not.
+    static func evaluate(_ change: DocumentedChange, target: LoadedTarget?, error: Diagnostic?, stage: Int?,
+                         threshold: Double, memo: inout ClaimExtractor.Memo) -> Evaluation {
+        let extracted = ClaimExtractor.claims(for: change, memo: &memo)
+        var evaluation = Evaluation(diagnostics: extracted.diagnostics)
+        let claims = extracted.claims
+        evaluation.keys.reserveCapacity(claims.count)
+        for k in claims.indices {
+            evaluation.keys.append(ClaimKey(kind: claims[k].kind, isImageClaim: claims[k].isImageClaim, key: claims[k].key,
+                                            image: claims[k].image))
+        }
+        if let target {
+            evaluate(claims, into: &evaluation, change: change, in: target, stage: stage, threshold: threshold,
+                     logPath: memo.logPath ?? "")
+        } else if let error {
+            for k in claims.indices {
+                evaluation.verdicts.append(ClaimResult(kind: claims[k].kind, origin: claims[k].origin,
+                                                       instruction: claims[k].instruction, status: .unchecked,
+                                                       detail: error.message, logLines: claims[k].logLines))
+            }
+        }
+        return evaluation
+    }
+
     /// Whether a change documents Dockerfile code: a `dockerfile` fence (or a diff/unlabelled block) aimed
     /// at no file, at a file named like a Dockerfile, or at a file without an extension.
     public static func isDockerfileChange(_ change: DocumentedChange) -> Bool {
-        let fileName = ((change.file ?? "") as NSString).lastPathComponent.lowercased()
-        let language = (change.language ?? "").lowercased()
+        isDockerfileChange(file: change.file, language: change.language, guessed: change.languageGuessed)
+    }
+
+    static func isDockerfileChange(file: String?, language: String?, guessed: Bool) -> Bool {
+        let fileName = ((file ?? "") as NSString).lastPathComponent.lowercased()
+        let language = (language ?? "").lowercased()
         if ["dockerfile", "docker", "containerfile"].contains(language) { return true }
-        guard language.isEmpty || language == "diff" || change.languageGuessed else { return false }
+        guard language.isEmpty || language == "diff" || guessed else { return false }
         if fileName.isEmpty || fileName.containsBytes("dockerfile") || fileName.containsBytes("containerfile") { return true }
         return !fileName.utf8.contains(UInt8(ascii: "."))
     }
@@ -230,24 +279,25 @@ public enum CrossLinker {
         }
     }
 
-    struct PendingChange: Sendable {
+    /// A record's place in the log's order and how verdicts name it.
+    struct Record: Sendable {
         var order: RecordOrder
         var reference: RecordReference
+    }
+
+    /// A change as pass 1 prepared it: where it is in the log, its target file and stage, or why it is not checked.
+    struct PendingChange: Sendable {
+        /// Index of the record in the log (its position).
+        var record: Int
+        /// Index of the change within its record.
         var index: Int
-        var change: DocumentedChange
-        var claims: [Claim] = []
-        var verdicts: [ClaimResult] = []
-        /// Matched Dockerfile comment lines above each present claim's instruction.
-        var commentSpans: [LineSpan?] = []
         var target: LoadedTarget? = nil
         var error: Diagnostic? = nil
         var stage: Int? = nil
-        var stageNote: Diagnostic? = nil
-        var diagnostics: [Diagnostic] = []
+        /// Why the change is not checked (it is not Dockerfile code).
+        var note: Diagnostic? = nil
         /// The change documents Dockerfile code (its claims are checked).
         var isDockerfileCode = false
-        /// How many of `diagnostics` (at the start) came from reading the snippet.
-        var extractedCount = 0
     }
 
     /// Reads one instruction of a Dockerfile in place (copying an `Instruction` retains every field).
@@ -259,19 +309,28 @@ public enum CrossLinker {
         var stageIndex: Int? { df.instructions[i].stageIndex }
     }
 
+    /// A claim's kind and what it is about.
+    struct ClaimKey: Sendable {
+        var kind: Claim.Kind
+        var isImageClaim: Bool
+        var key: String
+        var image: String?
+    }
+
     /// A change's claims and their verdicts (what checking one change produces).
     struct Evaluation: Sendable {
-        var claims: [Claim]
+        /// What supersession needs of each claim (the claims themselves are dropped where they were made).
+        var keys: [ClaimKey] = []
         /// From reading the snippet.
-        var diagnostics: [Diagnostic]
+        var diagnostics: [Diagnostic] = []
         var verdicts: [ClaimResult] = []
-        /// Matched Dockerfile comment lines above each present claim's instruction.
+        /// Matched Dockerfile comment lines above each present claim's instruction (claims past the end have none).
         var commentSpans: [LineSpan?] = []
         var stageNote: Diagnostic? = nil
     }
 
-    static func evaluate(_ item: inout Evaluation, change: DocumentedChange, in target: LoadedTarget, stage: Int?,
-                         threshold: Double, logPath: String) {
+    static func evaluate(_ claims: [Claim], into item: inout Evaluation, change: DocumentedChange, in target: LoadedTarget,
+                         stage: Int?, threshold: Double, logPath: String) {
         let df = target.dockerfile
         let index = target.index
         if stage == nil, let hint = change.stage, df.stages.count > 1 {
@@ -287,7 +346,8 @@ public enum CrossLinker {
         }
         var used = Set<Int>()
         var previousLine = 0
-        for claim in item.claims {
+        // Each claim is read in place (a claim copied per visit costs a retain and a release of each of its strings).
+        func judge(_ claim: Claim) -> (ClaimResult, LineSpan?) {
             var v = ClaimResult(kind: claim.kind, origin: claim.origin, instruction: claim.instruction,
                                 status: .missing, logLines: claim.logLines, stage: stage)
             var commentSpan: LineSpan? = nil
@@ -302,7 +362,7 @@ public enum CrossLinker {
                     viaEllipsis = !candidates.isEmpty
                 }
             }
-            let scoped = candidates.filter(inScope)
+            let scoped = stage == nil ? candidates : candidates.filter(inScope)
             func pick(_ list: [Int]) -> Int? {
                 list.min { a, b in
                     rank(a) < rank(b)
@@ -362,16 +422,24 @@ public enum CrossLinker {
                     v.status = .violated
                     v.actualLines = inst.lines
                     v.normalisations = normalisations(claim, inst, target.source)
-                    if InstructionNormalizer.collapse(inst.original) != claim.instruction {
-                        v.actualInstruction = InstructionNormalizer.collapse(inst.original)
-                    }
+                    let actual = InstructionNormalizer.collapse(inst.original)
+                    if actual != claim.instruction { v.actualInstruction = actual }
                     v.detail = "documented as removed, but present at \(describe(inst.lines))"
                 } else {
                     v.status = .holds
                 }
             }
+            return (v, commentSpan)
+        }
+        item.verdicts.reserveCapacity(claims.count)
+        for k in claims.indices {
+            let (v, commentSpan) = judge(claims[k])
             item.verdicts.append(v)
-            item.commentSpans.append(commentSpan)
+            if let commentSpan {
+                // Kept only up to the last claim that has one (most claims have none).
+                while item.commentSpans.count < k { item.commentSpans.append(nil) }
+                item.commentSpans.append(commentSpan)
+            }
         }
     }
 
@@ -379,18 +447,17 @@ public enum CrossLinker {
                         inScope: (Int) -> Bool, threshold: Double) -> (Int, Double)? {
         if claim.isImageClaim {
             // The hinted stage's FROM, or a FROM of the same repository.
+            // (The index keeps each FROM's image words, non-empty exactly for the FROM instructions.)
             let claimed = InstructionNormalizer.imageWords(claim.image ?? "")
-            func similarity(_ i: Int) -> Double {
-                WordDiff.similarity(claimed, InstructionNormalizer.imageWords(InstructionNormalizer.image(ofKey: index.keys[i]) ?? ""))
-            }
+            func similarity(_ i: Int) -> Double { WordDiff.similarity(claimed, index.imageWords[i]) }
             if let stage, stage < df.stages.count {
                 let i = df.stages[stage].instructionIndices.lowerBound
-                if i < df.instructions.count, df.instructions[i].command == "from" {
+                if i < index.imageWords.count, !index.imageWords[i].isEmpty {
                     return (i, similarity(i))
                 }
             }
             for i in index.instructions(keyword: "from") where inScope(i) {
-                if InstructionNormalizer.imageWords(InstructionNormalizer.image(ofKey: index.keys[i]) ?? "").first == claimed.first {
+                if index.imageWords[i].first == claimed.first {
                     return (i, similarity(i))
                 }
             }
@@ -399,9 +466,8 @@ public enum CrossLinker {
         if claim.keyword == "from", let stage, stage < df.stages.count {
             // A stage's base changed: the hinted stage's FROM is the closest instruction.
             let i = df.stages[stage].instructionIndices.lowerBound
-            if i < df.instructions.count, df.instructions[i].command == "from" {
-                return (i, WordDiff.similarity(InstructionNormalizer.similarityWords(ofKey: claim.key),
-                                               InstructionNormalizer.similarityWords(ofKey: index.keys[i])))
+            if i < index.imageWords.count, !index.imageWords[i].isEmpty {
+                return (i, WordDiff.similarity(InstructionNormalizer.similarityWords(ofKey: claim.key), index.words[i]))
             }
         }
         if let c = index.closest(to: claim.key, keyword: claim.keyword, threshold: threshold, near: near, allowed: inScope) {
@@ -416,19 +482,70 @@ public enum CrossLinker {
         return (inst.lines.first...max(inst.lines.first, inst.lines.last)).map { source.line($0) }
     }
 
-    static func normalisations(_ claim: Claim, _ view: InstructionView, _ source: SourceText) -> [Normalisation] {
-        normalisations(claim, view.df.instructions[view.i], source)
+    /// The image a `FROM` line names as written: its first word after the keyword that is not a flag
+    /// (words split at single spaces).
+    static func writtenImage(_ original: String) -> String {
+        // ASCII (every real FROM line): characters are bytes, so split the bytes.
+        let fast = original.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var i = 0, word = 0
+            let n = bytes.count
+            while i < n {
+                if bytes[i] >= 0x80 { return nil }
+                i += 1
+            }
+            i = 0
+            while i < n {
+                while i < n, bytes[i] == UInt8(ascii: " ") { i += 1 }
+                guard i < n else { break }
+                let start = i
+                while i < n, bytes[i] != UInt8(ascii: " ") { i += 1 }
+                defer { word += 1 }
+                if word == 0 { continue }
+                if i - start >= 2, bytes[start] == UInt8(ascii: "-"), bytes[start + 1] == UInt8(ascii: "-") { continue }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+            }
+            return ""
+        }
+        if let fast, let written = fast { return written }
+        return original.split(separator: " ").dropFirst().first { !$0.hasPrefix("--") }.map(String.init) ?? ""
     }
 
-    static func normalisations(_ claim: Claim, _ inst: Instruction, _ source: SourceText) -> [Normalisation] {
+    /// True when the instruction's physical lines (as ``physicalLines(of:in:)`` gives them) have the same bytes as
+    /// `lines`; false when they differ or the bytes cannot tell (then compare the strings).
+    static func samePhysicalLines(_ span: LineSpan, heredocs: Bool, _ source: SourceText, _ lines: [String]) -> Bool {
+        let first = span.first
+        let count = heredocs ? 1 : max(first, span.last) - first + 1
+        guard count == lines.count, first >= 1, first - 1 + count <= source.lineStarts.count else { return false }
+        return source.bytes.withUnsafeBufferPointer { bytes in
+            for k in 0..<count {
+                let n = first + k
+                let start = source.lineStarts[n - 1]
+                var end = n < source.lineStarts.count ? source.lineStarts[n] : bytes.count
+                if end > start, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let equal = lines[k].utf8.withContiguousStorageIfAvailable { line -> Bool in
+                    guard line.count == end - start else { return false }
+                    guard let a = line.baseAddress, let b = bytes.baseAddress else { return line.isEmpty }
+                    return memcmp(a, b + start, line.count) == 0
+                } ?? false
+                if !equal { return false }
+            }
+            return true
+        }
+    }
+
+    static func normalisations(_ claim: Claim, _ view: InstructionView, _ source: SourceText) -> [Normalisation] {
+        // The instruction's fields are read in place (an `Instruction` handed over whole is copied).
+        let instructions = view.df.instructions, i = view.i
         var needed: [Normalisation]
         if claim.isImageClaim {
-            let written = inst.original.split(separator: " ").dropFirst()
-                .first { !$0.hasPrefix("--") }.map(String.init) ?? ""
-            needed = written == claim.original ? [] : [.imageReference]
-        } else {
-            let target = physicalLines(of: inst, in: source)
+            needed = writtenImage(instructions[i].original) == claim.original ? [] : [.imageReference]
+        } else if samePhysicalLines(instructions[i].lines, heredocs: !instructions[i].heredocs.isEmpty, source,
+                                    claim.physicalLines) {
             // Identical physical lines need no normalisation (the common case; skips ten key computations).
+            needed = []
+        } else {
+            let target = physicalLines(of: instructions[i], in: source)
             needed = target == claim.physicalLines ? []
                 : InstructionNormalizer.normalisationsNeeded(claimLines: claim.physicalLines, targetLines: target)
         }
@@ -464,74 +581,158 @@ public enum CrossLinker {
 
     // MARK: - Supersession
 
-    struct ClaimSite {
-        var change: Int
-        var order: RecordOrder
-        var reference: RecordReference
+    /// A record's place in the order of records, with its date as a rank among the log's dates: comparing two
+    /// ranks gives what comparing the two dates gives, without comparing strings.
+    struct SiteOrder {
+        var number: Int?
+        var date: Int?
+        var position: Int
+
+        /// As ``RecordOrder/isEarlier(than:)``.
+        @inline(__always)
+        func isEarlier(than other: SiteOrder) -> Bool {
+            if let a = date, let b = other.date, a != b { return a < b }
+            if let a = number, let b = other.number, a != b { return a < b }
+            return false
+        }
     }
 
-    static func applySupersession(_ pending: inout [PendingChange]) {
-        var absentByKey: [String: [ClaimSite]] = [:], absentByImage: [String: [ClaimSite]] = [:]
-        var presentByKey: [String: [ClaimSite]] = [:], presentByImage: [String: [ClaimSite]] = [:]
-        // Index-based throughout: no copy of a change or a claim per visit.
-        for c in pending.indices {
-            let site = ClaimSite(change: c, order: pending[c].order, reference: pending[c].reference)
-            for k in pending[c].claims.indices {
-                let isImageClaim = pending[c].claims[k].isImageClaim
-                switch pending[c].claims[k].kind {
+    static func applySupersession(_ pending: [PendingChange], records: [Record], _ evaluations: inout [Evaluation],
+                                  sorted: Bool = true) {
+        // Only missing or changed present claims and violated absent claims can be superseded.
+        let anyQuestion = evaluations.contains { e in
+            e.verdicts.indices.contains { k in
+                let status = e.verdicts[k].status
+                return e.keys[k].kind == .present ? (status == .missing || status == .changed) : status == .violated
+            }
+        }
+        guard anyQuestion else { return }
+        var ranks: [String: Int] = [:]
+        for r in records.indices { if let d = records[r].order.date { ranks[d] = 0 } }
+        for (rank, date) in ranks.keys.sorted().enumerated() { ranks[date] = rank }
+        var orders: [SiteOrder] = []
+        orders.reserveCapacity(records.count)
+        var allDated = true, noneDated = true, allNumbered = true, noneNumbered = true
+        for r in records.indices {
+            let date = records[r].order.date.flatMap { ranks[$0] }, number = records[r].order.number
+            orders.append(SiteOrder(number: number, date: date, position: records[r].order.position))
+            if date == nil { allDated = false } else { noneDated = false }
+            if number == nil { allNumbered = false } else { noneNumbered = false }
+        }
+        // When every record is dated and numbered alike (both, or only one of the two, for all), "later" is a
+        // strict weak order: by date then number, by number, or by date. Then the earliest later site of a
+        // list is found by binary search in the list sorted by (that order, position) — what the scan below
+        // finds, since among sites of equal order the scan keeps the lowest position.
+        let sortKey: ((SiteOrder) -> (Int, Int))?
+        if !sorted {
+            sortKey = nil
+        } else if allDated && allNumbered {
+            sortKey = { ($0.date ?? 0, $0.number ?? 0) }
+        } else if allDated && noneNumbered {
+            sortKey = { ($0.date ?? 0, 0) }
+        } else if noneDated && allNumbered {
+            sortKey = { (0, $0.number ?? 0) }
+        } else {
+            sortKey = nil
+        }
+        // Record indices by claim key or image, in log order.
+        var absentByKey: [String: [Int]] = [:], absentByImage: [String: [Int]] = [:]
+        var presentByKey: [String: [Int]] = [:], presentByImage: [String: [Int]] = [:]
+        for c in evaluations.indices {
+            let site = pending[c].record
+            for k in evaluations[c].keys.indices {
+                let isImageClaim = evaluations[c].keys[k].isImageClaim
+                switch evaluations[c].keys[k].kind {
                 case .absent:
-                    if !isImageClaim { absentByKey[pending[c].claims[k].key, default: []].append(site) }
-                    if let image = pending[c].claims[k].image { absentByImage[image, default: []].append(site) }
+                    if !isImageClaim { absentByKey[evaluations[c].keys[k].key, default: []].append(site) }
+                    if let image = evaluations[c].keys[k].image { absentByImage[image, default: []].append(site) }
                 case .present:
-                    if !isImageClaim { presentByKey[pending[c].claims[k].key, default: []].append(site) }
-                    if let image = pending[c].claims[k].image { presentByImage[image, default: []].append(site) }
+                    if !isImageClaim { presentByKey[evaluations[c].keys[k].key, default: []].append(site) }
+                    if let image = evaluations[c].keys[k].image { presentByImage[image, default: []].append(site) }
                 }
             }
+        }
+        if let sortKey {
+            func sortLists(_ table: inout [String: [Int]]) {
+                // Through the values' indices: the lists are sorted in place.
+                var i = table.values.startIndex
+                while i != table.values.endIndex {
+                    if table.values[i].count > 1 {
+                        table.values[i].sort { a, b in
+                            let ka = sortKey(orders[a]), kb = sortKey(orders[b])
+                            return ka != kb ? ka < kb : orders[a].position < orders[b].position
+                        }
+                    }
+                    table.values.formIndex(after: &i)
+                }
+            }
+            sortLists(&absentByKey)
+            sortLists(&absentByImage)
+            sortLists(&presentByKey)
+            sortLists(&presentByImage)
+        }
+        /// The first site of a sorted list whose order is after `key`.
+        func firstAfter(_ list: [Int], _ key: (Int, Int), _ sortKey: (SiteOrder) -> (Int, Int)) -> Int? {
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sortKey(orders[list[mid]]) > key { hi = mid } else { lo = mid + 1 }
+            }
+            return lo < list.count ? list[lo] : nil
         }
         /// The earliest site later than `order` (ties by position), over `first` then `second` in that order:
         /// what `(first + second).filter { later }.min { … }` gives, without building the arrays.
-        func laterSite(_ first: [ClaimSite]?, _ second: [ClaimSite]?, than order: RecordOrder) -> ClaimSite? {
-            var best: ClaimSite? = nil
-            for list in [first, second] {
-                guard let list else { continue }
-                for s in list where order.isEarlier(than: s.order) {
+        func laterSite(_ first: [Int]?, _ second: [Int]?, than order: SiteOrder) -> Int? {
+            if let sortKey {
+                let key = sortKey(order)
+                let a = first.flatMap { firstAfter($0, key, sortKey) }, b = second.flatMap { firstAfter($0, key, sortKey) }
+                guard let a, let b else { return a ?? b }
+                let ka = sortKey(orders[a]), kb = sortKey(orders[b])
+                if ka != kb { return ka < kb ? a : b }
+                return orders[b].position < orders[a].position ? b : a
+            }
+            var best: Int? = nil
+            func consider(_ list: [Int]) {
+                for s in list where order.isEarlier(than: orders[s]) {
                     guard let b = best else { best = s; continue }
                     let before: Bool
-                    if b.order.isEarlier(than: s.order) { before = false }
-                    else if s.order.isEarlier(than: b.order) { before = true }
-                    else { before = s.order.position < b.order.position }
+                    if orders[b].isEarlier(than: orders[s]) { before = false }
+                    else if orders[s].isEarlier(than: orders[b]) { before = true }
+                    else { before = orders[s].position < orders[b].position }
                     if before { best = s }
                 }
             }
+            if let first { consider(first) }
+            if let second { consider(second) }
             return best
         }
-        for c in pending.indices {
-            let order = pending[c].order
-            for k in pending[c].verdicts.indices {
-                let kind = pending[c].claims[k].kind
-                let isImageClaim = pending[c].claims[k].isImageClaim
-                let status = pending[c].verdicts[k].status
-                var site: ClaimSite? = nil
+        for c in evaluations.indices {
+            let order = orders[pending[c].record]
+            for k in evaluations[c].verdicts.indices {
+                let kind = evaluations[c].keys[k].kind
+                let isImageClaim = evaluations[c].keys[k].isImageClaim
+                let status = evaluations[c].verdicts[k].status
+                var site: Int? = nil
                 if kind == .present, status == .missing || status == .changed {
-                    let image = pending[c].claims[k].image
-                    site = laterSite(isImageClaim ? nil : absentByKey[pending[c].claims[k].key],
+                    let image = evaluations[c].keys[k].image
+                    site = laterSite(isImageClaim ? nil : absentByKey[evaluations[c].keys[k].key],
                                      image.flatMap { absentByImage[$0] }, than: order)
                     if let s = site {
-                        pending[c].verdicts[k].detail = "removed by record \(s.reference.display)"
-                            + (status == .changed ? "; " + (pending[c].verdicts[k].detail ?? "") : "")
+                        evaluations[c].verdicts[k].detail = "removed by record \(records[s].reference.display)"
+                            + (status == .changed ? "; " + (evaluations[c].verdicts[k].detail ?? "") : "")
                     }
                 } else if kind == .absent, status == .violated {
                     // A later record's FROM of that image brings it back on purpose.
-                    let image = isImageClaim ? pending[c].claims[k].image : nil
-                    site = laterSite(isImageClaim ? nil : presentByKey[pending[c].claims[k].key],
+                    let image = isImageClaim ? evaluations[c].keys[k].image : nil
+                    site = laterSite(isImageClaim ? nil : presentByKey[evaluations[c].keys[k].key],
                                      image.flatMap { presentByImage[$0] }, than: order)
                     if let s = site {
-                        pending[c].verdicts[k].detail = "brought back by record \(s.reference.display)"
+                        evaluations[c].verdicts[k].detail = "brought back by record \(records[s].reference.display)"
                     }
                 }
                 if let site {
-                    pending[c].verdicts[k].status = .superseded
-                    pending[c].verdicts[k].supersededBy = site.reference
+                    evaluations[c].verdicts[k].status = .superseded
+                    evaluations[c].verdicts[k].supersededBy = records[site].reference
                 }
             }
         }
@@ -539,55 +740,69 @@ public enum CrossLinker {
 
     // MARK: - Change verdict
 
-    static func finish(_ item: PendingChange) -> ChangeResult {
-        let change = item.change
+    /// The verdict on change `i` (its fields, its evaluation's and its record's read in place).
+    static func finish(_ i: Int, _ pending: [PendingChange], _ evaluations: [Evaluation], incidents: [Incident],
+                       records: [Record]) -> ChangeResult {
+        let p = pending[i].record, c = pending[i].index
+        let lineRef = incidents[p].changes[c].lineRef
         var status: CheckStatus = .unchecked
         var actual: LineSpan? = nil
         var suggestion: String? = nil
         var supersededBy: RecordReference? = nil
-        var diagnostics = item.diagnostics
-        var claims = item.verdicts
-        if let error = item.error {
+        var diagnostics = pending[i].isDockerfileCode ? evaluations[i].diagnostics : (pending[i].note.map { [$0] } ?? [])
+        let claims = evaluations[i].verdicts
+        if let error = pending[i].error {
             status = .error
             diagnostics.append(error)
-            claims = item.claims.map {
-                ClaimResult(kind: $0.kind, origin: $0.origin, instruction: $0.instruction, status: .unchecked,
-                            detail: error.message, logLines: $0.logLines)
-            }
+            // `unchecked` verdicts with the reason, made with the claims.
         } else if !claims.isEmpty {
-            status = claims.map(\.status).max { $0.severity < $1.severity } ?? .holds
-            supersededBy = claims.firstIndex { $0.status == .superseded }.flatMap { claims[$0].supersededBy }
-            let present = claims.indices.filter { claims[$0].kind == .present }
-            let spans = present.compactMap { i -> LineSpan? in
-                let s = claims[i].status
-                return s == .holds || s == .moved || s == .changed ? claims[i].actualLines : nil
+            // One pass over the verdicts, each read in place: the worst status, the first superseded claim,
+            // the present claims and the union of their matched lines.
+            var worst = claims[0].status
+            var superseded: Int? = nil
+            var present: [Int] = []
+            var allHoldOrMoved = true
+            for k in claims.indices {
+                let s = claims[k].status
+                if s.severity > worst.severity { worst = s }
+                if superseded == nil, s == .superseded { superseded = k }
+                guard claims[k].kind == .present else { continue }
+                present.append(k)
+                if s == .holds || s == .moved || s == .changed, let span = claims[k].actualLines {
+                    actual = actual.map { $0.union(span) } ?? span
+                }
+                if s != .holds && s != .moved { allHoldOrMoved = false }
             }
-            actual = unionOf(spans)
-            if let lineRef = change.lineRef, status == .moved, !present.isEmpty,
-               present.allSatisfy({ claims[$0].status == .holds || claims[$0].status == .moved }), let span = actual {
+            status = worst
+            supersededBy = superseded.flatMap { claims[$0].supersededBy }
+            if let lineRef, status == .moved, !present.isEmpty, allHoldOrMoved, let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
                 } else {
                     var withComments = span
-                    for i in present { if let c = item.commentSpans[i] { withComments = withComments.union(c) } }
+                    for k in present where k < evaluations[i].commentSpans.count {
+                        if let span = evaluations[i].commentSpans[k] { withComments = withComments.union(span) }
+                    }
                     let include = withComments != span && lineRef.span.count >= withComments.count
                     suggestion = LineReferenceFormatter.format(include ? withComments : span, likeOriginal: lineRef.text)
                 }
-            } else if let lineRef = change.lineRef, status == .holds {
+            } else if let lineRef, status == .holds {
                 suggestion = lineRef.text
             }
         }
-        let stageName: String? = item.stage.flatMap { s in
-            guard let df = item.target?.dockerfile, s < df.stages.count else { return nil }
-            return df.stages[s].name
+        let stage = pending[i].stage
+        let stageName: String? = stage.flatMap { s in
+            guard let stages = pending[i].target?.dockerfile.stages, s < stages.count else { return nil }
+            return stages[s].name
         }
+        let file = incidents[p].changes[c].file
         return ChangeResult(
-            incident: item.reference.incident, record: item.order.position, title: item.reference.title,
-            date: item.reference.date, change: item.index, label: change.label,
-            file: item.target?.target.display ?? change.file, fileAsWritten: change.file, status: status,
-            documentedLines: change.lineRef?.span, actualLines: actual, lineRef: change.lineRef?.text,
-            lineRefRange: change.lineRef?.range, suggestedLineRef: suggestion, supersededBy: supersededBy,
-            stageHint: change.stage, stage: item.stage, stageName: stageName, logRange: change.range,
-            claims: claims, diagnostics: diagnostics)
+            incident: records[p].reference.incident, record: records[p].order.position, title: records[p].reference.title,
+            date: records[p].reference.date, change: c, label: incidents[p].changes[c].label,
+            file: pending[i].target?.target.display ?? file, fileAsWritten: file, status: status,
+            documentedLines: lineRef?.span, actualLines: actual, lineRef: lineRef?.text,
+            lineRefRange: lineRef?.range, suggestedLineRef: suggestion, supersededBy: supersededBy,
+            stageHint: incidents[p].changes[c].stage, stage: stage, stageName: stageName,
+            logRange: incidents[p].changes[c].range, claims: claims, diagnostics: diagnostics)
     }
 }

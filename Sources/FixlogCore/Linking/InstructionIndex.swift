@@ -12,36 +12,70 @@ public struct InstructionIndex: Sendable {
     /// keyword → word → instructions containing the word.
     let postings: [String: [String: [Int]]]
     let byKeyword: [String: [Int]]
+    /// For each `FROM` instruction, ``InstructionNormalizer/imageWords(_:)`` of its normalised image (of `""`
+    /// when it names none); empty for every other instruction.
+    let imageWords: [[String]]
 
     /// Words that occur in more instructions than this are not used to find candidates (unless every word is).
     static let commonWordLimit = 200
     /// How many best-sharing candidates get an exact similarity score.
     static let candidatesScored = 16
 
+    /// Instructions per core below which the index is built on one core.
+    static let parallelMinimum = 256
+
+    /// What the index keeps of one instruction (computed for each instruction independently).
+    struct Entry: Sendable {
+        var key: String
+        var words: [String]
+        var command: String
+        var image: String?
+        var imageWords: [String]
+    }
+
     public init(_ dockerfile: Dockerfile) {
         self.dockerfile = dockerfile
-        var keys: [String] = [], words: [[String]] = []
+        // Normalising an instruction is independent of the others: a large file is normalised on all cores.
+        let count = dockerfile.instructions.count
+        let entries = Parallel.map(Array(0..<count), minimumPerWorker: Self.parallelMinimum) { i -> Entry in
+            let key = InstructionNormalizer.key(dockerfile.instructions[i])
+            let command = dockerfile.instructions[i].command
+            let image = command == "from" ? InstructionNormalizer.image(ofKey: key) : nil
+            return Entry(key: key, words: InstructionNormalizer.similarityWords(ofKey: key), command: command, image: image,
+                         imageWords: command == "from" ? InstructionNormalizer.imageWords(image ?? "") : [])
+        }
+        var keys: [String] = [], words: [[String]] = [], imageWords: [[String]] = []
         var byKey: [String: [Int]] = [:], byImage: [String: [Int]] = [:]
         var postings: [String: [String: [Int]]] = [:], byKeyword: [String: [Int]] = [:]
-        keys.reserveCapacity(dockerfile.instructions.count)
-        for (i, inst) in dockerfile.instructions.enumerated() {
-            let key = InstructionNormalizer.key(inst)
-            let w = InstructionNormalizer.similarityWords(ofKey: key)
+        keys.reserveCapacity(count)
+        words.reserveCapacity(count)
+        imageWords.reserveCapacity(count)
+        byKey.reserveCapacity(count)
+        for i in entries.indices {
+            let key = entries[i].key
             keys.append(key)
-            words.append(w)
+            words.append(entries[i].words)
+            imageWords.append(entries[i].imageWords)
             byKey[key, default: []].append(i)
-            let kw = inst.command
+            let kw = entries[i].command
             byKeyword[kw, default: []].append(i)
-            if kw == "from", let image = InstructionNormalizer.image(ofKey: key) {
+            if let image = entries[i].image {
                 byImage[image, default: []].append(i)
             }
-            var seen = Set<String>()
-            for word in w where seen.insert(word).inserted {
-                postings[kw, default: [:]][word, default: []].append(i)
+            var table = postings.removeValue(forKey: kw) ?? [:]
+            let w = entries[i].words
+            // Each instruction once per word (a word repeated in the instruction is not listed again).
+            if w.count <= 16 {
+                for k in w.indices where !w[..<k].contains(w[k]) { table[w[k], default: []].append(i) }
+            } else {
+                var seen = Set<String>()
+                for word in w where seen.insert(word).inserted { table[word, default: []].append(i) }
             }
+            postings[kw] = table
         }
         self.keys = keys
         self.words = words
+        self.imageWords = imageWords
         self.byKey = byKey
         self.byImage = byImage
         self.postings = postings

@@ -198,8 +198,12 @@ public enum InstructionNormalizer {
     /// Split on unquoted white space, keeping quotes and the white space before each word.
     /// Works on UTF-8 bytes: every delimiter is ASCII, so multi-byte characters pass through whole.
     static func tokenize(_ s: String, limit: Int = .max) -> [Token] {
+        if let tokens = s.utf8.withContiguousStorageIfAvailable({ tokenize($0, limit: limit) }) { return tokens }
+        return Array(s.utf8).withUnsafeBufferPointer { tokenize($0, limit: limit) }
+    }
+
+    static func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [Token] {
         var tokens: [Token] = []
-        let bytes = Array(s.utf8)
         var leadingStart = 0
         var i = 0
         let n = bytes.count
@@ -222,9 +226,10 @@ public enum InstructionNormalizer {
                 if b == 34 || b == 39 { quote = b }
                 i += 1
             }
-            tokens.append(Token(leading: String(decoding: bytes[leadingStart..<start], as: UTF8.self),
-                                text: String(decoding: bytes[start..<min(i, n)], as: UTF8.self)))
-            leadingStart = min(i, n)
+            let end = min(i, n)
+            tokens.append(Token(leading: start == leadingStart ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[leadingStart..<start]), as: UTF8.self),
+                                text: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)))
+            leadingStart = end
         }
         return tokens
     }

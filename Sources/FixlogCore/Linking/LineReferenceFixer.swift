@@ -16,10 +16,20 @@ public enum LineReferenceFixer {
     public static func edits(for report: CheckReport) -> [Edit] {
         var byRange: [SourceRange: (original: String, suggestions: Set<String>)] = [:]
         var order: [SourceRange] = []
-        for r in report.results {
-            guard let range = r.lineRefRange, let lineRef = r.lineRef else { continue }
-            if byRange[range] == nil { order.append(range); byRange[range] = (lineRef, []) }
-            if r.needsLineRefFix, let s = r.suggestedLineRef { byRange[range]?.suggestions.insert(s) }
+        // Results are read in place (iterating them would copy each one).
+        let results = report.results
+        byRange.reserveCapacity(results.count)
+        for i in results.indices {
+            guard let range = results[i].lineRefRange, results[i].lineRef != nil else { continue }
+            let needsFix = results[i].needsLineRefFix
+            if let index = byRange.index(forKey: range) {
+                if needsFix, let s = results[i].suggestedLineRef { byRange.values[index].suggestions.insert(s) }
+                continue
+            }
+            order.append(range)
+            var suggestions = Set<String>()
+            if needsFix, let s = results[i].suggestedLineRef { suggestions.insert(s) }
+            byRange[range] = (results[i].lineRef ?? "", suggestions)
         }
         return order.compactMap { range in
             guard let entry = byRange[range], entry.suggestions.count == 1, let s = entry.suggestions.first else { return nil }

@@ -21,10 +21,46 @@ public struct CheckFinding: Sendable, Hashable {
     }
     public func hash(into h: inout Hasher) { h.combine(rule); h.combine(message); h.combine(logLines) }
 
+    /// The fields of a result that findings use, read out of it (not its claims).
+    private struct Fields {
+        var incident: Int?
+        var title: String
+        var change: Int
+        var label: String
+        var status: CheckStatus
+        var diagnostics: [Diagnostic]
+        var logRange: SourceRange
+        var file: String?
+        var documentedLines: LineSpan?
+        var actualLines: LineSpan?
+        var lineRefRange: SourceRange?
+        var lineRef: String?
+        var suggestedLineRef: String?
+
+        init(_ r: borrowing ChangeResult) {
+            incident = r.incident
+            title = r.title
+            change = r.change
+            label = r.label
+            status = r.status
+            diagnostics = r.diagnostics
+            logRange = r.logRange
+            file = r.file
+            documentedLines = r.documentedLines
+            actualLines = r.actualLines
+            lineRefRange = r.lineRefRange
+            lineRef = r.lineRef
+            suggestedLineRef = r.suggestedLineRef
+        }
+    }
+
     /// Findings in report order.
     public static func findings(in report: CheckReport) -> [CheckFinding] {
         var out: [CheckFinding] = []
-        for r in report.results {
+        // Results and claims are read in place (iterating would copy each one).
+        let results = report.results
+        for i in results.indices {
+            let r = Fields(results[i])
             let record = r.incident.map { "#\($0)" } ?? "'\(r.title)'"
             let where_ = "record \(record), change \(r.change) (\(r.label))"
             if r.status == .error {
@@ -33,20 +69,25 @@ public struct CheckFinding: Sendable, Hashable {
                                         logLines: LineSpan(line: r.logRange.start.line), file: r.file))
                 continue
             }
-            for c in r.claims where c.status != .holds && c.status != .unchecked {
-                let level: Level = switch c.status {
+            let claims = results[i].claims
+            for k in claims.indices where claims[k].status != .holds && claims[k].status != .unchecked {
+                let status = claims[k].status
+                let level: Level = switch status {
                 case .violated, .missing: .error
                 case .moved, .changed: .warning
                 default: .note
                 }
-                var message = "\(c.kind == .present ? "documented" : "documented as removed"): \(c.instruction) — \(c.status.rawValue)"
-                if let d = c.detail { message += ": " + d }
-                message += " [\(where_)]"
-                out.append(CheckFinding(rule: c.status.rawValue, level: level, message: message,
-                                        logLines: c.logLines, file: r.file,
-                                        fileLines: c.actualLines ?? r.documentedLines))
+                var message = claims[k].kind == .present ? "documented: " : "documented as removed: "
+                message += claims[k].instruction
+                message += " — "
+                message += status.rawValue
+                if let d = claims[k].detail { message += ": " + d }
+                message += " [" + where_ + "]"
+                out.append(CheckFinding(rule: status.rawValue, level: level, message: message,
+                                        logLines: claims[k].logLines, file: r.file,
+                                        fileLines: claims[k].actualLines ?? r.documentedLines))
             }
-            if r.needsLineRefFix, let range = r.lineRefRange, let old = r.lineRef, let new = r.suggestedLineRef {
+            if results[i].needsLineRefFix, let range = r.lineRefRange, let old = r.lineRef, let new = r.suggestedLineRef {
                 out.append(CheckFinding(rule: "line-ref-stale", level: .warning,
                                         message: "line reference '\(old)' is stale; the documented code is at '\(new)' [\(where_)]",
                                         logLines: LineSpan(first: range.start.line, last: range.end.line),

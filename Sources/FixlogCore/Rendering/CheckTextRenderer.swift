@@ -8,34 +8,57 @@ public enum CheckTextRenderer {
     }
 
     public static func render(_ report: CheckReport, options: Options = Options()) -> String {
+        // Results and claims are read in place (iterating would copy each one), and the text is built in one
+        // buffer with the padding appended in place.
+        let results = report.results
+        var widest = 0
+        for i in results.indices { widest = max(widest, characterCount(results[i].label) + 2) }
+        let labelWidth = min(36, max(5, results.isEmpty ? 5 : widest))
         var out = ""
-        let labelWidth = min(36, max(5, report.results.map { $0.label.count + 2 }.max() ?? 5))
+        out.reserveCapacity(results.count * 160)
         var currentRecord = -1
-        for r in report.results {
-            if r.record != currentRecord {
-                currentRecord = r.record
+        for i in results.indices {
+            if results[i].record != currentRecord {
+                currentRecord = results[i].record
                 if !out.isEmpty { out += "\n" }
-                var heading = r.incident.map { "#\($0) " } ?? ""
-                heading += r.title
-                if let date = r.date { heading += " (\(date))" }
-                out += paint(heading, .bold, options) + "\n"
-                out += "  " + pad("change", labelWidth + 2) + pad("documented", 12) + pad("actual", 10) + "status\n"
+                var heading = results[i].incident.map { "#\($0) " } ?? ""
+                heading += results[i].title
+                if let date = results[i].date { heading += " (\(date))" }
+                out += paint(heading, .bold, options)
+                out += "\n  "
+                appendPadded(&out, "change", labelWidth + 2)
+                out += "documented  actual    status\n"
             }
-            let label = truncate("\(r.change) \(r.label)", labelWidth)
-            var status = paint(r.status.rawValue, colour(for: r.status), options)
-            if let by = r.supersededBy { status += " by " + by.display }
-            if r.needsLineRefFix, let s = r.suggestedLineRef { status += " → " + s }
-            out += "  " + pad(label, labelWidth + 2) + pad(r.documentedLines?.description ?? "—", 12)
-                + pad(r.actualLines?.description ?? "—", 10) + status + "\n"
-            if r.status == .error {
-                for d in r.diagnostics where d.severity == .error { out += "      " + d.message + "\n" }
-            } else if r.status == .unchecked {
-                for d in r.diagnostics { out += "      " + paint(d.message, .dim, options) + "\n" }
+            let status = results[i].status
+            out += "  "
+            appendPadded(&out, truncate("\(results[i].change) \(results[i].label)", labelWidth), labelWidth + 2)
+            appendPadded(&out, results[i].documentedLines?.description ?? "—", 12)
+            appendPadded(&out, results[i].actualLines?.description ?? "—", 10)
+            out += paint(status.rawValue, colour(for: status), options)
+            if let by = results[i].supersededBy { out += " by " + by.display }
+            if results[i].needsLineRefFix, let s = results[i].suggestedLineRef { out += " → " + s }
+            out += "\n"
+            if status == .error {
+                for d in results[i].diagnostics.indices where results[i].diagnostics[d].severity == .error {
+                    out += "      " + results[i].diagnostics[d].message + "\n"
+                }
+            } else if status == .unchecked {
+                for d in results[i].diagnostics.indices {
+                    out += "      " + paint(results[i].diagnostics[d].message, .dim, options) + "\n"
+                }
             }
-            for c in r.claims where c.status != .holds && c.status != .unchecked {
-                out += "      " + paint(pad(c.status.rawValue, 11), colour(for: c.status), options)
-                out += (c.kind == .absent ? "removed: " : "") + truncate(c.instruction, 90) + "\n"
-                if let d = c.detail { out += "      " + String(repeating: " ", count: 11) + d + "\n" }
+            let claims = results[i].claims
+            for k in claims.indices where claims[k].status != .holds && claims[k].status != .unchecked {
+                out += "      "
+                if options.colour {
+                    out += paint(pad(claims[k].status.rawValue, 11), colour(for: claims[k].status), options)
+                } else {
+                    appendPadded(&out, claims[k].status.rawValue, 11)
+                }
+                if claims[k].kind == .absent { out += "removed: " }
+                out += truncate(claims[k].instruction, 90)
+                out += "\n"
+                if let d = claims[k].detail { out += "                 " + d + "\n" }
             }
         }
         out += "\n" + summary(report) + "\n"
@@ -71,10 +94,33 @@ public enum CheckTextRenderer {
     }
 
     static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+        let count = characterCount(s)
+        return count >= width ? s + " " : s + String(repeating: " ", count: width - count)
     }
 
+    /// `out += pad(s, width)`, without building the padded string.
+    static func appendPadded(_ out: inout String, _ s: String, _ width: Int) {
+        out += s
+        let count = characterCount(s)
+        if count >= width { out += " "; return }
+        let n = width - count
+        out += n < spaces.count ? spaces[n] : String(repeating: " ", count: n)
+    }
+
+    /// `spaces[n]` is `n` spaces.
+    static let spaces: [String] = (0..<64).map { String(repeating: " ", count: $0) }
+
     static func truncate(_ s: String, _ width: Int) -> String {
-        s.count <= width ? s : String(s.prefix(max(1, width - 1))) + "…"
+        characterCount(s) <= width ? s : String(s.prefix(max(1, width - 1))) + "…"
+    }
+
+    /// `s.count`, from the bytes when they are ASCII without CR (then every byte is a character).
+    static func characterCount(_ s: String) -> Int {
+        let fast = s.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            for b in bytes where b >= 0x80 || b == 13 { return nil }
+            return bytes.count
+        }
+        if let fast, let count = fast { return count }
+        return s.count
     }
 }
