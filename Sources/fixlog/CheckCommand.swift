@@ -70,7 +70,8 @@ struct CheckCommand: AsyncParsableCommand {
             if inputErrors.contains(where: { $0.id == .fileNotFound }) { Output.error(Hint.missingLog) }
             throw ExitCode(2)
         }
-        var report = CrossLinker.check(log: fixLog, logPath: log, root: root, dockerfileOverride: dockerfile)
+        let session = CheckSession(logPath: log, root: root, dockerfileOverride: dockerfile)
+        var report = session.check(fixLog)
         Output.keepUntilExit(report)
 
         if fix {
@@ -83,7 +84,7 @@ struct CheckCommand: AsyncParsableCommand {
             if !applied.isEmpty {
                 // Check again against the rewritten log, so the output and exit status describe the result.
                 let again = FixLogIngester.load(path: log)
-                report = CrossLinker.check(log: again, logPath: log, root: root, dockerfileOverride: dockerfile)
+                report = session.check(again)
                 Output.keepUntilExit(report)
             }
         }

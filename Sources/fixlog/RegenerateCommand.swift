@@ -84,9 +84,10 @@ struct RegenerateCommand: AsyncParsableCommand {
         }
         let options = Regenerator.Options(fixLineReferences: !noFixRefs, summary: summary, force: force)
         let logPath = log
-        let outcome = Regenerator.regenerate(source: source, results: resultsFile, options: options) { fixLog in
-            CrossLinker.check(log: fixLog, logPath: logPath, root: root)
-        }
+        // One session for both checks (before and after references are corrected): files read once, unchanged
+        // records' changes not evaluated twice.
+        let session = CheckSession(logPath: logPath, root: root)
+        let outcome = Regenerator.regenerate(source: source, results: resultsFile, options: options, check: session.check)
         Output.report(outcome.diagnostics)
         if !outcome.succeeded { throw ExitCode(2) }
 

@@ -25,7 +25,7 @@ public enum CrossLinker {
     /// `sortedSupersession: false` makes supersession scan every candidate record (tests compare both ways).
     static func check(log: FixLog, logPath: String, root: String?, dockerfileOverride: String?,
                       logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int,
-                      sortedSupersession: Bool = true) -> CheckReport {
+                      sortedSupersession: Bool = true, session: CheckSession? = nil) -> CheckReport {
         let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
@@ -43,7 +43,7 @@ public enum CrossLinker {
         var loadDiagnostics: [[Diagnostic]] = []
         func load(_ target: TargetResolver.Target, into found: inout [Diagnostic]) -> Result<LoadedTarget, TargetError> {
             if let cached = targets[target.path] { return cached }
-            let result = LoadedTarget.load(target)
+            let result = session?.load(target) ?? LoadedTarget.load(target)
             if case .failure(let e) = result { found.append(e.diagnostic) }
             if case .success(let t) = result { found += t.warnings }
             targets[target.path] = result
@@ -127,9 +127,24 @@ public enum CrossLinker {
         let threshold = similarityThreshold
         let work = pending
         let perWorker = pending.count / Parallel.cores + 1
+        // In a session, a change whose record reads as in the previous check (same position, equal record) and
+        // that meets the same file, stage and error is evaluated as it was then.
+        let previous = session?.previous
+        let same: [Bool] = previous.map { p in
+            Parallel.map(Array(incidents.indices), minimumCount: 256) { r in r < p.incidents.count && p.incidents[r] == incidents[r] }
+        } ?? []
+        @Sendable func earlier(_ i: Int) -> Evaluation? {
+            guard let previous, same.indices.contains(work[i].record), same[work[i].record],
+                work[i].index < previous.evaluations[work[i].record].count,
+                let made = previous.evaluations[work[i].record][work[i].index],
+                made.target == work[i].target.map(ObjectIdentifier.init), made.stage == work[i].stage, made.error == work[i].error
+            else { return nil }
+            return made.evaluation
+        }
         var evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
                                        state: { ClaimExtractor.Memo(logPath: shownLog, capacity: perWorker) }) { memo, i -> Evaluation in
             guard work[i].isDockerfileCode else { return Evaluation() }
+            if let known = earlier(i) { return known }
             return withChange(log, work[i].record, work[i].index) { change in
                 evaluate(change, target: work[i].target, error: work[i].error, stage: work[i].stage,
                          threshold: threshold, memo: &memo)
@@ -142,6 +157,18 @@ public enum CrossLinker {
             if pending[i].isDockerfileCode { diagnostics += evaluations[i].diagnostics }
             diagnostics += loadDiagnostics[i]
             if let d = evaluations[i].stageNote { diagnostics.append(d) }
+        }
+
+        if let session {
+            var made: [[CheckSession.Made?]] = incidents.map { [CheckSession.Made?](repeating: nil, count: $0.changes.count) }
+            var reused = 0
+            for i in pending.indices where pending[i].isDockerfileCode {
+                made[pending[i].record][pending[i].index] = CheckSession.Made(
+                    evaluation: evaluations[i], target: pending[i].target.map(ObjectIdentifier.init), stage: pending[i].stage,
+                    error: pending[i].error)
+                if previous != nil, earlier(i) != nil { reused += 1 }
+            }
+            session.record(CheckSession.Previous(incidents: incidents, evaluations: made), reused: reused)
         }
 
         // Pass 2: supersession by later records.
