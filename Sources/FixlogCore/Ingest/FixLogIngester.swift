@@ -661,23 +661,25 @@ struct LogBuilder {
     }
 
     mutating func finishDiagnostics() {
-        var seen: [Int: Incident] = [:]
-        for incident in incidents {
-            if let n = incident.number {
+        var seen: [Int: Int] = [:]  // record number -> index of the first record with it
+        seen.reserveCapacity(incidents.count)
+        for i in incidents.indices {
+            if let n = incidents[i].number {
                 if let first = seen[n] {
                     diagnostics.append(.warning(.duplicateRecordNumber,
-                        "record number \(n) is used again ('\(incident.title)'); both records are kept",
-                        file: source.path, range: incident.heading.range,
-                        notes: [.init(message: "first used here by '\(first.title)'", file: source.path, range: first.heading.range)]))
+                        "record number \(n) is used again ('\(incidents[i].title)'); both records are kept",
+                        file: source.path, range: incidents[i].heading.range,
+                        notes: [.init(message: "first used here by '\(incidents[first].title)'", file: source.path,
+                                      range: incidents[first].heading.range)]))
                 } else {
-                    seen[n] = incident
+                    seen[n] = i
                 }
             }
-            if incident.date == nil {
-                let name = incident.number.map { "record #\($0)" } ?? "record '\(incident.title)'"
+            if incidents[i].date == nil {
+                let name = incidents[i].number.map { "record #\($0)" } ?? "record '\(incidents[i].title)'"
                 diagnostics.append(.warning(.recordWithoutDate,
                     "\(name) has no date; add one to the heading, e.g. '(2025-10-13)', or a '**Date:**' field",
-                    file: source.path, range: incident.heading.range))
+                    file: source.path, range: incidents[i].heading.range))
             }
         }
         if incidents.isEmpty && !diagnostics.hasErrors {
