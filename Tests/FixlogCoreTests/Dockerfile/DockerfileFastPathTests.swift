@@ -31,12 +31,44 @@ struct DockerfileFastPathTests {
     @Test("word slices equal the decoding word splitter on valid UTF-8", arguments: [UInt8(ascii: "\\"), UInt8(ascii: "`")])
     func wordSlices(escape: UInt8) {
         var g = SeededRandom(seed: UInt64(escape))
-        let builder = InstructionBuilder(escape: escape)
         for _ in 0..<3000 {
             let text = Self.validText(&g)
-            let slices = builder.parseWordSlices(text[...]).map { Array($0) }
-            #expect(slices == builder.parseWordsDecoding(text[...]), "\(String(decoding: text, as: UTF8.self).debugDescription)")
+            let (slices, decoded) = text.withUnsafeBufferPointer { p -> ([[UInt8]], [[UInt8]]) in
+                var slices = WordSlices(line: LineBytes(p: p, base: 0))
+                walkWords(p, 0, p.count, escape: escape, into: &slices)
+                var decoded = DecodedWords()
+                walkWords(p, 0, p.count, escape: escape, into: &decoded)
+                let fresh = decoded.fresh
+                return (slices.words.map { Array(p[$0.start..<$0.end]) },
+                        decoded.words.map { Array(fresh[($0.start - TextSpan.freshBase)..<($0.end - TextSpan.freshBase)]) })
+            }
+            #expect(slices == decoded, "\(String(decoding: text, as: UTF8.self).debugDescription)")
         }
+    }
+
+    @Test("heredoc markers of plain lines equal the shell lexer's")
+    func plainHeredocMarkers() throws {
+        let pieces = ["RUN", "COPY", " ", "  ", "\t", "\u{0B}", "\u{0C}", "\r", "<<", "<<-", "<", "EOF", "E", "1", "23",
+                      "99999999999999999999", "-", "a", "/x", "=", "`", "{", "}", "#", "&&", ">", "<<<"]
+        var g = SeededRandom(seed: 17)
+        var found = 0
+        for _ in 0..<5000 {
+            var s = ""
+            for _ in 0..<Int.random(in: 0...12, using: &g) { s += pieces.randomElement(using: &g)! }
+            let line = Array(s.utf8)
+            try line.withUnsafeBufferPointer { p in
+                #expect(HeredocScanner.isPlain(p))
+                var plain: [HeredocMarker] = []
+                HeredocScanner.plainMarkers(LineBytes(p: p, base: 0), into: &plain)
+                let lexed = try HeredocScanner.lexedMarkers(p)
+                found += plain.count
+                #expect(plain.map { Array(p[$0.name.start..<$0.name.end]) } == lexed.map(\.name), "\(s.debugDescription)")
+                #expect(plain.map(\.fileDescriptor) == lexed.map(\.fileDescriptor), "\(s.debugDescription)")
+                #expect(plain.map(\.chomp) == lexed.map(\.chomp), "\(s.debugDescription)")
+                #expect(plain.map(\.expand) == lexed.map(\.expand), "\(s.debugDescription)")
+            }
+        }
+        #expect(found > 100)
     }
 
     @Test("GoText.string decodes one U+FFFD per invalid byte, fast path or not")
