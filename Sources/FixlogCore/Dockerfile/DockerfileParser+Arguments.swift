@@ -160,7 +160,7 @@ struct InstructionBuilder {
                                   argumentCount: kind == .onbuild ? 0 : out.spans.count - argumentsStart,
                                   heredocFirst: 0, heredocCount: 0)
         return (PendingInstruction(keyword: keyword, fields: fields, jsonForm: jsonForm, isFrom: isFrom,
-                                   lines: LineSpan(line: 0), nested: nested, kind: kind), canContainHeredoc)
+                                   nested: nested, kind: kind), canContainHeredoc)
     }
 
     // MARK: flags

@@ -1,10 +1,16 @@
-/// Builds the stage list (one per FROM) and the instructions, each with its stage index.
+/// Builds the stage list (one per FROM) and gives the instructions their stage index and their file's text.
 enum StageBuilder {
-    /// Makes the instructions of a parsed file (their text fields spans of `text`) and its stages.
-    static func build(_ pending: [PendingInstruction], text: DockerfileText) -> ([Instruction], [Stage]) {
-        var instructions: [Instruction] = []
-        instructions.reserveCapacity(pending.count)
+    /// An instruction and its ONBUILD chain, all with the outer instruction's lines and the placeholder text.
+    static func make(_ p: PendingInstruction, lines: LineSpan) -> Instruction {
+        Instruction(keyword: p.keyword, nested: p.nested.map { make($0, lines: lines) }, jsonForm: p.jsonForm,
+                    lines: lines, stageIndex: nil, text: DockerfileText.placeholder, fields: p.fields)
+    }
+
+    /// Gives every instruction (and the instruction ONBUILD wraps) the file's text and its stage index, and makes
+    /// the stages: one per FROM (`fromIndices`), up to the next one.
+    static func assign(_ instructions: inout [Instruction], fromIndices: [Int], text: DockerfileText) -> [Stage] {
         var stages: [Stage] = []
+        stages.reserveCapacity(fromIndices.count)
         // The current stage's last line so far; the stage itself is updated when it ends (not per instruction).
         var currentLast = 0
         func finishStage(end: Int) {
@@ -13,10 +19,12 @@ enum StageBuilder {
             stages[s].lines = LineSpan(first: stages[s].lines.first, last: max(stages[s].lines.last, currentLast))
             stages[s].instructionIndices = stages[s].instructionIndices.lowerBound..<end
         }
-        for (index, p) in pending.enumerated() {
-            if p.isFrom {
+        var nextFrom = 0
+        for index in instructions.indices {
+            let f = instructions[index].parsedFields
+            if nextFrom < fromIndices.count, fromIndices[nextFrom] == index {
+                nextFrom += 1
                 finishStage(end: index)
-                let f = p.fields
                 let arguments = f.argumentsFirst
                 var name: String?
                 if f.argumentCount >= 3, text.string(at: arguments + 1).lowercased() == "as" {
@@ -30,26 +38,32 @@ enum StageBuilder {
                         break
                     }
                 }
+                let lines = instructions[index].lines
                 stages.append(Stage(
                     index: stages.count, name: name, baseImage: f.argumentCount > 0 ? text.string(at: arguments) : "",
-                    platform: platform, lines: p.lines, instructionIndices: index..<(index + 1)))
-                currentLast = p.lines.last
+                    platform: platform, lines: lines, instructionIndices: index..<(index + 1)))
+                currentLast = lines.last
             }
             let stage: Int? = stages.isEmpty ? nil : stages.count - 1
-            if stage != nil { currentLast = max(currentLast, p.lines.last) }
-            instructions.append(make(p, text: text, stage: stage, lines: p.lines, depth: 0))
+            instructions[index].fields = .parsed(text, f)
+            if stage != nil {
+                instructions[index].stageIndex = stage
+                currentLast = max(currentLast, instructions[index].lines.last)
+            }
+            if !instructions[index].nested.isEmpty {
+                // Only the directly wrapped instruction gets the stage index.
+                for n in instructions[index].nested.indices {
+                    instructions[index].nested[n].stageIndex = stage
+                    setText(&instructions[index].nested[n], text)
+                }
+            }
         }
         finishStage(end: instructions.count)
-        return (instructions, stages)
+        return stages
     }
 
-    /// An instruction and its ONBUILD chain (only the directly wrapped instruction gets the stage index, and all
-    /// share the outer instruction's lines).
-    private static func make(_ p: PendingInstruction, text: DockerfileText, stage: Int?, lines: LineSpan, depth: Int)
-        -> Instruction
-    {
-        let nested = p.nested.map { make($0, text: text, stage: depth == 0 ? stage : nil, lines: lines, depth: depth + 1) }
-        return Instruction(keyword: p.keyword, nested: nested, jsonForm: p.jsonForm, lines: lines, stageIndex: stage,
-                           text: text, fields: p.fields)
+    private static func setText(_ instruction: inout Instruction, _ text: DockerfileText) {
+        instruction.fields = .parsed(text, instruction.parsedFields)
+        for n in instruction.nested.indices { setText(&instruction.nested[n], text) }
     }
 }

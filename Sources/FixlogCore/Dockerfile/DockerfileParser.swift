@@ -60,14 +60,13 @@ struct InstructionError: Error {
     var id: DiagnosticID = .dockerfileSyntax
 }
 
-/// An instruction as the line loop records it; made an ``Instruction`` once the file's text is complete.
+/// An instruction as ``InstructionBuilder`` makes it, before it gets its lines.
 struct PendingInstruction {
     var keyword: String
     var fields: ParsedFields
     var jsonForm: Bool
     /// Whether its `command` is `from`.
     var isFrom: Bool
-    var lines: LineSpan
     /// ONBUILD's instruction (at most one element).
     var nested: [PendingInstruction]
     var kind: Keyword
@@ -287,8 +286,43 @@ struct LineParser {
         return a.elementsEqual(src[span.start..<span.end])
     }
 
+    /// Builds the node of the logical line `buffer` (whose byte 0 is at `base` in the span index space; its
+    /// original and comment spans start at `first`) and finds its heredoc markers.
+    /// - Returns: the node, and the line as text when an empty continuation line was found in it.
+    func buildNode(_ buffer: UnsafeBufferPointer<UInt8>, base: Int, first: Int, commentCount: Int, startLine: Int,
+                   emptyContinuationLine: Bool, out: inout ParseOutput, markers: inout [HeredocMarker]) throws
+        -> (PendingInstruction, emptyLineWarning: String?)
+    {
+        let line = LineBytes(p: buffer, base: base)
+        let builder = InstructionBuilder(escape: escape, validUTF8: validUTF8)
+        var node: PendingInstruction
+        let canContainHeredoc: Bool
+        do {
+            (node, canContainHeredoc) = try builder.node(line, 0, line.count, depth: 0, commentCount: commentCount,
+                                                         into: &out)
+        } catch let error as InstructionError {
+            throw fail(error.id, error.message, lines: startLine...currentLine)
+        }
+        node.fields.first = first
+        markers.removeAll(keepingCapacity: true)
+        // A marker is a shell word starting `\d*<<`; the lexer keeps a word's characters in order (quotes and
+        // escapes raw, only `${…}` may drop escapes, and it starts with `$`), so a line without two adjacent `<`
+        // has no marker.
+        if canContainHeredoc, Self.containsDoubleLess(buffer) {
+            do {
+                try HeredocScanner.markers(in: line, into: &markers, output: &out)
+            } catch let error as InstructionError {
+                throw fail(error.id, error.message, lines: startLine...currentLine)
+            }
+        }
+        return (node, emptyContinuationLine ? GoText.string(buffer: buffer) : nil)
+    }
+
     mutating func parseAll() throws -> DockerfileParseResult {
-        var pending: [PendingInstruction] = []
+        // Made with a placeholder text (the file's text is complete only at the end; the stage pass swaps it in).
+        var instructions: [Instruction] = []
+        instructions.reserveCapacity(min(lineStarts.count, 1 << 20))
+        var fromIndices: [Int] = []
         var warnings: [Diagnostic] = []
         var directives: [ParserDirective] = []
         var seenDirectives: Set<String> = []
@@ -386,35 +420,17 @@ struct LineParser {
             let commentCount = comments.count
             comments.removeAll(keepingCapacity: true)
 
-            // Builds the node and finds the heredoc markers on the logical line's bytes.
-            func build(_ buffer: UnsafeBufferPointer<UInt8>) throws -> (PendingInstruction, emptyLineWarning: String?) {
-                let line = LineBytes(p: buffer, base: lineBase)
-                let builder = InstructionBuilder(escape: escape, validUTF8: validUTF8)
-                var node: PendingInstruction
-                let canContainHeredoc: Bool
-                do {
-                    (node, canContainHeredoc) = try builder.node(line, 0, line.count, depth: 0,
-                                                                 commentCount: commentCount, into: &out)
-                } catch let error as InstructionError {
-                    throw fail(error.id, error.message, lines: startLine...currentLine)
-                }
-                node.fields.first = instructionFirst
-                markers.removeAll(keepingCapacity: true)
-                // A marker is a shell word starting `\d*<<`; the lexer keeps a word's characters in order (quotes
-                // and escapes raw, only `${…}` may drop escapes, and it starts with `$`), so a line without two
-                // adjacent `<` has no marker.
-                if canContainHeredoc, Self.containsDoubleLess(buffer) {
-                    do {
-                        try HeredocScanner.markers(in: line, into: &markers, output: &out)
-                    } catch let error as InstructionError {
-                        throw fail(error.id, error.message, lines: startLine...currentLine)
-                    }
-                }
-                return (node, hasEmptyContinuationLine ? GoText.string(buffer: buffer) : nil)
-            }
+            let lineCount = isJoined ? joining.count : firstRange.count
             var (node, emptyLineWarning) = isJoined
-                ? try joined.withUnsafeBufferPointer { try build(UnsafeBufferPointer(rebasing: $0[(lineBase - TextSpan.joinedBase)...])) }
-                : try build(UnsafeBufferPointer(rebasing: src[firstRange]))
+                ? try joined.withUnsafeBufferPointer {
+                    try buildNode(UnsafeBufferPointer(rebasing: $0[(lineBase - TextSpan.joinedBase)..<(lineBase - TextSpan.joinedBase + lineCount)]),
+                                  base: lineBase, first: instructionFirst, commentCount: commentCount,
+                                  startLine: startLine, emptyContinuationLine: hasEmptyContinuationLine,
+                                  out: &out, markers: &markers)
+                }
+                : try buildNode(UnsafeBufferPointer(rebasing: src[firstRange]), base: lineBase, first: instructionFirst,
+                                commentCount: commentCount, startLine: startLine,
+                                emptyContinuationLine: hasEmptyContinuationLine, out: &out, markers: &markers)
             if let original = emptyLineWarning {
                 warnings.append(.warning(
                     .dockerfileEmptyContinuation, "Empty continuation line found in: \(original)",
@@ -454,11 +470,11 @@ struct LineParser {
                 }
             }
 
-            node.lines = LineSpan(first: startLine, last: currentLine)
-            pending.append(node)
+            if node.isFrom { fromIndices.append(instructions.count) }
+            instructions.append(StageBuilder.make(node, lines: LineSpan(first: startLine, last: currentLine)))
         }
 
-        if pending.isEmpty {
+        if instructions.isEmpty {
             let shown = max(1, currentLine + (tooLong ? 1 : 0))
             throw fail(.dockerfileEmpty, "file with no instructions", lines: shown...shown,
                        buildkit: currentLine...currentLine)
@@ -472,7 +488,7 @@ struct LineParser {
 
         let text = DockerfileText(source: bytes, joined: joined, fresh: out.fresh, spans: out.spans,
                                   heredocs: out.heredocs, isValidUTF8: validUTF8)
-        let (instructions, stages) = StageBuilder.build(pending, text: text)
+        let stages = StageBuilder.assign(&instructions, fromIndices: fromIndices, text: text)
         let dockerfile = Dockerfile(
             path: source.path, escapeCharacter: Character(Unicode.Scalar(escape)), directives: directives,
             instructions: instructions, stages: stages, warnings: warnings, lineCount: source.lineCount)

@@ -33,6 +33,10 @@ final class DockerfileText: Sendable {
     /// True when every byte of every region is well-formed UTF-8 (Strings are then made without Go's decoding).
     let isValidUTF8: Bool
 
+    /// Stands in while a file is parsed (its instructions are made before the file's text is complete).
+    static let placeholder = DockerfileText(source: [], joined: [], fresh: [], spans: [], heredocs: [],
+                                            isValidUTF8: true)
+
     init(source: [UInt8], joined: [UInt8], fresh: [UInt8], spans: [TextSpan], heredocs: [HeredocRecord],
          isValidUTF8: Bool) {
         self.source = source

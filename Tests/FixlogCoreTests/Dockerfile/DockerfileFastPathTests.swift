@@ -46,6 +46,26 @@ struct DockerfileFastPathTests {
         }
     }
 
+    @Test("keywords matched on packed bytes equal the match of Go's lower-cased String")
+    func keywordMatch() {
+        let names = ["add", "copy", "volume", "run", "cmd", "entrypoint", "shell", "from", "expose", "maintainer", "user",
+                     "workdir", "stopsignal", "arg", "env", "label", "healthcheck", "onbuild", "runs", "ru", "fromx",
+                     "onbuildx", "healthchecks", "", "\u{0}run", "r\u{0}n", "workdirs", "[run", "@dd"]
+        var g = SeededRandom(seed: 19)
+        var other = 0
+        for _ in 0..<4000 {
+            var word = Array(names.randomElement(using: &g)!.utf8)
+            for i in word.indices where Bool.random(using: &g) && word[i] >= 0x61 && word[i] <= 0x7A { word[i] -= 0x20 }
+            if Int.random(in: 0..<8, using: &g) == 0, !word.isEmpty {
+                word[Int.random(in: 0..<word.count, using: &g)] = UInt8.random(in: 0x20...0x7E, using: &g)
+            }
+            let packed = word.withUnsafeBufferPointer { Keyword.of($0) }
+            #expect(packed == Keyword.of(lowered: GoText.lower(GoText.string(word))), "\(word)")
+            if packed == .other { other += 1 }
+        }
+        #expect(other > 100 && other < 3000)
+    }
+
     @Test("heredoc markers of plain lines equal the shell lexer's")
     func plainHeredocMarkers() throws {
         let pieces = ["RUN", "COPY", " ", "  ", "\t", "\u{0B}", "\u{0C}", "\r", "<<", "<<-", "<", "EOF", "E", "1", "23",
