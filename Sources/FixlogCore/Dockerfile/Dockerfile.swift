@@ -40,18 +40,19 @@ public struct Dockerfile: Sendable, Hashable {
 /// ``heredocs``) as spans of its file's text, shared by all instructions of the file; each read makes the
 /// Strings. Setting a field stores Swift values instead. Either way the instruction is a value.
 public struct Instruction: Sendable, Hashable {
+    // (Stored properties in an order that packs the small ones together.)
     /// The keyword as written (`RUN`, `run`, `Copy`).
     public var keyword: String
     /// For ONBUILD: the wrapped instruction (exactly one element); empty otherwise.
     public var nested: [Instruction]
-    /// Exec (JSON array) form.
-    public var jsonForm: Bool
     /// Physical lines from the first line to the last consumed (heredoc terminator included).
     public var lines: LineSpan
-    /// Index into ``Dockerfile/stages``; nil for instructions before the first FROM.
-    public var stageIndex: Int?
     /// The text fields.
     var fields: InstructionFields
+    /// Index into ``Dockerfile/stages``; nil for instructions before the first FROM.
+    public var stageIndex: Int?
+    /// Exec (JSON array) form.
+    public var jsonForm: Bool
 
     /// Flags with quotes and escapes removed, as BuildKit extracts them (`--from=builder`).
     public var flags: [String] {

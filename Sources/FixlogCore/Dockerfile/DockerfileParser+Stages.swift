@@ -2,7 +2,8 @@
 enum StageBuilder {
     /// An instruction and its ONBUILD chain, all with the outer instruction's lines and the placeholder text.
     static func make(_ p: PendingInstruction, lines: LineSpan) -> Instruction {
-        Instruction(keyword: p.keyword, nested: p.nested.map { make($0, lines: lines) }, jsonForm: p.jsonForm,
+        Instruction(keyword: p.keyword, nested: p.nested.isEmpty ? [] : p.nested.map { make($0, lines: lines) },
+                    jsonForm: p.jsonForm,
                     lines: lines, stageIndex: nil, text: DockerfileText.placeholder, fields: p.fields)
     }
 

@@ -183,6 +183,12 @@ struct LineParser {
     func fail(_ id: DiagnosticID, _ message: String, lines: ClosedRange<Int>, buildkit: ClosedRange<Int>? = nil)
         -> DockerfileFailure
     {
+        Self.fail(id, message, lines: lines, buildkit: buildkit)
+    }
+
+    static func fail(_ id: DiagnosticID, _ message: String, lines: ClosedRange<Int>, buildkit: ClosedRange<Int>? = nil)
+        -> DockerfileFailure
+    {
         DockerfileFailure(id: id, message: message, lines: lines, buildkitLines: buildkit ?? lines)
     }
 
@@ -289,8 +295,10 @@ struct LineParser {
     /// Builds the node of the logical line `buffer` (whose byte 0 is at `base` in the span index space; its
     /// original and comment spans start at `first`) and finds its heredoc markers.
     /// - Returns: the node, and the line as text when an empty continuation line was found in it.
-    func buildNode(_ buffer: UnsafeBufferPointer<UInt8>, base: Int, first: Int, commentCount: Int, startLine: Int,
-                   emptyContinuationLine: Bool, out: inout ParseOutput, markers: inout [HeredocMarker]) throws
+    /// (Static, so that calling it from a closure does not copy the parser.)
+    static func buildNode(_ buffer: UnsafeBufferPointer<UInt8>, base: Int, first: Int, commentCount: Int,
+                          startLine: Int, currentLine: Int, escape: UInt8, validUTF8: Bool,
+                          emptyContinuationLine: Bool, out: inout ParseOutput, markers: inout [HeredocMarker]) throws
         -> (PendingInstruction, emptyLineWarning: String?)
     {
         let line = LineBytes(p: buffer, base: base)
@@ -333,6 +341,7 @@ struct LineParser {
         out.spans.reserveCapacity(lineStarts.count * 3)
         /// The logical lines that continuation lines made, one after another.
         var joined: [UInt8] = []
+        var joinedReserved = false
         /// Scratch for the logical line being joined (its bytes move to `joined` when the line is done).
         var joining: [UInt8] = []
         var markers: [HeredocMarker] = []
@@ -411,26 +420,36 @@ struct LineParser {
             }
 
             let lineBase = isJoined ? TextSpan.joinedBase + joined.count : firstRange.lowerBound
-            if isJoined { joined.append(contentsOf: joining) }
+            if isJoined {
+                // The joined lines are distinct bytes of the file: never more than the file.
+                if !joinedReserved { joined.reserveCapacity(src.count); joinedReserved = true }
+                joined.append(contentsOf: joining)
+            }
 
             let instructionFirst = out.spans.count
             let lineSpan = TextSpan(start: lineBase, end: lineBase + (isJoined ? joining.count : firstRange.count))
             out.spans.append(lineSpan)
-            out.spans.append(contentsOf: comments)
             let commentCount = comments.count
-            comments.removeAll(keepingCapacity: true)
+            if commentCount > 0 {
+                out.spans.append(contentsOf: comments)
+                comments.removeAll(keepingCapacity: true)
+            }
 
             let lineCount = isJoined ? joining.count : firstRange.count
+            let (escape, validUTF8, lineNow) = (self.escape, self.validUTF8, self.currentLine)
             var (node, emptyLineWarning) = isJoined
                 ? try joined.withUnsafeBufferPointer {
-                    try buildNode(UnsafeBufferPointer(rebasing: $0[(lineBase - TextSpan.joinedBase)..<(lineBase - TextSpan.joinedBase + lineCount)]),
-                                  base: lineBase, first: instructionFirst, commentCount: commentCount,
-                                  startLine: startLine, emptyContinuationLine: hasEmptyContinuationLine,
-                                  out: &out, markers: &markers)
+                    let lo = lineBase - TextSpan.joinedBase
+                    return try Self.buildNode(
+                        UnsafeBufferPointer(rebasing: $0[lo..<(lo + lineCount)]), base: lineBase, first: instructionFirst,
+                        commentCount: commentCount, startLine: startLine, currentLine: lineNow, escape: escape,
+                        validUTF8: validUTF8, emptyContinuationLine: hasEmptyContinuationLine, out: &out,
+                        markers: &markers)
                 }
-                : try buildNode(UnsafeBufferPointer(rebasing: src[firstRange]), base: lineBase, first: instructionFirst,
-                                commentCount: commentCount, startLine: startLine,
-                                emptyContinuationLine: hasEmptyContinuationLine, out: &out, markers: &markers)
+                : try Self.buildNode(
+                    UnsafeBufferPointer(rebasing: src[firstRange]), base: lineBase, first: instructionFirst,
+                    commentCount: commentCount, startLine: startLine, currentLine: lineNow, escape: escape,
+                    validUTF8: validUTF8, emptyContinuationLine: hasEmptyContinuationLine, out: &out, markers: &markers)
             if let original = emptyLineWarning {
                 warnings.append(.warning(
                     .dockerfileEmptyContinuation, "Empty continuation line found in: \(original)",

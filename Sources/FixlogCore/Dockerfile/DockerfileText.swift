@@ -106,11 +106,29 @@ struct HeredocRecord: Sendable {
 /// original line first, then the comments, the flags, the argument nodes.
 struct ParsedFields: Sendable, Hashable {
     var first: Int
-    var commentCount: Int
-    var flagCount: Int
-    var argumentCount: Int
     var heredocFirst: Int
-    var heredocCount: Int
+    // Counts within one instruction, kept small (an instruction is copied whole).
+    private var comments: Int32
+    private var flags: Int32
+    private var arguments: Int32
+    private var heredocsCount: Int32
+
+    init(first: Int, commentCount: Int, flagCount: Int, argumentCount: Int, heredocFirst: Int, heredocCount: Int) {
+        self.first = first
+        self.heredocFirst = heredocFirst
+        self.comments = Int32(truncatingIfNeeded: commentCount)
+        self.flags = Int32(truncatingIfNeeded: flagCount)
+        self.arguments = Int32(truncatingIfNeeded: argumentCount)
+        self.heredocsCount = Int32(truncatingIfNeeded: heredocCount)
+    }
+
+    var commentCount: Int { Int(comments) }
+    var flagCount: Int { Int(flags) }
+    var argumentCount: Int { Int(arguments) }
+    var heredocCount: Int {
+        get { Int(heredocsCount) }
+        set { heredocsCount = Int32(truncatingIfNeeded: newValue) }
+    }
 
     var commentsFirst: Int { first + 1 }
     var flagsFirst: Int { first + 1 + commentCount }
