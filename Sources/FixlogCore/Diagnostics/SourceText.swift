@@ -16,18 +16,27 @@ public struct SourceText: Sendable, Hashable {
         self.path = path
         self.bytes = bytes
         // memchr keeps this linear and fast even in debug builds (a 50 MB line is scanned in milliseconds).
-        var starts = [0]
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
+        // The line feeds are counted first so the table is allocated once, at its size.
+        self.lineStarts = bytes.withUnsafeBufferPointer { buffer -> [Int] in
+            guard let base = buffer.baseAddress else { return [0] }
             let count = buffer.count
+            var lines = 1
             var i = 0
+            while i < count, let hit = memchr(base + i, 0x0A, count - i) {
+                lines += 1
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            var starts = [Int]()
+            starts.reserveCapacity(lines)
+            starts.append(0)
+            i = 0
             while i < count, let hit = memchr(base + i, 0x0A, count - i) {
                 let next = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
                 if next < count { starts.append(next) }
                 i = next
             }
+            return starts
         }
-        self.lineStarts = starts
     }
 
     public init(path: String, string: String) {

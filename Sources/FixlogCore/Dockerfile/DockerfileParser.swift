@@ -36,6 +36,11 @@ public enum DockerfileParser {
 
     /// ``parse(_:)``; `knownValidUTF8` skips the UTF-8 check when the caller has already made it.
     static func parse(_ source: SourceText, knownValidUTF8: Bool) -> DockerfileParseResult {
+        guard source.bytes.count <= TextSpan.maximumSource else {
+            return DockerfileParseResult(dockerfile: nil, diagnostics: [.error(.fileTooLarge,
+                "'\(source.path)' is \(source.bytes.count) bytes; the Dockerfile parser reads files up to \(TextSpan.maximumSource) bytes",
+                file: source.path)])
+        }
         let valid = knownValidUTF8 || source.bytes.withUnsafeBufferPointer { GoText.isValidUTF8($0) }
         return source.bytes.withUnsafeBufferPointer { buffer in
             var parser = LineParser(source: source, buffer: buffer, validUTF8: valid)
@@ -275,19 +280,13 @@ struct LineParser {
         return false
     }
 
-    /// Whether the file bytes in `candidate` equal the bytes of `span` (in the file, the joined lines or the
-    /// parser-made bytes).
-    func fileBytes(_ candidate: Range<Int>, equal span: TextSpan, joined: UnsafeBufferPointer<UInt8>,
-               fresh: [UInt8]) -> Bool {
+    /// Whether the file bytes in `candidate` equal the bytes of `span` (in the file or the parser-made bytes).
+    func fileBytes(_ candidate: Range<Int>, equal span: TextSpan, fresh: [UInt8]) -> Bool {
         guard candidate.count == span.end - span.start else { return false }
         let a = UnsafeBufferPointer(rebasing: src[candidate])
         if span.start >= TextSpan.freshBase {
             let lo = span.start - TextSpan.freshBase
             return fresh.withUnsafeBufferPointer { a.elementsEqual($0[lo..<(lo + a.count)]) }
-        }
-        if span.start >= TextSpan.joinedBase {
-            let lo = span.start - TextSpan.joinedBase
-            return a.elementsEqual(joined[lo..<(lo + a.count)])
         }
         return a.elementsEqual(src[span.start..<span.end])
     }
@@ -338,11 +337,11 @@ struct LineParser {
         /// Spans of the comment lines before the next instruction.
         var comments: [TextSpan] = []
         var out = ParseOutput()
-        out.spans.reserveCapacity(lineStarts.count * 3)
+        // An original line per instruction and an argument or two: fewer spans than twice the lines, mostly.
+        out.spans.reserveCapacity(min(lineStarts.count, 1 << 20) * 2)
         /// The logical lines that continuation lines made, one after another.
-        var joined: [UInt8] = []
-        var joinedReserved = false
-        /// Scratch for the logical line being joined (its bytes move to `joined` when the line is done).
+        /// Scratch for the logical line being joined (its bytes are also copied to the parser-made bytes, where its
+        /// spans point; the scratch copy is what the line is parsed from, as the parser-made bytes grow meanwhile).
         var joining: [UInt8] = []
         var markers: [HeredocMarker] = []
 
@@ -419,12 +418,8 @@ struct LineParser {
                 joining.append(contentsOf: UnsafeBufferPointer(rebasing: src[piece]))
             }
 
-            let lineBase = isJoined ? TextSpan.joinedBase + joined.count : firstRange.lowerBound
-            if isJoined {
-                // The joined lines are distinct bytes of the file: never more than the file.
-                if !joinedReserved { joined.reserveCapacity(src.count); joinedReserved = true }
-                joined.append(contentsOf: joining)
-            }
+            let lineBase = isJoined ? TextSpan.freshBase + out.fresh.count : firstRange.lowerBound
+            if isJoined { out.fresh.append(contentsOf: joining) }
 
             let instructionFirst = out.spans.count
             let lineSpan = TextSpan(start: lineBase, end: lineBase + (isJoined ? joining.count : firstRange.count))
@@ -438,10 +433,9 @@ struct LineParser {
             let lineCount = isJoined ? joining.count : firstRange.count
             let (escape, validUTF8, lineNow) = (self.escape, self.validUTF8, self.currentLine)
             var (node, emptyLineWarning) = isJoined
-                ? try joined.withUnsafeBufferPointer {
-                    let lo = lineBase - TextSpan.joinedBase
-                    return try Self.buildNode(
-                        UnsafeBufferPointer(rebasing: $0[lo..<(lo + lineCount)]), base: lineBase, first: instructionFirst,
+                ? try joining.withUnsafeBufferPointer {
+                    try Self.buildNode(
+                        UnsafeBufferPointer(rebasing: $0[0..<lineCount]), base: lineBase, first: instructionFirst,
                         commentCount: commentCount, startLine: startLine, currentLine: lineNow, escape: escape,
                         validUTF8: validUTF8, emptyContinuationLine: hasEmptyContinuationLine, out: &out,
                         markers: &markers)
@@ -459,7 +453,7 @@ struct LineParser {
             if !markers.isEmpty {
                 node.fields.heredocFirst = out.heredocs.count
                 node.fields.heredocCount = markers.count
-                try joined.withUnsafeBufferPointer { joinedBuffer in
+                do {
                     for marker in markers {
                         let contentStart = position
                         var contentEnd = position
@@ -472,7 +466,7 @@ struct LineParser {
                                     candidate = (candidate.lowerBound + 1)..<candidate.upperBound
                                 }
                             }
-                            if fileBytes(candidate, equal: marker.name, joined: joinedBuffer, fresh: out.fresh) {
+                            if fileBytes(candidate, equal: marker.name, fresh: out.fresh) {
                                 terminated = true
                                 break
                             }
@@ -505,7 +499,7 @@ struct LineParser {
                        lines: line...line, buildkit: currentLine...currentLine)
         }
 
-        let text = DockerfileText(source: bytes, joined: joined, fresh: out.fresh, spans: out.spans,
+        let text = DockerfileText(source: bytes, fresh: out.fresh, spans: out.spans,
                                   heredocs: out.heredocs, isValidUTF8: validUTF8)
         let stages = StageBuilder.assign(&instructions, fromIndices: fromIndices, text: text)
         let dockerfile = Dockerfile(

@@ -1,32 +1,37 @@
-/// A piece of a parsed Dockerfile's text: a range in one of the three byte regions of a ``DockerfileText``
-/// (the file, the joined continuation lines, the bytes the parser had to make itself), addressed as one
-/// index space so a span needs no tag.
+/// A piece of a parsed Dockerfile's text: a range in one of the two byte regions of a ``DockerfileText`` (the
+/// file, the bytes the parser had to make itself: joined continuation lines, unquoted flags, decoded JSON
+/// strings, …), addressed as one index space so a span needs no tag.
+///
+/// Eight bytes (a parsed file holds a few per instruction): the file is at most ``maximumSource`` bytes, so the
+/// parser-made bytes (the joined lines, never more than the file, and at most three per byte of the file) fit.
 struct TextSpan: Sendable, Hashable {
-    var start: Int
-    var end: Int
+    private var lo: UInt32
+    private var hi: UInt32
 
     @inline(__always) init(start: Int, end: Int) {
-        self.start = start
-        self.end = end
+        lo = UInt32(truncatingIfNeeded: start)
+        hi = UInt32(truncatingIfNeeded: end)
     }
 
-    /// Where the joined-lines region starts in the index space (the file's bytes start at 0).
-    static let joinedBase = 1 << 60
-    /// Where the region of bytes made by the parser (unquoted flags, decoded JSON strings, …) starts.
-    static let freshBase = 1 << 61
+    @inline(__always) var start: Int { Int(lo) }
+    @inline(__always) var end: Int { Int(hi) }
+
+    /// Where the region of bytes made by the parser starts in the index space (the file's bytes start at 0).
+    static let freshBase = 1 << 31
+    /// The largest file the spans can address (four times `SourceText.maximumSize`).
+    static let maximumSource = 1 << 28
 
     var isEmpty: Bool { end <= start }
 }
 
 /// The text behind the instructions of one parsed file, shared by all of them (one reference per
-/// instruction instead of a String or array per field): the file's bytes as read, the logical lines that
-/// continuation lines made (joined once), the bytes the parser had to make (unquoted flags, decoded JSON
-/// strings, heredoc names), the spans of every text field, and the heredoc records.
+/// instruction instead of a String or array per field): the file's bytes as read, the bytes the parser had to
+/// make (logical lines that continuation lines made, unquoted flags, decoded JSON strings, heredoc names), the
+/// spans of every text field, and the heredoc records.
 ///
 /// Immutable once built; instructions turn spans into Strings when a field is read.
 final class DockerfileText: Sendable {
     let source: [UInt8]
-    let joined: [UInt8]
     let fresh: [UInt8]
     let spans: [TextSpan]
     let heredocs: [HeredocRecord]
@@ -34,13 +39,12 @@ final class DockerfileText: Sendable {
     let isValidUTF8: Bool
 
     /// Stands in while a file is parsed (its instructions are made before the file's text is complete).
-    static let placeholder = DockerfileText(source: [], joined: [], fresh: [], spans: [], heredocs: [],
+    static let placeholder = DockerfileText(source: [], fresh: [], spans: [], heredocs: [],
                                             isValidUTF8: true)
 
-    init(source: [UInt8], joined: [UInt8], fresh: [UInt8], spans: [TextSpan], heredocs: [HeredocRecord],
+    init(source: [UInt8], fresh: [UInt8], spans: [TextSpan], heredocs: [HeredocRecord],
          isValidUTF8: Bool) {
         self.source = source
-        self.joined = joined
         self.fresh = fresh
         self.spans = spans
         self.heredocs = heredocs
@@ -55,9 +59,6 @@ final class DockerfileText: Sendable {
         if span.start >= TextSpan.freshBase {
             region = fresh
             base = TextSpan.freshBase
-        } else if span.start >= TextSpan.joinedBase {
-            region = joined
-            base = TextSpan.joinedBase
         } else {
             region = source
             base = 0
