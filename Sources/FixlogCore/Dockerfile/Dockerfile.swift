@@ -90,17 +90,11 @@ public struct Instruction: Sendable, Hashable {
         set { change { $0.rawArgumentBytes = Self.distinctRawBytes(newValue, $0.arguments) } }
     }
 
-    /// ``rawArguments`` when they are not simply the UTF-8 of ``arguments`` (nil in the common, valid case).
-    var rawArgumentBytes: [[UInt8]]? { fields.rawArgumentBytes }
-
     /// Where a parsed instruction's fields are (zeros for one made or changed by a caller).
     var parsedFields: ParsedFields {
         if case .parsed(_, let f) = fields { return f }
         return ParsedFields(first: 0, commentCount: 0, flagCount: 0, argumentCount: 0, heredocFirst: 0, heredocCount: 0)
     }
-
-    /// Whether the instruction has heredoc bodies (without making them).
-    var hasHeredocs: Bool { fields.hasHeredocs }
 
     /// The fields as Swift values, for a change.
     private struct Values {

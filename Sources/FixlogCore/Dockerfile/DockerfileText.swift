@@ -203,13 +203,6 @@ enum InstructionFields: Sendable {
         }
     }
 
-    var hasHeredocs: Bool {
-        switch self {
-        case .parsed(_, let f): return f.heredocCount > 0
-        case .explicit(let e): return !e.heredocs.isEmpty
-        }
-    }
-
     /// The exact bytes of the argument nodes when they differ from the UTF-8 of ``arguments`` (nil when
     /// they are the same, the common case).
     var rawArgumentBytes: [[UInt8]]? {
