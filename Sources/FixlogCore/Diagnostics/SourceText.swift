@@ -27,7 +27,9 @@ public struct SourceText: Sendable, Hashable {
             var lines = 1
             var i = 0
             while i + 8 <= count {
-                lines += lineFeedMask(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))).nonzeroBitCount
+                // One bit per line-feed byte (bit 0 of the byte): multiplying sums the eight bytes into the top one.
+                let ones = lineFeedMask(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))) >> 7
+                lines += Int(truncatingIfNeeded: (ones &* 0x0101_0101_0101_0101) >> 56)
                 i += 8
             }
             while i < count {
