@@ -18,12 +18,34 @@ public struct SourceText: Sendable, Hashable {
         self.lineStarts = Self.lineStarts(of: bytes)
     }
 
-    /// The offset of each line's first byte: the line feeds are found eight bytes at a time, counted first so the
-    /// table is allocated once, at its size.
+    /// The offset of each line's first byte: the line feeds are found eight bytes at a time; in a file over 64 KiB
+    /// they are counted first so the table is allocated once, at its size (a large table grown by doubling leaves
+    /// freed blocks behind that can push the heap past the allocator's trim threshold).
     static func lineStarts(of bytes: [UInt8]) -> [Int] {
         bytes.withUnsafeBufferPointer { buffer -> [Int] in
             guard let base = buffer.baseAddress else { return [0] }
             let count = buffer.count
+            if count <= 1 << 16 {
+                // A small file: one pass, into a table sized for lines of 16 bytes on average (it grows if need be).
+                var starts: [Int] = []
+                starts.reserveCapacity(count >> 4 + 2)
+                starts.append(0)
+                var i = 0
+                while i + 8 <= count {
+                    var mask = lineFeedMask(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
+                    while mask != 0 {
+                        let next = i + (mask.trailingZeroBitCount >> 3) + 1
+                        if next < count { starts.append(next) }
+                        mask &= mask &- 1
+                    }
+                    i += 8
+                }
+                while i < count {
+                    if base[i] == 0x0A, i + 1 < count { starts.append(i + 1) }
+                    i += 1
+                }
+                return starts
+            }
             var lines = 1
             var i = 0
             while i + 8 <= count {
