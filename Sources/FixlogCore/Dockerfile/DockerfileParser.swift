@@ -339,7 +339,6 @@ struct LineParser {
         var out = ParseOutput()
         // An original line per instruction and an argument or two: fewer spans than twice the lines, mostly.
         out.spans.reserveCapacity(min(lineStarts.count, 1 << 20) * 2)
-        /// The logical lines that continuation lines made, one after another.
         /// Scratch for the logical line being joined (its bytes are also copied to the parser-made bytes, where its
         /// spans point; the scratch copy is what the line is parsed from, as the parser-made bytes grow meanwhile).
         var joining: [UInt8] = []
