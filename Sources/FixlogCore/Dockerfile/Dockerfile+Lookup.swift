@@ -9,7 +9,8 @@ extension DockerfileParser {
             if copy.severity == .error { copy.severity = .warning }
             return copy
         }
-        var result = parse(text)
+        // SourceText.load has checked the UTF-8 already: without an invalid-UTF-8 finding the parser need not.
+        var result = parse(text, knownValidUTF8: !loadDiagnostics.contains { $0.id == .invalidUTF8 })
         result.diagnostics = downgraded + result.diagnostics
         return result
     }

@@ -35,35 +35,87 @@ public struct Dockerfile: Sendable, Hashable {
 }
 
 /// One instruction (a logical line, plus heredoc bodies).
+///
+/// A parsed instruction keeps its text fields (``original``, ``flags``, ``arguments``, ``previousComments``,
+/// ``heredocs``) as spans of its file's text, shared by all instructions of the file; each read makes the
+/// Strings. Setting a field stores Swift values instead. Either way the instruction is a value.
 public struct Instruction: Sendable, Hashable {
+    // (Stored properties in an order that packs the small ones together.)
     /// The keyword as written (`RUN`, `run`, `Copy`).
     public var keyword: String
-    /// Flags with quotes and escapes removed, as BuildKit extracts them (`--from=builder`).
-    public var flags: [String]
-    /// BuildKit's argument nodes (see the dump format). Empty for ONBUILD, whose instruction is `nested`.
-    public var arguments: [String]
     /// For ONBUILD: the wrapped instruction (exactly one element); empty otherwise.
     public var nested: [Instruction]
-    /// Exec (JSON array) form.
-    public var jsonForm: Bool
-    public var heredocs: [Heredoc]
-    /// The joined logical line (continuations removed), as BuildKit's `original`.
-    public var original: String
     /// Physical lines from the first line to the last consumed (heredoc terminator included).
     public var lines: LineSpan
+    /// The text fields.
+    var fields: InstructionFields
     /// Index into ``Dockerfile/stages``; nil for instructions before the first FROM.
     public var stageIndex: Int?
+    /// Exec (JSON array) form.
+    public var jsonForm: Bool
+
+    /// Flags with quotes and escapes removed, as BuildKit extracts them (`--from=builder`).
+    public var flags: [String] {
+        get { fields.flags }
+        set { change { $0.flags = newValue } }
+    }
+
+    /// BuildKit's argument nodes (see the dump format). Empty for ONBUILD, whose instruction is `nested`.
+    public var arguments: [String] {
+        get { fields.arguments }
+        set { change { $0.arguments = newValue } }
+    }
+
+    public var heredocs: [Heredoc] {
+        get { fields.heredocs }
+        set { change { $0.heredocs = newValue } }
+    }
+
+    /// The joined logical line (continuations removed), as BuildKit's `original`.
+    public var original: String {
+        get { fields.original }
+        set { change { $0.original = newValue } }
+    }
+
     /// `#` comment lines right before the instruction (BuildKit's `prev_comments`).
-    public var previousComments: [String]
+    public var previousComments: [String] {
+        get { fields.previousComments }
+        set { change { $0.previousComments = newValue } }
+    }
+
     /// The exact bytes of each argument node (``arguments`` decodes invalid UTF-8 to U+FFFD; the dump
     /// needs the bytes to print them as `\xHH`).
     public var rawArguments: [[UInt8]] {
-        get { rawArgumentBytes ?? arguments.map { Array($0.utf8) } }
-        set { rawArgumentBytes = Self.distinctRawBytes(newValue, arguments) }
+        get { fields.rawArguments }
+        set { change { $0.rawArgumentBytes = Self.distinctRawBytes(newValue, $0.arguments) } }
     }
-    /// ``rawArguments`` when they are not simply the UTF-8 of ``arguments`` (nil in the common, valid case,
-    /// so a parsed file does not hold every argument twice).
-    var rawArgumentBytes: [[UInt8]]?
+
+    /// Where a parsed instruction's fields are (zeros for one made or changed by a caller).
+    var parsedFields: ParsedFields {
+        if case .parsed(_, let f) = fields { return f }
+        return ParsedFields(first: 0, commentCount: 0, flagCount: 0, argumentCount: 0, heredocFirst: 0, heredocCount: 0)
+    }
+
+    /// The fields as Swift values, for a change.
+    private struct Values {
+        var original: String
+        var flags: [String]
+        var arguments: [String]
+        var previousComments: [String]
+        var heredocs: [Heredoc]
+        var rawArgumentBytes: [[UInt8]]?
+    }
+
+    private mutating func change(_ body: (inout Values) -> Void) {
+        let e = fields.explicit
+        var v = Values(original: e.original, flags: e.flags, arguments: e.arguments,
+                       previousComments: e.previousComments, heredocs: e.heredocs,
+                       rawArgumentBytes: e.rawArgumentBytes)
+        body(&v)
+        fields = .explicit(ExplicitFields(original: v.original, flags: v.flags, arguments: v.arguments,
+                                          previousComments: v.previousComments, heredocs: v.heredocs,
+                                          rawArgumentBytes: v.rawArgumentBytes))
+    }
 
     static func distinctRawBytes(_ raw: [[UInt8]], _ arguments: [String]) -> [[UInt8]]? {
         guard raw.count == arguments.count else { return raw }
@@ -78,37 +130,42 @@ public struct Instruction: Sendable, Hashable {
         stageIndex: Int? = nil, previousComments: [String] = [], rawArguments: [[UInt8]]? = nil
     ) {
         self.keyword = keyword
-        self.flags = flags
-        self.arguments = arguments
         self.nested = nested
         self.jsonForm = jsonForm
-        self.heredocs = heredocs
-        self.original = original
         self.lines = lines
         self.stageIndex = stageIndex
-        self.previousComments = previousComments
-        self.rawArgumentBytes = rawArguments.flatMap { Self.distinctRawBytes($0, arguments) }
+        self.fields = .explicit(ExplicitFields(
+            original: original, flags: flags, arguments: arguments, previousComments: previousComments,
+            heredocs: heredocs, rawArgumentBytes: rawArguments.flatMap { Self.distinctRawBytes($0, arguments) }))
     }
 
-    /// The parser's initialiser: `rawArgumentBytes` is nil when the raw bytes are the UTF-8 of `arguments`.
-    init(keyword: String, flags: [String], arguments: [String], nested: [Instruction], jsonForm: Bool,
-         heredocs: [Heredoc], original: String, lines: LineSpan, previousComments: [String],
-         rawArgumentBytes: [[UInt8]]?) {
+    /// The parser's initialiser: the text fields are spans of the file's shared text.
+    init(keyword: String, nested: [Instruction], jsonForm: Bool, lines: LineSpan, stageIndex: Int?,
+         text: DockerfileText, fields: ParsedFields) {
         self.keyword = keyword
-        self.flags = flags
-        self.arguments = arguments
         self.nested = nested
         self.jsonForm = jsonForm
-        self.heredocs = heredocs
-        self.original = original
         self.lines = lines
-        self.stageIndex = nil
-        self.previousComments = previousComments
-        self.rawArgumentBytes = rawArgumentBytes
+        self.stageIndex = stageIndex
+        self.fields = .parsed(text, fields)
     }
 
     /// The keyword in lower case (`run`).
     public var command: String { keyword.lowercased() }
+
+    public static func == (a: Instruction, b: Instruction) -> Bool {
+        a.keyword == b.keyword && a.jsonForm == b.jsonForm && a.lines == b.lines && a.stageIndex == b.stageIndex
+            && a.nested == b.nested && a.fields.sameValues(as: b.fields)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(keyword)
+        hasher.combine(nested)
+        hasher.combine(jsonForm)
+        hasher.combine(lines)
+        hasher.combine(stageIndex)
+        fields.hash(into: &hasher)
+    }
 }
 
 /// A heredoc body attached to an instruction (`RUN <<EOF` … `EOF`).

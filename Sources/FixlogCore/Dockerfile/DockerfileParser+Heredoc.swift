@@ -1,7 +1,7 @@
 /// A heredoc marker found on a logical line (`<<EOF`, `3<<-'END'`).
 struct HeredocMarker {
-    /// The terminator, as bytes (quotes and escapes removed).
-    var name: [UInt8]
+    /// The terminator (quotes and escapes removed): a span of the line, or of the parser-made bytes.
+    var name: TextSpan
     var fileDescriptor: Int
     var expand: Bool
     var chomp: Bool
@@ -11,20 +11,126 @@ struct HeredocMarker {
 /// (`shell.Lex` with raw quotes and raw escapes, no expansion), and each word matching
 /// `^(\d*)<<(-?)\s*([^<]*)$` whose name part is exactly one shell word is a marker.
 enum HeredocScanner {
+    /// The markers on a line, in order.
     static func markers(inLine line: ArraySlice<UInt8>) throws -> [HeredocMarker] {
-        var lexer = ShellLexer(runes: GoText.runes(line), rawQuotes: true, rawEscapes: true, glueHeredocOperator: true)
+        var out = ParseOutput()
+        var markers: [HeredocMarker] = []
+        try line.withUnsafeBufferPointer { buffer in
+            try Self.markers(in: LineBytes(p: buffer, base: 0), into: &markers, output: &out)
+        }
+        return markers
+    }
+
+    /// Appends the markers of `line` to `markers`; names that are not bytes of the line go to `output.fresh`.
+    static func markers(in line: LineBytes, into markers: inout [HeredocMarker], output: inout ParseOutput) throws {
+        if isPlain(line.p) {
+            plainMarkers(line, into: &markers)
+        } else {
+            for marker in try lexedMarkers(line.p) {
+                markers.append(HeredocMarker(name: output.appendFresh(marker.name), fileDescriptor: marker.fileDescriptor,
+                                             expand: marker.expand, chomp: marker.chomp))
+            }
+        }
+    }
+
+    /// The markers the shell lexer finds on a line (any line; ``plainMarkers(_:into:)`` is the fast path).
+    static func lexedMarkers(_ p: UnsafeBufferPointer<UInt8>) throws -> [LexedMarker] {
+        var lexer = ShellLexer(runes: GoText.runes(p), rawQuotes: true, rawEscapes: true, glueHeredocOperator: true)
         // A lexing error anywhere on the line means no heredocs at all (BuildKit ignores the error).
         guard let words = try? lexer.words() else { return [] }
-        var out: [HeredocMarker] = []
+        var out: [LexedMarker] = []
         for word in words {
             if let marker = try parseMarker(word) { out.append(marker) }
         }
         return out
     }
 
+    /// Whether the lexer would only split the line at white space: ASCII without `$`, quotes or `\` (the shell
+    /// lexer's escape character, whatever the Dockerfile's), so no word is changed and none can fail to lex.
+    static func isPlain(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in p {
+            if c >= 0x80 || c == UInt8(ascii: "$") || c == UInt8(ascii: "'") || c == UInt8(ascii: "\"")
+                || c == UInt8(ascii: "\\") { return false }
+        }
+        return true
+    }
+
+    /// ``markers(in:into:output:)`` for a plain line (see ``isPlain(_:)``): the words are runs of non-space
+    /// bytes, except that blanks after a word `\d*<<` are glued to it; each word `\d*<<-?[blanks]NAME` with a
+    /// NAME free of `<` is a marker whose NAME, a single plain word, is taken as is (and expanded).
+    static func plainMarkers(_ line: LineBytes, into markers: inout [HeredocMarker]) {
+        let p = line.p
+        var wordStart = -1
+        /// Whether the last byte added to the word was a blank glued to a `\d*<<` word (which stays such a word).
+        var glued = false
+        var i = 0
+        while i < p.count {
+            let c = p[i]
+            if c == 0x20 || (c >= 0x09 && c <= 0x0D) {
+                if wordStart >= 0 {
+                    if (c == 0x20 || c == 0x09) && (glued || isHeredocOperator(p, wordStart, i)) {
+                        glued = true
+                        i += 1
+                        continue
+                    }
+                    plainMarker(line, wordStart, i, into: &markers)
+                    wordStart = -1
+                }
+                glued = false
+                i += 1
+                continue
+            }
+            if wordStart < 0 { wordStart = i }
+            glued = false
+            i += 1
+        }
+        if wordStart >= 0 { plainMarker(line, wordStart, p.count, into: &markers) }
+    }
+
+    /// `^\d*<<[ \t]*$` on `p[lo..<hi]`.
+    private static func isHeredocOperator(_ p: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Bool {
+        var i = lo
+        while i < hi, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+        guard i + 1 < hi, p[i] == 0x3C, p[i + 1] == 0x3C else { return false }
+        i += 2
+        while i < hi, p[i] == 0x20 || p[i] == 0x09 { i += 1 }
+        return i == hi
+    }
+
+    /// ``parseMarker(_:)`` for a word of a plain line.
+    private static func plainMarker(_ line: LineBytes, _ lo: Int, _ hi: Int, into markers: inout [HeredocMarker]) {
+        let p = line.p
+        var i = lo
+        while i < hi, p[i] >= 0x30, p[i] <= 0x39 { i += 1 }
+        let digitsEnd = i
+        guard i + 1 < hi, p[i] == 0x3C, p[i + 1] == 0x3C else { return }
+        i += 2
+        var chomp = false
+        if i < hi, p[i] == 0x2D { chomp = true; i += 1 }
+        while i < hi, GoText.isRegexSpace(p[i]) { i += 1 }
+        if i == hi { return }
+        for k in i..<hi where p[k] == 0x3C { return }
+        var fd = 0
+        for k in lo..<digitsEnd {
+            let (m, o1) = fd.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int(p[k] - 0x30))
+            if o1 || o2 { fd = Int.max; break }
+            fd = a
+        }
+        markers.append(HeredocMarker(name: line.span(i, hi), fileDescriptor: fd, expand: true, chomp: chomp))
+    }
+
+    /// A marker found by the shell lexer (its name as bytes).
+    struct LexedMarker {
+        var name: [UInt8]
+        var fileDescriptor: Int
+        var expand: Bool
+        var chomp: Bool
+    }
+
     private static func isDigit(_ r: UInt32) -> Bool { r >= 0x30 && r <= 0x39 }
 
-    static func parseMarker(_ word: [UInt32]) throws -> HeredocMarker? {
+    static func parseMarker(_ word: [UInt32]) throws -> LexedMarker? {
         var i = 0
         while i < word.count, isDigit(word[i]) { i += 1 }
         let digits = word[0..<i]
@@ -62,7 +168,7 @@ enum HeredocScanner {
         }
         func quoteCount(_ w: [UInt32]) -> Int { w.reduce(0) { $0 + ($1 == 0x27 || $1 == 0x22 ? 1 : 0) } }
         let expand = quoteCount(words[0]) == quoteCount(rawWords[0])
-        return HeredocMarker(name: GoText.bytes(ofRunes: words[0]), fileDescriptor: fd, expand: expand, chomp: chomp)
+        return LexedMarker(name: GoText.bytes(ofRunes: words[0]), fileDescriptor: fd, expand: expand, chomp: chomp)
     }
 }
 

@@ -31,8 +31,21 @@ public enum DockerfileParser {
 
     /// Parses the text with BuildKit's rules.
     public static func parse(_ source: SourceText) -> DockerfileParseResult {
-        var parser = LineParser(source: source)
-        return parser.run()
+        parse(source, knownValidUTF8: false)
+    }
+
+    /// ``parse(_:)``; `knownValidUTF8` skips the UTF-8 check when the caller has already made it.
+    static func parse(_ source: SourceText, knownValidUTF8: Bool) -> DockerfileParseResult {
+        guard source.bytes.count <= TextSpan.maximumSource else {
+            return DockerfileParseResult(dockerfile: nil, diagnostics: [.error(.fileTooLarge,
+                "'\(source.path)' is \(source.bytes.count) bytes; the Dockerfile parser reads files up to \(TextSpan.maximumSource) bytes",
+                file: source.path)])
+        }
+        let valid = knownValidUTF8 || source.bytes.withUnsafeBufferPointer { GoText.isValidUTF8($0) }
+        return source.bytes.withUnsafeBufferPointer { buffer in
+            var parser = LineParser(source: source, buffer: buffer, validUTF8: valid)
+            return parser.run()
+        }
     }
 }
 
@@ -52,9 +65,63 @@ struct InstructionError: Error {
     var id: DiagnosticID = .dockerfileSyntax
 }
 
+/// An instruction as ``InstructionBuilder`` makes it, before it gets its lines.
+struct PendingInstruction {
+    var keyword: String
+    var fields: ParsedFields
+    var jsonForm: Bool
+    /// Whether its `command` is `from`.
+    var isFrom: Bool
+    /// ONBUILD's instruction (at most one element).
+    var nested: [PendingInstruction]
+    var kind: Keyword
+}
+
+/// What the parser makes besides the instruction records: the spans of every text field, the bytes it had
+/// to make itself, the heredoc records, and scratch space reused from line to line.
+struct ParseOutput {
+    var spans: [TextSpan] = []
+    var fresh: [UInt8] = []
+    var heredocs: [HeredocRecord] = []
+    /// Scratch: the words of an ENV or LABEL line.
+    var words: [TextSpan] = []
+    /// Scratch: the bytes of a flag being unquoted.
+    var word: [UInt8] = []
+
+    /// Appends bytes to the parser-made region and returns their span.
+    @inline(__always)
+    mutating func appendFresh(_ bytes: UnsafeBufferPointer<UInt8>) -> TextSpan {
+        let start = TextSpan.freshBase + fresh.count
+        fresh.append(contentsOf: bytes)
+        return TextSpan(start: start, end: TextSpan.freshBase + fresh.count)
+    }
+
+    @inline(__always)
+    mutating func appendFresh(_ bytes: [UInt8]) -> TextSpan {
+        bytes.withUnsafeBufferPointer { appendFresh($0) }
+    }
+}
+
+/// The logical line being parsed: its bytes and where byte 0 is in the ``TextSpan`` index space.
+struct LineBytes {
+    let p: UnsafeBufferPointer<UInt8>
+    let base: Int
+
+    @inline(__always) var count: Int { p.count }
+    @inline(__always) subscript(_ i: Int) -> UInt8 { p[i] }
+    @inline(__always) func span(_ lo: Int, _ hi: Int) -> TextSpan { TextSpan(start: base + lo, end: base + hi) }
+    @inline(__always) func slice(_ lo: Int, _ hi: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: p[lo..<hi])
+    }
+}
+
 struct LineParser {
     let source: SourceText
     let bytes: [UInt8]
+    /// The file's bytes, valid for the whole parse (``DockerfileParser/parse(_:knownValidUTF8:)`` holds them).
+    let src: UnsafeBufferPointer<UInt8>
+    /// Whether the file is well-formed UTF-8 (then no piece of it needs Go's decoding).
+    let validUTF8: Bool
     /// Byte offset of the next unread physical line.
     var position = 0
     /// Physical lines consumed so far (BuildKit's `currentLine`).
@@ -68,19 +135,22 @@ struct LineParser {
     /// Index into `lineStarts` of the line starting at `position`.
     var lineIndex = 0
 
-    init(source: SourceText) {
+    init(source: SourceText, buffer: UnsafeBufferPointer<UInt8>, validUTF8: Bool) {
         self.source = source
         self.bytes = source.bytes
+        self.src = buffer
+        self.validUTF8 = validUTF8
         self.lineStarts = source.lineStarts
     }
 
     /// The next physical line including its `\n`, or nil at the end (or after a too-long line).
+    @inline(__always)
     mutating func scan() -> Range<Int>? {
-        if tooLong || position >= bytes.count { return nil }
+        if tooLong || position >= src.count { return nil }
         let start = position
         // Every line but the last ends with `\n` just before the next line's start; the last one may lack it.
-        let end = lineIndex + 1 < lineStarts.count ? lineStarts[lineIndex + 1] : bytes.count
-        let contentEnd = bytes[end - 1] == 0x0A ? end - 1 : end
+        let end = lineIndex + 1 < lineStarts.count ? lineStarts[lineIndex + 1] : src.count
+        let contentEnd = src[end - 1] == 0x0A ? end - 1 : end
         if contentEnd - start > DockerfileParser.maximumLineLength {
             tooLong = true
             return nil
@@ -90,50 +160,38 @@ struct LineParser {
         return start..<position
     }
 
-    /// Go `bytes.TrimRight(b, "\r\n")`.
-    func trimNewline(_ r: Range<Int>) -> ArraySlice<UInt8> {
-        var end = r.upperBound
-        while end > r.lowerBound, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-        return bytes[r.lowerBound..<end]
-    }
-
-    /// ``trimNewline(_:)`` as a range.
+    /// Go `bytes.TrimRight(b, "\r\n")` as a range.
     @inline(__always)
     func trimNewlineRange(_ r: Range<Int>) -> Range<Int> {
         var end = r.upperBound
-        while end > r.lowerBound, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        while end > r.lowerBound, src[end - 1] == 0x0A || src[end - 1] == 0x0D { end -= 1 }
         return r.lowerBound..<end
     }
 
     /// Go `bytes.TrimLeftFunc(b, unicode.IsSpace)` on a range of the file.
     @inline(__always)
     func trimLeftSpaceRange(_ r: Range<Int>) -> Range<Int> {
-        var i = r.lowerBound
-        while i < r.upperBound {
-            let c = bytes[i]
-            if c < 0x80 {
-                if c == 0x20 || (c >= 0x09 && c <= 0x0D) { i += 1; continue }
-                break
-            }
-            let (rune, width) = GoText.decodeRune(bytes, i, end: r.upperBound)
-            if !GoText.isSpace(rune) { break }
-            i += width
-        }
-        return i..<r.upperBound
+        GoText.leftTrimIndex(src, r.lowerBound, r.upperBound)..<r.upperBound
     }
 
     /// BuildKit's continuation test on a range of the file: `([^E])E[ \t]*$|^E[ \t]*$`, replaced by `$1`.
     @inline(__always)
     func trimContinuationRange(_ r: Range<Int>) -> (Range<Int>, continues: Bool) {
         var j = r.upperBound
-        while j > r.lowerBound, bytes[j - 1] == 0x20 || bytes[j - 1] == 0x09 { j -= 1 }
-        guard j > r.lowerBound, bytes[j - 1] == escape else { return (r, false) }
+        while j > r.lowerBound, src[j - 1] == 0x20 || src[j - 1] == 0x09 { j -= 1 }
+        guard j > r.lowerBound, src[j - 1] == escape else { return (r, false) }
         if j - 1 == r.lowerBound { return (r.lowerBound..<r.lowerBound, true) }
-        if bytes[j - 2] == escape { return (r, false) }
+        if src[j - 2] == escape { return (r, false) }
         return (r.lowerBound..<(j - 1), true)
     }
 
     func fail(_ id: DiagnosticID, _ message: String, lines: ClosedRange<Int>, buildkit: ClosedRange<Int>? = nil)
+        -> DockerfileFailure
+    {
+        Self.fail(id, message, lines: lines, buildkit: buildkit)
+    }
+
+    static func fail(_ id: DiagnosticID, _ message: String, lines: ClosedRange<Int>, buildkit: ClosedRange<Int>? = nil)
         -> DockerfileFailure
     {
         DockerfileFailure(id: id, message: message, lines: lines, buildkitLines: buildkit ?? lines)
@@ -206,39 +264,96 @@ struct LineParser {
 
     /// Whether `<<` occurs in the bytes.
     static func containsDoubleLess(_ b: ArraySlice<UInt8>) -> Bool {
-        b.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            var i = 0
-            // memchr to each `<`, then look at the byte after it.
-            while i + 1 < buffer.count, let hit = memchr(base + i, 0x3C, buffer.count - i - 1) {
-                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if buffer[at + 1] == 0x3C { return true }
-                i = at + 1
-            }
-            return false
+        b.withUnsafeBufferPointer { containsDoubleLess($0) }
+    }
+
+    /// Whether `<<` occurs in the bytes.
+    static func containsDoubleLess(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        var i = 0
+        // memchr to each `<`, then look at the byte after it.
+        while i + 1 < buffer.count, let hit = memchr(base + i, 0x3C, buffer.count - i - 1) {
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if buffer[at + 1] == 0x3C { return true }
+            i = at + 1
         }
+        return false
+    }
+
+    /// Whether the file bytes in `candidate` equal the bytes of `span` (in the file or the parser-made bytes).
+    func fileBytes(_ candidate: Range<Int>, equal span: TextSpan, fresh: [UInt8]) -> Bool {
+        guard candidate.count == span.end - span.start else { return false }
+        let a = UnsafeBufferPointer(rebasing: src[candidate])
+        if span.start >= TextSpan.freshBase {
+            let lo = span.start - TextSpan.freshBase
+            return fresh.withUnsafeBufferPointer { a.elementsEqual($0[lo..<(lo + a.count)]) }
+        }
+        return a.elementsEqual(src[span.start..<span.end])
+    }
+
+    /// Builds the node of the logical line `buffer` (whose byte 0 is at `base` in the span index space; its
+    /// original and comment spans start at `first`) and finds its heredoc markers.
+    /// - Returns: the node, and the line as text when an empty continuation line was found in it.
+    /// (Static, so that calling it from a closure does not copy the parser.)
+    static func buildNode(_ buffer: UnsafeBufferPointer<UInt8>, base: Int, first: Int, commentCount: Int,
+                          startLine: Int, currentLine: Int, escape: UInt8, validUTF8: Bool,
+                          emptyContinuationLine: Bool, out: inout ParseOutput, markers: inout [HeredocMarker]) throws
+        -> (PendingInstruction, emptyLineWarning: String?)
+    {
+        let line = LineBytes(p: buffer, base: base)
+        let builder = InstructionBuilder(escape: escape, validUTF8: validUTF8)
+        var node: PendingInstruction
+        let canContainHeredoc: Bool
+        do {
+            (node, canContainHeredoc) = try builder.node(line, 0, line.count, depth: 0, commentCount: commentCount,
+                                                         into: &out)
+        } catch let error as InstructionError {
+            throw fail(error.id, error.message, lines: startLine...currentLine)
+        }
+        node.fields.first = first
+        markers.removeAll(keepingCapacity: true)
+        // A marker is a shell word starting `\d*<<`; the lexer keeps a word's characters in order (quotes and
+        // escapes raw, only `${…}` may drop escapes, and it starts with `$`), so a line without two adjacent `<`
+        // has no marker.
+        if canContainHeredoc, Self.containsDoubleLess(buffer) {
+            do {
+                try HeredocScanner.markers(in: line, into: &markers, output: &out)
+            } catch let error as InstructionError {
+                throw fail(error.id, error.message, lines: startLine...currentLine)
+            }
+        }
+        return (node, emptyContinuationLine ? GoText.string(buffer: buffer) : nil)
     }
 
     mutating func parseAll() throws -> DockerfileParseResult {
+        // Made with a placeholder text (the file's text is complete only at the end; the stage pass swaps it in).
         var instructions: [Instruction] = []
+        instructions.reserveCapacity(min(lineStarts.count, 1 << 20))
+        var fromIndices: [Int] = []
         var warnings: [Diagnostic] = []
         var directives: [ParserDirective] = []
         var seenDirectives: Set<String> = []
         var directivesDone = false
-        var comments: [String] = []
-        /// Whether each instruction's `command` is `from` (computed from the already lower-cased keyword).
-        var isFrom: [Bool] = []
+        /// Spans of the comment lines before the next instruction.
+        var comments: [TextSpan] = []
+        var out = ParseOutput()
+        // An original line per instruction and an argument or two: fewer spans than twice the lines, mostly.
+        out.spans.reserveCapacity(min(lineStarts.count, 1 << 20) * 2)
+        /// Scratch for the logical line being joined (its bytes are also copied to the parser-made bytes, where its
+        /// spans point; the scratch copy is what the line is parsed from, as the parser-made bytes grow meanwhile).
+        var joining: [UInt8] = []
+        var markers: [HeredocMarker] = []
 
-        // Line-level work uses ranges of `bytes` (no slice per step); slices are made only for what is kept.
+        // Line-level work uses ranges of the file; spans are recorded for what is kept.
         while let token = scan() {
             var rawRange = token
-            if currentLine == 0, token.count >= 3, bytes[token.lowerBound] == 0xEF, bytes[token.lowerBound + 1] == 0xBB,
-               bytes[token.lowerBound + 2] == 0xBF {
+            if currentLine == 0, token.count >= 3, src[token.lowerBound] == 0xEF, src[token.lowerBound + 1] == 0xBB,
+               src[token.lowerBound + 2] == 0xBF {
                 rawRange = (token.lowerBound + 3)..<token.upperBound
             }
             let trimmed = trimNewlineRange(rawRange)
             let stripped = trimLeftSpaceRange(trimmed)
-            let isComment = !stripped.isEmpty && bytes[stripped.lowerBound] == UInt8(ascii: "#")
+            let isComment = !stripped.isEmpty && src[stripped.lowerBound] == UInt8(ascii: "#")
 
             var isDirective = false
             if !directivesDone {
@@ -269,8 +384,9 @@ struct LineParser {
                 }
             }
             if isComment && !isDirective {
-                let text = GoText.trimSpace(bytes[rawRange].dropFirst())
-                if text.isEmpty { comments = [] } else { comments.append(GoText.string(text)) }
+                // Go's `strings.TrimSpace(string(bytesRead[1:]))`: the line's first byte goes, whatever it is.
+                let (lo, hi) = GoText.trimSpace(src, rawRange.lowerBound + 1, rawRange.upperBound)
+                if lo == hi { comments.removeAll(keepingCapacity: true) } else { comments.append(TextSpan(start: lo, end: hi)) }
             }
 
             let firstPiece = isComment ? trimmed.upperBound..<trimmed.upperBound : stripped
@@ -279,87 +395,95 @@ struct LineParser {
             var (piece, continues) = trimContinuationRange(firstPiece)
             if !continues && piece.isEmpty { continue }
 
-            // The logical line: a slice of the file, or a joined copy once a continuation line adds to it.
+            // The logical line: a range of the file, or a joined copy once a continuation line adds to it.
             let firstRange = piece
-            var joined: [UInt8] = []
             var isJoined = false
             var hasEmptyContinuationLine = false
             while continues, let next = scan() {
                 currentLine += 1
                 let t = trimNewlineRange(next)
                 let s = trimLeftSpaceRange(t)
-                if !s.isEmpty && bytes[s.lowerBound] == UInt8(ascii: "#") { continue }
+                if !s.isEmpty && src[s.lowerBound] == UInt8(ascii: "#") { continue }
                 if s.isEmpty {
                     hasEmptyContinuationLine = true
                     continue
                 }
                 (piece, continues) = trimContinuationRange(t)
-                bytes.withUnsafeBufferPointer { buffer in
-                    if !isJoined {
-                        isJoined = true
-                        joined.reserveCapacity(firstRange.count + 4 * piece.count)
-                        joined.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[firstRange]))
-                    }
-                    joined.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[piece]))
+                if !isJoined {
+                    isJoined = true
+                    joining.removeAll(keepingCapacity: true)
+                    joining.append(contentsOf: UnsafeBufferPointer(rebasing: src[firstRange]))
                 }
+                joining.append(contentsOf: UnsafeBufferPointer(rebasing: src[piece]))
             }
-            let line = isJoined ? joined[...] : bytes[firstRange]
 
-            let original = GoText.string(line)
-            if hasEmptyContinuationLine {
+            let lineBase = isJoined ? TextSpan.freshBase + out.fresh.count : firstRange.lowerBound
+            if isJoined { out.fresh.append(contentsOf: joining) }
+
+            let instructionFirst = out.spans.count
+            let lineSpan = TextSpan(start: lineBase, end: lineBase + (isJoined ? joining.count : firstRange.count))
+            out.spans.append(lineSpan)
+            let commentCount = comments.count
+            if commentCount > 0 {
+                out.spans.append(contentsOf: comments)
+                comments.removeAll(keepingCapacity: true)
+            }
+
+            let lineCount = isJoined ? joining.count : firstRange.count
+            let (escape, validUTF8, lineNow) = (self.escape, self.validUTF8, self.currentLine)
+            var (node, emptyLineWarning) = isJoined
+                ? try joining.withUnsafeBufferPointer {
+                    try Self.buildNode(
+                        UnsafeBufferPointer(rebasing: $0[0..<lineCount]), base: lineBase, first: instructionFirst,
+                        commentCount: commentCount, startLine: startLine, currentLine: lineNow, escape: escape,
+                        validUTF8: validUTF8, emptyContinuationLine: hasEmptyContinuationLine, out: &out,
+                        markers: &markers)
+                }
+                : try Self.buildNode(
+                    UnsafeBufferPointer(rebasing: src[firstRange]), base: lineBase, first: instructionFirst,
+                    commentCount: commentCount, startLine: startLine, currentLine: lineNow, escape: escape,
+                    validUTF8: validUTF8, emptyContinuationLine: hasEmptyContinuationLine, out: &out, markers: &markers)
+            if let original = emptyLineWarning {
                 warnings.append(.warning(
                     .dockerfileEmptyContinuation, "Empty continuation line found in: \(original)",
                     file: source.path, range: SourceRange(line: currentLine)))
             }
 
-            var node: ParsedNode
-            do {
-                node = try InstructionBuilder(escape: escape).node(fromLine: line, depth: 0)
-            } catch let error as InstructionError {
-                throw fail(error.id, error.message, lines: startLine...currentLine)
-            }
-
-            var heredocs: [Heredoc] = []
-            // A marker is a shell word starting `\d*<<`; the lexer keeps a word's characters in order (quotes and
-            // escapes raw, only `${…}` may drop escapes, and it starts with `$`), so a line without two adjacent
-            // `<` has no marker.
-            if node.canContainHeredoc, Self.containsDoubleLess(line) {
-                let markers: [HeredocMarker]
+            if !markers.isEmpty {
+                node.fields.heredocFirst = out.heredocs.count
+                node.fields.heredocCount = markers.count
                 do {
-                    markers = try HeredocScanner.markers(inLine: line)
-                } catch let error as InstructionError {
-                    throw fail(error.id, error.message, lines: startLine...currentLine)
-                }
-                for marker in markers {
-                    var content: [UInt8] = []
-                    var terminated = false
-                    while let bodyLine = scan() {
-                        currentLine += 1
-                        var candidate = trimNewline(bodyLine)
-                        if marker.chomp {
-                            while candidate.first == 0x09 { candidate = candidate.dropFirst() }
+                    for marker in markers {
+                        let contentStart = position
+                        var contentEnd = position
+                        var terminated = false
+                        while let bodyLine = scan() {
+                            currentLine += 1
+                            var candidate = trimNewlineRange(bodyLine)
+                            if marker.chomp {
+                                while !candidate.isEmpty, src[candidate.lowerBound] == 0x09 {
+                                    candidate = (candidate.lowerBound + 1)..<candidate.upperBound
+                                }
+                            }
+                            if fileBytes(candidate, equal: marker.name, fresh: out.fresh) {
+                                terminated = true
+                                break
+                            }
+                            contentEnd = bodyLine.upperBound
                         }
-                        if candidate.elementsEqual(marker.name) {
-                            terminated = true
-                            break
+                        if !terminated {
+                            throw fail(.dockerfileUnterminatedHeredoc, "unterminated heredoc",
+                                       lines: startLine...max(startLine, currentLine))
                         }
-                        content.append(contentsOf: bytes[bodyLine])
+                        out.heredocs.append(HeredocRecord(
+                            name: marker.name, content: TextSpan(start: contentStart, end: contentEnd),
+                            fileDescriptor: marker.fileDescriptor, expand: marker.expand, chomp: marker.chomp))
                     }
-                    if !terminated {
-                        throw fail(.dockerfileUnterminatedHeredoc, "unterminated heredoc",
-                                   lines: startLine...max(startLine, currentLine))
-                    }
-                    heredocs.append(Heredoc(name: GoText.string(marker.name), fileDescriptor: marker.fileDescriptor,
-                                            expand: marker.expand, chomp: marker.chomp,
-                                            content: GoText.string(content)))
                 }
             }
 
-            let span = LineSpan(first: startLine, last: currentLine)
-            isFrom.append(node.keyword.allSatisfy { $0 < 0x80 } ? node.lowerKeyword == "from"
-                : GoText.string(node.keyword).lowercased() == "from")
-            instructions.append(node.instruction(original: original, lines: span, comments: comments, heredocs: heredocs))
-            comments = []
+            if node.isFrom { fromIndices.append(instructions.count) }
+            instructions.append(StageBuilder.make(node, lines: LineSpan(first: startLine, last: currentLine)))
         }
 
         if instructions.isEmpty {
@@ -374,7 +498,9 @@ struct LineParser {
                        lines: line...line, buildkit: currentLine...currentLine)
         }
 
-        let stages = StageBuilder.assignStages(&instructions, isFrom: isFrom)
+        let text = DockerfileText(source: bytes, fresh: out.fresh, spans: out.spans,
+                                  heredocs: out.heredocs, isValidUTF8: validUTF8)
+        let stages = StageBuilder.assign(&instructions, fromIndices: fromIndices, text: text)
         let dockerfile = Dockerfile(
             path: source.path, escapeCharacter: Character(Unicode.Scalar(escape)), directives: directives,
             instructions: instructions, stages: stages, warnings: warnings, lineCount: source.lineCount)

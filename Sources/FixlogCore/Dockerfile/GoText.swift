@@ -111,6 +111,48 @@ enum GoText {
         return i
     }
 
+    /// Index of the first byte of `p[lo..<hi]` that does not start a Unicode white-space rune.
+    @inline(__always)
+    static func leftTrimIndex(_ p: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Int {
+        var i = lo
+        while i < hi {
+            let c = p[i]
+            if c < 0x80 {
+                if c == 0x20 || (c >= 0x09 && c <= 0x0D) { i += 1; continue }
+                break
+            }
+            let (r, w) = decodeRune(p, i, end: hi)
+            if !isSpace(r) { break }
+            i += w
+        }
+        return i
+    }
+
+    /// Go `strings.TrimSpace` of `p[lo..<hi]`, as the bounds of what is left.
+    @inline(__always)
+    static func trimSpace(_ p: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> (Int, Int) {
+        let start = leftTrimIndex(p, lo, hi)
+        // From the end: an ASCII byte is always a rune of its own (also in Go's decoding of invalid UTF-8), so
+        // trailing ASCII white space ends at the last ASCII non-space byte; a non-ASCII byte sends the search back
+        // to the forward decoding below.
+        var k = hi
+        while k > start {
+            let c = p[k - 1]
+            if c >= 0x80 { break }
+            if c == 0x20 || (c >= 0x09 && c <= 0x0D) { k -= 1; continue }
+            return (start, k)
+        }
+        if k == start { return (start, start) }
+        var end = start
+        var i = start
+        while i < hi {
+            let (r, w) = decodeRune(p, i, end: hi)
+            i += w
+            if !isSpace(r) { end = i }
+        }
+        return (start, end)
+    }
+
     /// Go `bytes.TrimLeftFunc(b, unicode.IsSpace)`.
     static func trimLeftSpace(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         b[leftTrimIndex(b)...]
@@ -187,7 +229,7 @@ enum GoText {
     }
 
     /// Runes of a byte string, Go style.
-    static func runes(_ b: ArraySlice<UInt8>) -> [UInt32] {
+    static func runes<C: RandomAccessCollection>(_ b: C) -> [UInt32] where C.Element == UInt8, C.Index == Int {
         var out: [UInt32] = []
         out.reserveCapacity(b.count)
         var i = b.startIndex

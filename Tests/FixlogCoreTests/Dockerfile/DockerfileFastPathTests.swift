@@ -31,12 +31,64 @@ struct DockerfileFastPathTests {
     @Test("word slices equal the decoding word splitter on valid UTF-8", arguments: [UInt8(ascii: "\\"), UInt8(ascii: "`")])
     func wordSlices(escape: UInt8) {
         var g = SeededRandom(seed: UInt64(escape))
-        let builder = InstructionBuilder(escape: escape)
         for _ in 0..<3000 {
             let text = Self.validText(&g)
-            let slices = builder.parseWordSlices(text[...]).map { Array($0) }
-            #expect(slices == builder.parseWordsDecoding(text[...]), "\(String(decoding: text, as: UTF8.self).debugDescription)")
+            let (slices, decoded) = text.withUnsafeBufferPointer { p -> ([[UInt8]], [[UInt8]]) in
+                var slices = WordSlices(line: LineBytes(p: p, base: 0))
+                walkWords(p, 0, p.count, escape: escape, into: &slices)
+                var decoded = DecodedWords()
+                walkWords(p, 0, p.count, escape: escape, into: &decoded)
+                let fresh = decoded.fresh
+                return (slices.words.map { Array(p[$0.start..<$0.end]) },
+                        decoded.words.map { Array(fresh[($0.start - TextSpan.freshBase)..<($0.end - TextSpan.freshBase)]) })
+            }
+            #expect(slices == decoded, "\(String(decoding: text, as: UTF8.self).debugDescription)")
         }
+    }
+
+    @Test("keywords matched on packed bytes equal the match of Go's lower-cased String")
+    func keywordMatch() {
+        let names = ["add", "copy", "volume", "run", "cmd", "entrypoint", "shell", "from", "expose", "maintainer", "user",
+                     "workdir", "stopsignal", "arg", "env", "label", "healthcheck", "onbuild", "runs", "ru", "fromx",
+                     "onbuildx", "healthchecks", "", "\u{0}run", "r\u{0}n", "workdirs", "[run", "@dd"]
+        var g = SeededRandom(seed: 19)
+        var other = 0
+        for _ in 0..<4000 {
+            var word = Array(names.randomElement(using: &g)!.utf8)
+            for i in word.indices where Bool.random(using: &g) && word[i] >= 0x61 && word[i] <= 0x7A { word[i] -= 0x20 }
+            if Int.random(in: 0..<8, using: &g) == 0, !word.isEmpty {
+                word[Int.random(in: 0..<word.count, using: &g)] = UInt8.random(in: 0x20...0x7E, using: &g)
+            }
+            let packed = word.withUnsafeBufferPointer { Keyword.of($0) }
+            #expect(packed == Keyword.of(lowered: GoText.lower(GoText.string(word))), "\(word)")
+            if packed == .other { other += 1 }
+        }
+        #expect(other > 100 && other < 3000)
+    }
+
+    @Test("heredoc markers of plain lines equal the shell lexer's")
+    func plainHeredocMarkers() throws {
+        let pieces = ["RUN", "COPY", " ", "  ", "\t", "\u{0B}", "\u{0C}", "\r", "<<", "<<-", "<", "EOF", "E", "1", "23",
+                      "99999999999999999999", "-", "a", "/x", "=", "`", "{", "}", "#", "&&", ">", "<<<"]
+        var g = SeededRandom(seed: 17)
+        var found = 0
+        for _ in 0..<5000 {
+            var s = ""
+            for _ in 0..<Int.random(in: 0...12, using: &g) { s += pieces.randomElement(using: &g)! }
+            let line = Array(s.utf8)
+            try line.withUnsafeBufferPointer { p in
+                #expect(HeredocScanner.isPlain(p))
+                var plain: [HeredocMarker] = []
+                HeredocScanner.plainMarkers(LineBytes(p: p, base: 0), into: &plain)
+                let lexed = try HeredocScanner.lexedMarkers(p)
+                found += plain.count
+                #expect(plain.map { Array(p[$0.name.start..<$0.name.end]) } == lexed.map(\.name), "\(s.debugDescription)")
+                #expect(plain.map(\.fileDescriptor) == lexed.map(\.fileDescriptor), "\(s.debugDescription)")
+                #expect(plain.map(\.chomp) == lexed.map(\.chomp), "\(s.debugDescription)")
+                #expect(plain.map(\.expand) == lexed.map(\.expand), "\(s.debugDescription)")
+            }
+        }
+        #expect(found > 100)
     }
 
     @Test("GoText.string decodes one U+FFFD per invalid byte, fast path or not")
@@ -83,6 +135,20 @@ struct DockerfileFastPathTests {
             guard !LineParser.containsDoubleLess(line[...]) else { continue }
             let markers = try? HeredocScanner.markers(inLine: line[...])
             #expect(markers?.isEmpty ?? true)
+        }
+    }
+
+    @Test("the line table found eight bytes at a time equals a byte-by-byte scan")
+    func lineTable() {
+        var g = SeededRandom(seed: 23)
+        let alphabet: [UInt8] = [0x0A, 0x0A, 0x0D, 0x0B, 0x8A, 0x00, 0x09, 0x20, 0x61, 0x7A, 0xFF, 0x0A ^ 0x80]
+        for round in 0..<3006 {
+            // Mostly short texts; a few over 64 KiB take the counting path.
+            let length = round < 3000 ? Int.random(in: 0...40, using: &g) : (1 << 16) + Int.random(in: -3...9000, using: &g)
+            let bytes = (0..<length).map { _ in alphabet.randomElement(using: &g)! }
+            var reference = [0]
+            for (i, b) in bytes.enumerated() where b == 0x0A && i + 1 < bytes.count { reference.append(i + 1) }
+            #expect(SourceText(path: "x", bytes: bytes).lineStarts == reference, "\(bytes.count) bytes")
         }
     }
 

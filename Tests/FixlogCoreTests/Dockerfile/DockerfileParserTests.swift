@@ -46,6 +46,47 @@ struct DockerfileModelTests {
         #expect(d.lineCount == 12)
     }
 
+    @Test("a parsed instruction equals one made from its values; setting a field keeps the others")
+    func parsedAndMadeInstructionsAgree() throws {
+        let d = try #require(parse("""
+            FROM a
+            # note
+            COPY --chown=1:1 ["x y", "/z"]
+            RUN <<EOF
+            echo hi
+            EOF
+            ENV A=1 B="2 3"
+            ONBUILD RUN echo x
+            """).dockerfile)
+        for parsed in d.instructions {
+            let made = Instruction(
+                keyword: parsed.keyword, flags: parsed.flags, arguments: parsed.arguments, nested: parsed.nested,
+                jsonForm: parsed.jsonForm, heredocs: parsed.heredocs, original: parsed.original, lines: parsed.lines,
+                stageIndex: parsed.stageIndex, previousComments: parsed.previousComments,
+                rawArguments: parsed.rawArguments)
+            #expect(made == parsed)
+            #expect(made.hashValue == parsed.hashValue)
+            #expect(made.dump() == parsed.dump())
+        }
+        var copy = d.instructions[1]
+        #expect(copy.previousComments == ["note"] && copy.flags == ["--chown=1:1"] && copy.arguments == ["x y", "/z"])
+        copy.arguments = ["a"]
+        #expect(copy.arguments == ["a"] && copy.flags == ["--chown=1:1"] && copy.original == d.instructions[1].original)
+        #expect(copy.previousComments == ["note"] && copy.jsonForm)
+        #expect(copy != d.instructions[1])
+        #expect(d.instructions[1].arguments == ["x y", "/z"])
+        copy.rawArguments = [[0x61, 0xFF]]
+        #expect(copy.dump() == #"(copy ["--chown=1:1"] "a\xff")"#)
+        #expect(d.instructions[2].heredocs.map(\.content) == ["echo hi\n"])
+        #expect(d.instructions[3].arguments == ["A", "1", "=", "B", "\"2 3\"", "="])
+        #expect(d.instructions[4].nested.first?.arguments == ["echo x"] && d.instructions[4].nested.first?.stageIndex == 0)
+        // Two parses of the same text hold different shared texts: they compare by value.
+        let again = try #require(parse("FROM a\n# note\nCOPY --chown=1:1 [\"x y\", \"/z\"]\n").dockerfile)
+        #expect(again.instructions[1] == d.instructions[1])
+        #expect(again.instructions[1].hashValue == d.instructions[1].hashValue)
+        #expect(again.instructions[0] != d.instructions[1])
+    }
+
     @Test func fragmentWithoutFromParses() throws {
         let result = parse("RUN apt-get update && \\\n    apt-get install -y curl\nENV A=1\n")
         #expect(result.diagnostics.isEmpty)
