@@ -97,7 +97,7 @@ struct CICommand: AsyncParsableCommand {
             let log = entry.path
             Output.write("== \(log)\n")
             // check
-            let fixLog = FixLogIngester.load(path: log)
+            let fixLog = FixLogIngester.load(path: log, scratch: .keepUntilExit)
             let errors = fixLog.diagnostics.filter { $0.severity == .error }
             if !errors.isEmpty {
                 Output.report(fixLog.diagnostics)

@@ -62,7 +62,7 @@ struct CheckCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let fixLog = FixLogIngester.load(path: log)
+        let fixLog = FixLogIngester.load(path: log, scratch: .keepUntilExit)
         Output.keepUntilExit(fixLog)
         let inputErrors = fixLog.diagnostics.filter { $0.severity == .error }
         if !inputErrors.isEmpty {
@@ -83,7 +83,7 @@ struct CheckCommand: AsyncParsableCommand {
             }
             if !applied.isEmpty {
                 // Check again against the rewritten log, so the output and exit status describe the result.
-                let again = FixLogIngester.load(path: log)
+                let again = FixLogIngester.load(path: log, scratch: .keepUntilExit)
                 report = session.check(again)
                 Output.keepUntilExit(report)
             }

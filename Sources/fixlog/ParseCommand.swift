@@ -24,7 +24,7 @@ struct ParseCommand: AsyncParsableCommand {
     var format: Format = .text
 
     func run() async throws {
-        let parsed = FixLogIngester.load(path: log)
+        let parsed = FixLogIngester.load(path: log, scratch: .keepUntilExit)
         Output.keepUntilExit(parsed)
         let unusable: Set<DiagnosticID> = [.fileNotFound, .fileUnreadable, .fileTooLarge]
         if parsed.diagnostics.contains(where: { unusable.contains($0.id) }) {

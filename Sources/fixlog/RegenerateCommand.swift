@@ -82,7 +82,7 @@ struct RegenerateCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let options = Regenerator.Options(fixLineReferences: !noFixRefs, summary: summary, force: force)
+        let options = Regenerator.Options(fixLineReferences: !noFixRefs, summary: summary, force: force, scratch: .keepUntilExit)
         let logPath = log
         // One session for both checks (before and after references are corrected): files read once, unchanged
         // records' changes not evaluated twice.

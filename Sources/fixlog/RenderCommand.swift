@@ -49,7 +49,7 @@ struct RenderCommand: AsyncParsableCommand {
         let config = try configOption.load(logPath: log, root: nil)
         let log = config.logs(named: log.map { [$0] } ?? [])[0].path
         let set = try Templates.load(templates, config: config)
-        let fixLog = FixLogIngester.load(path: log)
+        let fixLog = FixLogIngester.load(path: log, scratch: .keepUntilExit)
         if fixLog.diagnostics.contains(where: { $0.severity == .error }) {
             Output.report(fixLog.diagnostics)
             throw ExitCode(2)

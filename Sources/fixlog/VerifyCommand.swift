@@ -88,7 +88,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let log = config.logs(named: log.map { [$0] } ?? [])[0].path
         let root = config.root(flag: root)
         let containerCli = containerCli ?? config.containerCLI
-        let fixLog = FixLogIngester.load(path: log)
+        let fixLog = FixLogIngester.load(path: log, scratch: .keepUntilExit)
         // Reading problems that stop verification (missing/unreadable file, not text) are shown; the
         // ingester's warnings belong to `fixlog parse`/`check`.
         let fatal = fixLog.diagnostics.filter { $0.severity == .error }

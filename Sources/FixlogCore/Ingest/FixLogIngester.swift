@@ -3,8 +3,25 @@ import Foundation
 /// Reads a fix log (Markdown) into a ``FixLog``: records, their sections, documented changes and verification
 /// steps, every node located in the source. Problems are collected as diagnostics; ingesting never fails.
 public enum FixLogIngester {
+    /// What happens to the Markdown tree of a long log once the model is read from it.
+    public enum Scratch: Sendable {
+        /// Freed on another core while the caller goes on (a library's choice).
+        case freeInBackground
+        /// Never freed: for a command that exits soon after, where freeing a million small values is work for
+        /// nothing that competes for the cores with the rest of the command.
+        case keepUntilExit
+
+        /// Lets `value` go as this choice says.
+        func dispose<Value>(_ value: consuming Value) {
+            switch self {
+            case .freeInBackground: Discarded.release(value)
+            case .keepUntilExit: _ = Unmanaged.passRetained(Discarded(value))
+            }
+        }
+    }
+
     /// Loads and ingests a file. A missing, unreadable or oversized file gives an empty log with an error.
-    public static func load(path: String, displayPath: String? = nil) -> FixLog {
+    public static func load(path: String, displayPath: String? = nil, scratch: Scratch = .freeInBackground) -> FixLog {
         let shown = displayPath ?? path
         let (text, diagnostics) = SourceText.load(path: path, displayPath: shown)
         guard let text else {
@@ -13,7 +30,7 @@ public enum FixLogIngester {
                           diagnostics: diagnostics,
                           layout: TextLayout(lineEnding: .lf, hasBOM: false, endsWithNewline: false, lineCount: 0))
         }
-        var log = ingest(text, validated: true)
+        var log = ingest(text, validated: true, scratch: scratch)
         log.diagnostics = (diagnostics + log.diagnostics)
         return log
     }
@@ -24,19 +41,20 @@ public enum FixLogIngester {
     }
 
     /// Ingests `source` and fills `memo` with what an ingest of an edited copy can reuse.
-    static func ingest(_ source: SourceText, keeping memo: IngestMemo) -> FixLog {
-        ingest(source, validated: false, memo: memo)
+    static func ingest(_ source: SourceText, keeping memo: IngestMemo, scratch: Scratch = .freeInBackground) -> FixLog {
+        ingest(source, validated: false, memo: memo, scratch: scratch)
     }
 
     /// Ingests `source`, a copy of the text `memo` was filled from in which only the lines `edited` changed
     /// (within themselves: the same lines, the same number of them). Gives exactly what ``ingest(_:)`` gives,
     /// reading again only the Markdown runs and records that hold an edit.
-    static func ingest(_ source: SourceText, editedLines edited: Set<Int>, since memo: IngestMemo) -> FixLog {
-        ingest(source, validated: false, previous: (memo, edited))
+    static func ingest(_ source: SourceText, editedLines edited: Set<Int>, since memo: IngestMemo,
+                       scratch: Scratch = .freeInBackground) -> FixLog {
+        ingest(source, validated: false, previous: (memo, edited), scratch: scratch)
     }
 
     static func ingest(_ source: SourceText, validated: Bool, memo: IngestMemo? = nil,
-                       previous: (memo: IngestMemo, edited: Set<Int>)? = nil) -> FixLog {
+                       previous: (memo: IngestMemo, edited: Set<Int>)? = nil, scratch: Scratch = .freeInBackground) -> FixLog {
         var diagnostics = validated ? [] : source.validateText()
         let whole = SourceRange(start: SourceLocation(line: 1, column: 1), end: source.endLocation)
         let layout = TextLayout(source)
@@ -88,10 +106,9 @@ public enum FixLogIngester {
         diagnostics += builder.diagnostics
         let log = FixLog(source: source.path, preamble: builder.preamble, incidents: builder.incidents,
                          interludes: builder.interludes, diagnostics: diagnostics, layout: layout)
-        if large && memo == nil && previous == nil {
-            // The Markdown tree of a long log is a million small values: it is let go on another core while
-            // the caller goes on with the model (the closure holds the only reference).
-            DispatchQueue.global(qos: .utility).async { [tree = Discarded(consume builder)] in tree.drop() }
+        if large || memo != nil || previous != nil {
+            // The Markdown tree of a long log is a million small values: not freed on the caller's core.
+            scratch.dispose(consume builder)
         }
         return log
     }

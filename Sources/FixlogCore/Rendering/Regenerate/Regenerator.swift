@@ -15,11 +15,15 @@ public enum Regenerator {
         public var summary: Bool
         /// Overwrite blocks edited by hand.
         public var force: Bool
+        /// What becomes of the intermediate readings (Markdown trees, the first model and check).
+        public var scratch: FixLogIngester.Scratch
 
-        public init(fixLineReferences: Bool = true, summary: Bool = false, force: Bool = false) {
+        public init(fixLineReferences: Bool = true, summary: Bool = false, force: Bool = false,
+                    scratch: FixLogIngester.Scratch = .freeInBackground) {
             self.fixLineReferences = fixLineReferences
             self.summary = summary
             self.force = force
+            self.scratch = scratch
         }
     }
 
@@ -68,7 +72,7 @@ public enum Regenerator {
         }
         var current = source
         let memo = IngestMemo()
-        var log = FixLogIngester.ingest(current, keeping: memo)
+        var log = FixLogIngester.ingest(current, keeping: memo, scratch: options.scratch)
         var report = check(log)
         if options.fixLineReferences {
             let (bytes, applied) = applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: current)
@@ -76,14 +80,15 @@ public enum Regenerator {
                 outcome.fixedReferences = applied
                 current = SourceText(path: source.path, bytes: bytes)
                 // The first reading is let go on another core.
-                Discarded.release((consume log, consume report))
+                options.scratch.dispose((consume log, consume report))
                 // Corrections stay within their lines: only the records holding them are read again.
                 let inLine = applied.allSatisfy { edit in
                     edit.range.start.line == edit.range.end.line
                         && !(edit.original + edit.replacement).utf8.contains { $0 == 0x0A || $0 == 0x0D }
                 }
                 log = inLine
-                    ? FixLogIngester.ingest(current, editedLines: Set(applied.map(\.range.start.line)), since: memo)
+                    ? FixLogIngester.ingest(current, editedLines: Set(applied.map(\.range.start.line)), since: memo,
+                                            scratch: options.scratch)
                     : FixLogIngester.ingest(current)
                 report = check(log)
             }
@@ -93,7 +98,7 @@ public enum Regenerator {
         outcome.statusBlocks = blocks.statusBlocks
         outcome.report = report
         if outcome.succeeded { outcome.bytes = blocks.bytes }
-        Discarded.release((consume memo, consume log))
+        options.scratch.dispose((consume memo, consume log))
         return outcome
     }
 
