@@ -161,7 +161,7 @@ fuzz: deps
 	scripts/fuzz.sh run
 
 # The runner, parser and hardening tests under ThreadSanitizer and AddressSanitizer (separate scratch paths).
-SANITIZE_FILTER ?= StepRunner|RunnerAttack|HostileInput|FuzzRegression|PathEscape|Dockerfile|Ingest|VerificationEngine|ChunkedParse|ParallelCheck|ParseJSONWriter|SiteRender
+SANITIZE_FILTER ?= StepRunner|RunnerAttack|HostileInput|FuzzRegression|PathEscape|Dockerfile|Ingest|VerificationEngine|ChunkedParse|ParallelCheck|ParseJSONWriter|SiteRender|Reingest|CheckSession|Regenerat
 sanitize: deps
 	$(SWIFT) build --build-tests --scratch-path .build-tsan -Xswiftc -sanitize=thread
 	TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan-suppressions.txt halt_on_error=0" \
