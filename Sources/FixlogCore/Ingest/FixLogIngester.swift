@@ -190,41 +190,37 @@ final class HeadingInfo: Sendable {
     let blockIndex: Int
     let level: Int
     let text: String
-    let parsed: TitleReader.Parsed
-    /// What the title names as a section, and as a list of records (classified once per heading).
-    let kind: SectionKind
-    let listKind: SectionClassifier.ListKind
-    /// What a section heading contributes to the changes under it: its label (title without line
-    /// references), a stage hint and a Dockerfile it names.
-    let label: String
-    let stage: String?
-    let dockerfile: String?
+    /// What the text says (read once per distinct text).
+    let read: HeadingRead
     let range: SourceRange
     /// Index (into the headings array) of the nearest enclosing heading of a lower level.
     let parent: Int?
 
-    init(blockIndex: Int, level: Int, text: String, parsed: TitleReader.Parsed, kind: SectionKind,
-         listKind: SectionClassifier.ListKind, label: String, stage: String?, dockerfile: String?, range: SourceRange,
-         parent: Int?) {
+    init(blockIndex: Int, level: Int, text: String, read: HeadingRead, range: SourceRange, parent: Int?) {
         self.blockIndex = blockIndex
         self.level = level
         self.text = text
-        self.parsed = parsed
-        self.kind = kind
-        self.listKind = listKind
-        self.label = label
-        self.stage = stage
-        self.dockerfile = dockerfile
+        self.read = read
         self.range = range
         self.parent = parent
     }
+
+    var parsed: TitleReader.Parsed { read.parsed }
+    var kind: SectionKind { read.kind }
+    var listKind: SectionClassifier.ListKind { read.listKind }
+    var label: String { read.label }
+    var stage: String? { read.stage }
+    var dockerfile: String? { read.dockerfile }
 }
 
 /// What a heading's text says (read once per distinct text).
 struct HeadingRead: Sendable {
     var parsed: TitleReader.Parsed
+    /// What the title names as a section, and as a list of records.
     var kind: SectionKind
     var listKind: SectionClassifier.ListKind
+    /// What a section heading contributes to the changes under it: its label (title without line references),
+    /// a stage hint and a Dockerfile it names.
     var label: String
     var stage: String?
     var dockerfile: String?
@@ -471,9 +467,8 @@ struct LogBuilder {
             guard let range = blockRange else { continue }
             while let top = stack.last, headings[top].level >= level { stack.removeLast() }
             let r = read[textSlots[k]]
-            headings.append(HeadingInfo(blockIndex: i, level: level, text: texts[k], parsed: r.parsed,
-                                        kind: r.kind, listKind: r.listKind, label: r.label, stage: r.stage,
-                                        dockerfile: r.dockerfile, range: range, parent: stack.last))
+            headings.append(HeadingInfo(blockIndex: i, level: level, text: texts[k], read: r, range: range,
+                                        parent: stack.last))
             stack.append(headings.count - 1)
         }
     }
