@@ -219,6 +219,22 @@ extension ChunkedParse {
         }
     }
 
+    /// The edited lines and the lines before each whose link label (up to 1,000 bytes, over line ends) could
+    /// run into it: an edit can complete a definition that an unedited line begins.
+    static func linesReaching(_ edited: Set<Int>, in source: SourceText) -> Set<Int> {
+        var lines = edited
+        for line in edited where line >= 1 && line <= source.lineStarts.count {
+            let start = source.lineStarts[line - 1]
+            var earlier = line - 1
+            // Line `earlier` ends where line `earlier + 1` starts.
+            while earlier >= 1, source.lineStarts[earlier] > start - 1002 {
+                lines.insert(earlier)
+                earlier -= 1
+            }
+        }
+        return lines
+    }
+
     /// The tree of `source`, a copy of the text `previous` was parsed from with only the lines in `edited`
     /// changed (same number of lines), built from `previous` by parsing again only the runs of lines that hold
     /// an edit. Runs are cut before the top-level ATX headings in column 1 of `previous`; each new run is
@@ -227,7 +243,7 @@ extension ChunkedParse {
     static func reparse(_ source: SourceText, previous: MarkdownDocument, previousMayDefineLinks: Bool, edited: Set<Int>)
         -> MarkdownNode? {
         guard !previous.flattened, !previousMayDefineLinks, source.lineStarts.count == previous.source.lineStarts.count,
-            !mayDefineAnyLink(source, lines: edited)
+            !mayDefineAnyLink(source, lines: linesReaching(edited, in: source))
         else { return nil }
         let old = previous.root.children
         let lineCount = source.lineStarts.count
@@ -303,7 +319,7 @@ extension ChunkedParse {
             }
             i = max(j, i + 1)
         }
-        // An edited run with no old block (it held only blank lines before) comes last in no order: refuse.
+        // An edited run that had no old block (only blank lines) has no place in the order: refuse.
         guard replacement.isEmpty else { return nil }
         var root = previous.root
         root.children = children

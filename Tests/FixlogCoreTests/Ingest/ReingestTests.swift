@@ -103,6 +103,18 @@ import Testing
         #expect(reparsed > 100)  // most edits are parsed again in place, not refused
     }
 
+    @Test func anEditThatCompletesALinkDefinitionBegunAboveIsParsedAfresh() throws {
+        // Line 5 begins a label that only the edited line 6 closes: `[foo\n]: /url` defines a link for the whole
+        // document, so no run may be parsed alone.
+        let before = "# Log\n\n## Fix #1: A (2025-01-01)\n\n[foo\nbar\n\nSee [foo].\n\n## Fix #2: B (2025-01-02)\n\nText [foo].\n"
+        let after = "# Log\n\n## Fix #1: A (2025-01-01)\n\n[foo\n]: /url\n\nSee [foo].\n\n## Fix #2: B (2025-01-02)\n\nText [foo].\n"
+        let old = SourceText(path: "log.md", string: before), new = SourceText(path: "log.md", string: after)
+        #expect(ChunkedParse.reparse(new, previous: MarkdownDocument(source: old), previousMayDefineLinks: false, edited: [6]) == nil)
+        let memo = IngestMemo()
+        _ = FixLogIngester.ingest(old, keeping: memo)
+        #expect(FixLogIngester.ingest(new, editedLines: [6], since: memo) == FixLogIngester.ingest(new))
+    }
+
     @Test func anUneditedCopyReusesEverything() throws {
         let text = SourceText(path: "log.md", bytes: try TestSupport.read("fixtures/projects/voice-backend/DOCKERFILE_FIXES.md"))
         let memo = IngestMemo()
