@@ -34,6 +34,7 @@ public enum FuzzProperties {
         for pieces in [2, 5] where MarkdownDocument(source: clean, pieces: pieces).root != MarkdownDocument(source: clean, pieces: 1).root {
             return "parsing in \(pieces) pieces gives another tree than one parse"
         }
+        if let problem = checkReingest(source) { return problem }
         let log = FixLogIngester.ingest(source)
         var cursor = 0
         for segment in log.segments {
@@ -63,6 +64,30 @@ public enum FuzzProperties {
             for step in incident.verifications where realRange(step.range, in: source) == nil {
                 return "verification step has range \(step.range) outside the input"
             }
+        }
+        return nil
+    }
+
+    /// Reading an edited copy from the memo of the first reading (regenerate's second pass) gives exactly a fresh
+    /// reading. The edit is one line chosen from the input itself: its first digit bumped, or its first byte dropped.
+    static func checkReingest(_ source: SourceText) -> String? {
+        let count = source.lineStarts.count
+        guard count > 1 else { return nil }
+        let line = Int(source.bytes.reduce(UInt32(0)) { $0 &* 31 &+ UInt32($1) } % UInt32(count)) + 1
+        let range = source.lineByteRange(line)
+        guard !range.isEmpty else { return nil }
+        var bytes = source.bytes
+        if let digit = range.first(where: { bytes[$0] >= 48 && bytes[$0] <= 57 }) {
+            bytes[digit] = bytes[digit] == 57 ? 48 : bytes[digit] + 1
+        } else {
+            bytes.remove(at: range.lowerBound)
+        }
+        let edited = SourceText(path: source.path, bytes: bytes)
+        guard edited.lineStarts.count == count else { return nil }
+        let memo = IngestMemo()
+        _ = FixLogIngester.ingest(source, keeping: memo)
+        if FixLogIngester.ingest(edited, editedLines: [line], since: memo) != FixLogIngester.ingest(edited) {
+            return "reading the copy edited on line \(line) from the memo differs from a fresh reading"
         }
         return nil
     }
