@@ -265,16 +265,20 @@ extension ChunkedParse {
             }
         }
         let cuts = cutLines
-        // Runs with an edit: their index.
-        let editedRuns = Set(edited.compactMap { line -> Int? in
-            guard line >= 1, line <= lineCount else { return nil }
+        // Runs with an edit: their index. A run whose cut line is edited takes the run before it along: a block
+        // the cut line closed (a fence left open in a list item) ends on that line, so its position depends on
+        // the line's text.
+        var runs = Set<Int>()
+        for line in edited where line >= 1 && line <= lineCount {
             var lo = 0, hi = cuts.count  // last cut <= line
             while hi - lo > 1 {
                 let mid = (lo + hi) / 2
                 if cuts[mid] <= line { lo = mid } else { hi = mid }
             }
-            return lo
-        }).sorted()
+            runs.insert(lo)
+            if cuts[lo] == line, lo > 0 { runs.insert(lo - 1) }
+        }
+        let editedRuns = runs.sorted()
         guard !editedRuns.isEmpty else { return previous.root }
         // Parse the edited runs again (on all cores when there are many).
         let parsed = Parallel.map(editedRuns, minimumCount: 64) { k -> MarkdownNode? in
