@@ -212,7 +212,7 @@ struct RecordReader {
         }
         if let line = block.range?.start.line {
             proseRef = Self.singleSpan((line...(block.range?.end.line ?? line)).flatMap { lineRefs(onLine: $0, fromColumn: 1, origin: .prose) })
-            if let file = Self.inlineFile(in: source.text(block.range ?? SourceRange(line: line))) { fieldFile = file }
+            if let range = block.range, let file = inlineFile(of: range) { fieldFile = file }
         }
         addProse(text, block: block)
     }
@@ -230,6 +230,11 @@ struct RecordReader {
     }
 
     private static let inlineFileMarkers = ["**File:**", "**File**:", "**Location:**", "**Path:**"].map { Array($0.utf8) }
+
+    /// ``inlineFile(in:)`` of the source text in `range`, read on its bytes (no `String` of the paragraph).
+    func inlineFile(of range: SourceRange) -> String? {
+        source.bytes.withUnsafeBufferPointer { Self.inlineFile(in: UnsafeBufferPointer(rebasing: $0[source.byteRange(of: range)])) }
+    }
 
     /// ``inlineFile(in:)`` on UTF-8 bytes: the first of the markers, in their order of preference, that the text
     /// holds anywhere, found in one pass over the text's `**` pairs.
@@ -434,9 +439,7 @@ struct RecordReader {
         if let ref = Self.singleSpan((r.start.line...r.end.line).flatMap { lineRefs(onLine: $0, fromColumn: 1, origin: .prose) }) {
             proseRef = ref
         }
-        if let file = source.bytes.withUnsafeBufferPointer({ Self.inlineFile(in: UnsafeBufferPointer(rebasing: $0[source.byteRange(of: r)])) }) {
-            fieldFile = file
-        }
+        if let file = inlineFile(of: r) { fieldFile = file }
     }
 
     mutating func handleNestedList(_ list: MarkdownNode) {
