@@ -659,25 +659,7 @@ struct RenderContext: Sendable {
         do { data = try encoder.encode(["records": entries]) } catch {
             throw SiteBuildError(step: .writeSearchIndex, path: "search-index.json", message: "\(error)")
         }
-        // Safe to embed anywhere: no raw `<`, `>`, `&`, U+2028 or U+2029 (one pass over the bytes; inside
-        // JSON these only occur in strings, where the \u escapes mean the same).
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(data.count + data.count / 16)
-        let bytes = [UInt8](data)
-        var i = 0
-        func escape(_ code: String) { escaped.append(contentsOf: Array("\\u\(code)".utf8)) }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "<") { escape("003c") }
-            else if b == UInt8(ascii: ">") { escape("003e") }
-            else if b == UInt8(ascii: "&") { escape("0026") }
-            else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
-                escape(bytes[i + 2] == 0xA8 ? "2028" : "2029"); i += 2
-            } else { escaped.append(b) }
-            i += 1
-        }
-        let json = String(decoding: escaped, as: UTF8.self)
-        let script = "window.FIXLOG_SEARCH_INDEX = \(json);\n"
-        return (Array((json + "\n").utf8), Array(script.utf8))
+        // Made safe to embed as the direct writer's index is (only the encoding is the reference).
+        return Self.embeddable([UInt8](data))
     }
 }
