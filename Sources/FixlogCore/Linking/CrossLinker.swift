@@ -133,18 +133,21 @@ public enum CrossLinker {
         let same: [Bool] = previous.map { p in
             Parallel.map(Array(incidents.indices), minimumCount: 256) { r in r < p.incidents.count && p.incidents[r] == incidents[r] }
         } ?? []
-        @Sendable func earlier(_ i: Int) -> Evaluation? {
-            guard let previous, same.indices.contains(work[i].record), same[work[i].record],
-                work[i].index < previous.evaluations[work[i].record].count,
-                let made = previous.evaluations[work[i].record][work[i].index],
-                made.target == work[i].target.map(ObjectIdentifier.init), made.stage == work[i].stage, made.error == work[i].error
-            else { return nil }
-            return made.evaluation
-        }
+        let takenOver: [Bool] = previous.map { p in
+            Parallel.map(Array(pending.indices), minimumCount: 256) { i in
+                guard work[i].isDockerfileCode, same[work[i].record], work[i].index < p.evaluations[work[i].record].count,
+                    let made = p.evaluations[work[i].record][work[i].index]
+                else { return false }
+                return made.target == work[i].target.map(ObjectIdentifier.init) && made.stage == work[i].stage
+                    && made.error == work[i].error
+            }
+        } ?? []
         var evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
                                        state: { ClaimExtractor.Memo(logPath: shownLog, capacity: perWorker) }) { memo, i -> Evaluation in
             guard work[i].isDockerfileCode else { return Evaluation() }
-            if let known = earlier(i) { return known }
+            if !takenOver.isEmpty, takenOver[i], let made = previous?.evaluations[work[i].record][work[i].index] {
+                return made.evaluation
+            }
             return withChange(log, work[i].record, work[i].index) { change in
                 evaluate(change, target: work[i].target, error: work[i].error, stage: work[i].stage,
                          threshold: threshold, memo: &memo)
@@ -161,14 +164,13 @@ public enum CrossLinker {
 
         if let session {
             var made: [[CheckSession.Made?]] = incidents.map { [CheckSession.Made?](repeating: nil, count: $0.changes.count) }
-            var reused = 0
             for i in pending.indices where pending[i].isDockerfileCode {
                 made[pending[i].record][pending[i].index] = CheckSession.Made(
                     evaluation: evaluations[i], target: pending[i].target.map(ObjectIdentifier.init), stage: pending[i].stage,
                     error: pending[i].error)
-                if previous != nil, earlier(i) != nil { reused += 1 }
             }
-            session.record(CheckSession.Previous(incidents: incidents, evaluations: made), reused: reused)
+            session.record(CheckSession.Previous(incidents: incidents, evaluations: made),
+                           reused: takenOver.reduce(0) { $0 + ($1 ? 1 : 0) })
         }
 
         // Pass 2: supersession by later records.
