@@ -17,22 +17,7 @@ enum Parallel {
     /// `transform` applied to every element, on all cores when there are at least `minimumCount` elements
     /// (and more than one core); the results are in the order of `items`.
     static func map<T: Sendable, R: Sendable>(_ items: [T], minimumCount: Int = 1, _ transform: @Sendable (T) -> R) -> [R] {
-        let cores = Self.cores
-        guard cores > 1, items.count >= max(2, minimumCount) else { return items.map(transform) }
-        // A few chunks per core balance uneven elements without much scheduling overhead.
-        let chunks = min(items.count, cores * 8)
-        let slots = ParallelSlots<[R]>(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lower = items.count * c / chunks, upper = items.count * (c + 1) / chunks
-            var out: [R] = []
-            out.reserveCapacity(upper - lower)
-            for i in lower..<upper { out.append(transform(items[i])) }
-            slots[c] = out
-        }
-        var result: [R] = []
-        result.reserveCapacity(items.count)
-        for part in slots.values { result.append(contentsOf: part) }
-        return result
+        map(items, minimumCount: minimumCount, state: {}) { _, item in transform(item) }
     }
 }
 

@@ -8,9 +8,16 @@ extension Parallel {
     /// worker took which elements.
     static func map<T: Sendable, R: Sendable, S>(_ items: [T], minimumPerWorker: Int, state: @Sendable () -> S,
                                                  _ transform: @Sendable (inout S, T) -> R) -> [R] {
-        let cores = Self.cores
         let (minimum, overflow) = max(1, minimumPerWorker).multipliedReportingOverflow(by: cores)
-        guard cores > 1, !overflow, items.count >= max(2, minimum) else {
+        return map(items, minimumCount: overflow ? Int.max : minimum, state: state, transform)
+    }
+
+    /// The one mechanism under every `map`: on all cores when there are at least `minimumCount` elements (and
+    /// more than one core), each worker with a state of its own; results written in their final places.
+    static func map<T: Sendable, R: Sendable, S>(_ items: [T], minimumCount: Int, state: @Sendable () -> S,
+                                                 _ transform: @Sendable (inout S, T) -> R) -> [R] {
+        let cores = Self.cores
+        guard cores > 1, items.count >= max(2, minimumCount) else {
             var s = state()
             return items.map { transform(&s, $0) }
         }
