@@ -48,13 +48,16 @@ public enum FixLogIngester {
     /// Ingests `source`, a copy of the text `memo` was filled from in which only the lines `edited` changed
     /// (within themselves: the same lines, the same number of them). Gives exactly what ``ingest(_:)`` gives,
     /// reading again only the Markdown runs and records that hold an edit.
-    static func ingest(_ source: SourceText, editedLines edited: Set<Int>, since memo: IngestMemo,
+    /// With `lastUse`, the memo is not used again: its Markdown tree is taken apart (its blocks are moved into the
+    /// new tree rather than copied).
+    static func ingest(_ source: SourceText, editedLines edited: Set<Int>, since memo: IngestMemo, lastUse: Bool = false,
                        scratch: Scratch = .freeInBackground) -> FixLog {
-        ingest(source, validated: false, previous: (memo, edited), scratch: scratch)
+        ingest(source, validated: false, previous: (memo, edited), lastUse: lastUse, scratch: scratch)
     }
 
     static func ingest(_ source: SourceText, validated: Bool, memo: IngestMemo? = nil,
-                       previous: (memo: IngestMemo, edited: Set<Int>)? = nil, scratch: Scratch = .freeInBackground) -> FixLog {
+                       previous: (memo: IngestMemo, edited: Set<Int>)? = nil, lastUse: Bool = false,
+                       scratch: Scratch = .freeInBackground) -> FixLog {
         var diagnostics = validated ? [] : source.validateText()
         let whole = SourceRange(start: SourceLocation(line: 1, column: 1), end: source.endLocation)
         let layout = TextLayout(source)
@@ -80,15 +83,23 @@ public enum FixLogIngester {
         if let p = previous, p.memo.document.map({ !Self.differOnlyIn(p.edited, masked, $0.source) }) ?? true {
             previous = nil
         }
-        var document: MarkdownDocument
-        if let previous, let old = previous.memo.document,
-            let root = ChunkedParse.reparse(masked, previous: old, previousMayDefineLinks: previous.memo.mayDefineLinks,
-                                            edited: previous.edited)
-        {
-            document = MarkdownDocument(source: masked, root: root)
-        } else {
-            document = MarkdownDocument(source: masked)
+        var reparsedDocument: MarkdownDocument?
+        var reparsedRuns: [ClosedRange<Int>]?
+        if let previous {
+            var old = previous.memo.document
+            // On its last use the memo lets go of its tree, so that the tree's blocks move rather than copy.
+            if lastUse { previous.memo.document = nil }
+            if let tree = old.take(),
+                let reparsed = ChunkedParse.reparse(masked, previous: consume tree,
+                                                    previousMayDefineLinks: previous.memo.mayDefineLinks,
+                                                    edited: previous.edited)
+            {
+                reparsedDocument = MarkdownDocument(source: masked, root: reparsed.root)
+                reparsedRuns = reparsed.runs
+                scratch.dispose(reparsed.leftover)
+            }
         }
+        let document = reparsedDocument.take() ?? MarkdownDocument(source: masked)
         if document.flattened {
             diagnostics.append(.warning(.nestingTooDeep,
                 "lists or block quotes nest more than \(CMarkConverter.maximumDepth) levels deep; deeper levels are flattened",
@@ -101,12 +112,16 @@ public enum FixLogIngester {
             memo.mayDefineLinks = document.pieces > 1
                 ? false : ChunkedParse.mayDefineAnyLink(masked, lines: 1...max(1, masked.lineStarts.count))
         }
-        var builder = LogBuilder(document: consume document, memo: memo, previous: previous)
+        var builder = LogBuilder(document: consume document, memo: memo, previous: previous, reparsedRuns: reparsedRuns)
         builder.run()
         diagnostics += builder.diagnostics
         let log = FixLog(source: source.path, preamble: builder.preamble, incidents: builder.incidents,
                          interludes: builder.interludes, diagnostics: diagnostics, layout: layout)
-        if large || memo != nil || previous != nil {
+        if memo != nil {
+            // The tree and the headings stay in the memo: letting the builder go frees only its own arrays, and
+            // leaves the memo the tree's only owner (a reading of an edited copy on its last use moves the blocks).
+            _ = consume builder
+        } else if large || previous != nil {
             // The Markdown tree of a long log is a million small values: not freed on the caller's core.
             scratch.dispose(consume builder)
         }
@@ -143,26 +158,46 @@ extension FixLogIngester {
 
 /// What one ingest keeps so that an edited copy of the same text can be ingested again cheaply (regenerate reads
 /// a log, corrects some line references, and must read the result again): the Markdown tree, the reading of
-/// every distinct heading text and every record. Filled by ``FixLogIngester/ingest(_:keeping:)``.
+/// every heading and every record. Filled by ``FixLogIngester/ingest(_:keeping:)``.
 final class IngestMemo: @unchecked Sendable {
     var document: MarkdownDocument?
     var mayDefineLinks = true
-    var titles: [String: HeadingRead] = [:]
-    var records: [RecordKey: RecordRead] = [:]
+    /// The headings of the reading (in document order).
+    var headings: [HeadingInfo] = []
+    /// The records read, in document order (by start), with what each reading depended on.
+    var records: [(key: RecordKey, read: RecordRead)] = []
     /// How many records the last ingest made from this memo took over unread (for tests).
     var reusedRecords = 0
     init() {}
+
+    /// The reading of the record whose key is `key`, if one was kept.
+    func record(_ key: RecordKey) -> RecordRead? {
+        var lo = 0, hi = records.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if records[mid].key.range.start < key.range.start { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < records.count && records[lo].key == key ? records[lo].read : nil
+    }
 }
 
 /// What a record's reading depends on besides its own lines: equal keys and unedited lines give equal readings.
-struct RecordKey: Hashable, Sendable {
+struct RecordKey: Equatable, Sendable {
     var range: SourceRange
     var shape: RecordShape
     var number: Int?
     var sameLevelSections: Bool
     var heading: String
-    /// Line, level and text of the enclosing headings the reader looks at, and the line of the first heading.
-    var outer: [String]
+    /// The line of the document's first heading.
+    var firstHeadingLine: Int
+    /// The enclosing headings the reader looks at (up to two).
+    var outer: [Outer]
+
+    struct Outer: Equatable, Sendable {
+        var line: Int
+        var level: Int
+        var text: String
+    }
 }
 
 /// A record as its reader left it (before problems of paired lists are added).
@@ -282,10 +317,16 @@ struct LogBuilder {
     /// Readings of the text before an edit, and the edited lines: reused where nothing they depend on changed.
     var previous: (memo: IngestMemo, edited: Set<Int>)?
 
-    init(document: MarkdownDocument, memo: IngestMemo? = nil, previous: (memo: IngestMemo, edited: Set<Int>)? = nil) {
+    /// The lines of the runs of the document parsed again from the previous reading's tree (nil: parsed afresh);
+    /// headings outside them are the previous reading's blocks.
+    var reparsedRuns: [ClosedRange<Int>]?
+
+    init(document: MarkdownDocument, memo: IngestMemo? = nil, previous: (memo: IngestMemo, edited: Set<Int>)? = nil,
+         reparsedRuns: [ClosedRange<Int>]? = nil) {
         self.document = document
         self.memo = memo
         self.previous = previous
+        self.reparsedRuns = reparsedRuns
         blockStartLines = document.root.children.map { $0.range?.start.line ?? 0 }
     }
 
@@ -346,10 +387,10 @@ struct LogBuilder {
         // are joined in record order, so the log is the same whatever the scheduling.
         let keys = memo != nil || previous != nil ? records.map { recordKey($0.start, range: $0.range) } : nil
         let found = records
-        let reuse = previous.map { (records: $0.memo.records, edited: $0.edited.sorted()) }
+        let reuse = previous.map { (memo: $0.memo, edited: $0.edited.sorted()) }
         let read = Parallel.map(Array(records.indices), minimumCount: 64) { i -> (Incident, [Diagnostic], reused: Bool) in
             let r = found[i]
-            if let reuse, let key = keys?[i], let known = reuse.records[key],
+            if let reuse, let key = keys?[i], let known = reuse.memo.record(key),
                 !Self.holdsEdit(reuse.edited, from: r.range.start.line, through: r.range.end.line)
             {
                 return (known.incident, known.diagnostics, true)
@@ -360,10 +401,10 @@ struct LogBuilder {
         }
         if let previous { previous.memo.reusedRecords = read.reduce(0) { $0 + ($1.reused ? 1 : 0) } }
         if let memo, let keys {
-            var table: [RecordKey: RecordRead] = [:]
+            var table: [(key: RecordKey, read: RecordRead)] = []
             table.reserveCapacity(keys.count)
             for (key, r) in zip(keys, read) where key.shape != .singleDocument {
-                table[key] = RecordRead(incident: r.0, diagnostics: r.1)
+                table.append((key, RecordRead(incident: r.0, diagnostics: r.1)))
             }
             memo.records = table
         }
@@ -388,15 +429,15 @@ struct LogBuilder {
     /// What the reading of the record starting at `start` depends on outside its own lines.
     func recordKey(_ start: RecordStart, range: SourceRange) -> RecordKey {
         let h = headings[start.heading]
-        var outer: [String] = ["first heading \(headings.first?.range.start.line ?? 0)"]
+        var outer: [RecordKey.Outer] = []
         var p = h.parent
         for _ in 0..<2 {
             guard let k = p else { break }
-            outer.append("\(headings[k].range.start.line) \(headings[k].level) \(headings[k].text)")
+            outer.append(RecordKey.Outer(line: headings[k].range.start.line, level: headings[k].level, text: headings[k].text))
             p = headings[k].parent
         }
         return RecordKey(range: range, shape: start.shape, number: start.number, sameLevelSections: start.sameLevelSections,
-                         heading: h.text, outer: outer)
+                         heading: h.text, firstHeadingLine: headings.first?.range.start.line ?? 0, outer: outer)
     }
 
     /// Whether a sorted list of lines holds one in `first...last`.
@@ -438,39 +479,65 @@ struct LogBuilder {
                 }
             }
         }
-        var stack: [Int] = []
         let all = blocks
-        // Nodes are read in place (through the buffer), never copied: a copy retains each of their references.
-        var found: [Int] = []
+        // Heading blocks with their level, range and parent (the nearest earlier heading of a lower level), read in
+        // place: a copy of a node retains each of its references.
+        var found: [(block: Int, level: Int, range: SourceRange, parent: Int?)] = []
+        var stack: [Int] = []
         all.withUnsafeBufferPointer { b in
-            for i in b.indices where b[i].kind == .heading && b[i].range != nil { found.append(i) }
+            for i in b.indices where b[i].kind == .heading {
+                guard let range = b[i].range else { continue }
+                let level = b[i].headingLevel
+                while let top = stack.last, found[top].level >= level { stack.removeLast() }
+                found.append((i, level, range, stack.last))
+                stack.append(found.count - 1)
+            }
         }
-        // Reading titles (numbers, dates, status words) is the costly part: each distinct text once (section
-        // headings repeat: "Problem", "Solution"), on all cores for long logs.
-        let texts = Parallel.map(found, minimumCount: 4096) { i in all.withUnsafeBufferPointer { $0[i].plainText } }
-        var distinct: [String] = []
-        var slot: [String: Int] = [:]
-        let textSlots = texts.map { text -> Int in
-            if let k = slot[text] { return k }
-            slot[text] = distinct.count
-            distinct.append(text)
-            return distinct.count - 1
+        // Headings the previous reading saw in the same blocks (outside the runs parsed again) keep their text,
+        // their reading and, when nothing about their place changed, their HeadingInfo.
+        let taken = takenOverHeadings(found.map(\.block))
+        // Reading titles (numbers, dates, status words) is the costly part: on all cores for long logs, each worker
+        // reading each distinct text once (section headings repeat: "Problem", "Solution").
+        let places = found
+        headings = Parallel.map(Array(found.indices), minimumCount: 4096, state: { [String: HeadingRead]() }) { seen, k in
+            let place = places[k]
+            if let t = taken[k] {
+                if t.blockIndex == place.block && t.parent == place.parent { return t }
+                return HeadingInfo(blockIndex: place.block, level: place.level, text: t.text, read: t.read,
+                                   range: place.range, parent: place.parent)
+            }
+            let text = all.withUnsafeBufferPointer { $0[place.block].plainText }
+            let read: HeadingRead
+            if let known = seen[text] {
+                read = known
+            } else {
+                read = HeadingRead(text)
+                seen[text] = read
+            }
+            return HeadingInfo(blockIndex: place.block, level: place.level, text: text, read: read, range: place.range,
+                               parent: place.parent)
         }
-        let known = previous?.memo.titles ?? [:]
-        let read = Parallel.map(distinct, minimumCount: 256) { text -> HeadingRead in
-            known[text] ?? HeadingRead(text)
+        memo?.headings = headings
+    }
+
+    /// For each heading block in `found`: the previous reading's heading of the same block, when the block is the
+    /// previous tree's own (outside every run parsed again) and the heading was seen at the same place, level and
+    /// range. Only then are its text and reading sure to be the same. All nil without a previous reading.
+    func takenOverHeadings(_ found: [Int]) -> [HeadingInfo?] {
+        var out = [HeadingInfo?](repeating: nil, count: found.count)
+        guard let old = previous?.memo.headings, !old.isEmpty, let runs = reparsedRuns else { return out }
+        var p = 0, r = 0
+        blocks.withUnsafeBufferPointer { b in
+            for (k, i) in found.enumerated() {
+                guard let range = b[i].range else { continue }
+                let line = range.start.line
+                while r < runs.count, runs[r].upperBound < line { r += 1 }
+                if r < runs.count, runs[r].contains(line) { continue }
+                while p < old.count, old[p].range.start < range.start { p += 1 }
+                if p < old.count, old[p].range == range, old[p].level == b[i].headingLevel { out[k] = old[p] }
+            }
         }
-        if let memo { memo.titles = Dictionary(uniqueKeysWithValues: zip(distinct, read)) }
-        headings.reserveCapacity(found.count)
-        for (k, i) in found.enumerated() {
-            let (level, blockRange) = all.withUnsafeBufferPointer { ($0[i].headingLevel, $0[i].range) }
-            guard let range = blockRange else { continue }
-            while let top = stack.last, headings[top].level >= level { stack.removeLast() }
-            let r = read[textSlots[k]]
-            headings.append(HeadingInfo(blockIndex: i, level: level, text: texts[k], read: r, range: range,
-                                        parent: stack.last))
-            stack.append(headings.count - 1)
-        }
+        return out
     }
 
     mutating func checkLooksLikeMarkdown() {

@@ -235,17 +235,31 @@ extension ChunkedParse {
         return lines
     }
 
+    /// A tree built from a previous one by ``reparse(_:previous:previousMayDefineLinks:edited:)``.
+    struct Reparsed {
+        var root: MarkdownNode
+        /// The lines of the runs parsed again, in order; every top-level block outside them is the previous
+        /// tree's own block.
+        var runs: [ClosedRange<Int>]
+        /// What is left of the previous tree (the old blocks of the runs parsed again), to be let go.
+        var leftover: [MarkdownNode]
+    }
+
     /// The tree of `source`, a copy of the text `previous` was parsed from with only the lines in `edited`
     /// changed (same number of lines), built from `previous` by parsing again only the runs of lines that hold
     /// an edit. Runs are cut before the top-level ATX headings in column 1 of `previous`; each new run is
     /// checked as ``parse(_:pieces:)`` checks its pieces, and nil is returned (parse the whole text instead)
     /// whenever a check fails, the text may define link references, or `previous` was flattened.
-    static func reparse(_ source: SourceText, previous: MarkdownDocument, previousMayDefineLinks: Bool, edited: Set<Int>)
-        -> MarkdownNode? {
+    ///
+    /// The blocks of unedited runs are moved out of `previous` into the new tree: when the caller hands over
+    /// the only reference to it, no block is copied (a copy retains each of a node's references).
+    static func reparse(_ source: SourceText, previous: consuming MarkdownDocument, previousMayDefineLinks: Bool,
+                        edited: Set<Int>) -> Reparsed? {
         guard !previous.flattened, !previousMayDefineLinks, source.lineStarts.count == previous.source.lineStarts.count,
             !mayDefineAnyLink(source, lines: linesReaching(edited, in: source))
         else { return nil }
-        let old = previous.root.children
+        var old: [MarkdownNode] = []
+        swap(&old, &previous.root.children)
         let lineCount = source.lineStarts.count
         // Start of every old block (read in place: copying a node retains its references).
         let oldStarts = old.withUnsafeBufferPointer { b in b.indices.map { b[$0].range?.start ?? SourceLocation(line: 0, column: 0) } }
@@ -279,7 +293,10 @@ extension ChunkedParse {
             if cuts[lo] == line, lo > 0 { runs.insert(lo - 1) }
         }
         let editedRuns = runs.sorted()
-        guard !editedRuns.isEmpty else { return previous.root }
+        guard !editedRuns.isEmpty else {
+            swap(&old, &previous.root.children)
+            return Reparsed(root: previous.root, runs: [], leftover: [])
+        }
         // Parse the edited runs again (on all cores when there are many).
         let parsed = Parallel.map(editedRuns, minimumCount: 64) { k -> MarkdownNode? in
             let firstLine = cuts[k]
@@ -297,16 +314,18 @@ extension ChunkedParse {
             }
             return root
         }
-        var replacement: [Int: MarkdownNode] = [:]
-        for (k, root) in zip(editedRuns, parsed) {
-            guard let root else { return nil }
-            replacement[k] = root
+        var replacement: [Int: Int] = [:]  // run -> index into parsed
+        for (n, (k, root)) in zip(editedRuns, parsed).enumerated() {
+            guard root != nil else { return nil }
+            replacement[k] = n
         }
+        var newRoots = parsed.map { $0 ?? MarkdownNode(kind: .document) }
         // The document ends where its last run ends (as the pieces of a parse join).
-        let end = replacement[cuts.count - 1]?.range?.end ?? previous.root.range?.end
+        let end = replacement[cuts.count - 1].flatMap { newRoots[$0].range?.end } ?? previous.root.range?.end
         // Old blocks of unedited runs, new blocks of edited ones, in order.
-        var children: [MarkdownNode] = []
-        children.reserveCapacity(old.count)
+        enum Segment { case old(Range<Int>), new(Int) }
+        var segments: [Segment] = []
+        var total = 0
         var run = 0
         var i = 0
         while i < old.count {
@@ -315,19 +334,47 @@ extension ChunkedParse {
             let next = run + 1 < cuts.count ? cuts[run + 1] : Int.max
             var j = i
             while j < old.count, oldStarts[j].line < next { j += 1 }
-            if let root = replacement[run] {
-                children.append(contentsOf: root.children)
-                replacement[run] = nil
+            if let n = replacement.removeValue(forKey: run) {
+                segments.append(.new(n))
+                total += newRoots[n].children.count
             } else {
-                children.append(contentsOf: old[i..<j])
+                segments.append(.old(i..<max(j, i + 1)))
+                total += max(j, i + 1) - i
             }
             i = max(j, i + 1)
         }
         // An edited run that had no old block (only blank lines) has no place in the order: refuse.
         guard replacement.isEmpty else { return nil }
+        // Moved, not copied (a copy retains each of a node's references): each node is moved out and an empty
+        // one left in its place.
+        func move(from source: inout [MarkdownNode], _ range: Range<Int>, to destination: UnsafeMutablePointer<MarkdownNode>) {
+            source.withUnsafeMutableBufferPointer { b in
+                guard let from = b.baseAddress else { return }
+                for (n, k) in range.enumerated() {
+                    (destination + n).initialize(to: (from + k).move())
+                    (from + k).initialize(to: MarkdownNode(kind: .document))
+                }
+            }
+        }
+        let children = [MarkdownNode](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            for segment in segments {
+                switch segment {
+                case .old(let r):
+                    move(from: &old, r, to: base + initialized)
+                    initialized += r.count
+                case .new(let n):
+                    let count = newRoots[n].children.count
+                    move(from: &newRoots[n].children, 0..<count, to: base + initialized)
+                    initialized += count
+                }
+            }
+        }
+        let reparsedRuns = editedRuns.map { k in cuts[k]...(k + 1 < cuts.count ? cuts[k + 1] - 1 : lineCount) }
         var root = previous.root
         root.children = children
         if let start = root.range?.start, let end { root.range = SourceRange(start: start, end: end) }
-        return root
+        return Reparsed(root: root, runs: reparsedRuns, leftover: old)
     }
 }

@@ -94,13 +94,53 @@ import Testing
                 lines[n - 1] = Self.mutate(content, &rng) + ending
                 let edited = SourceText(path: "log.md", bytes: lines.flatMap { $0 })
                 guard edited.lineStarts.count == original.lineStarts.count else { continue }
-                if let root = ChunkedParse.reparse(edited, previous: document, previousMayDefineLinks: mayDefineLinks, edited: [n]) {
-                    #expect(root == MarkdownDocument(source: edited).root, "\(name): line \(n)")
+                if let result = ChunkedParse.reparse(edited, previous: document, previousMayDefineLinks: mayDefineLinks,
+                                                     edited: [n])
+                {
+                    #expect(result.root == MarkdownDocument(source: edited).root, "\(name): line \(n)")
+                    // What the re-read of headings relies on: the edited line is in a run parsed again, and every
+                    // block outside those runs is the previous tree's block at the same place.
+                    #expect(result.runs.contains { $0.contains(n) }, "\(name): line \(n)")
+                    let before = Dictionary(document.root.children.compactMap { b in b.range.map { ($0.start, b) } },
+                                            uniquingKeysWith: { a, _ in a })
+                    for block in result.root.children {
+                        guard let start = block.range?.start, !result.runs.contains(where: { $0.contains(start.line) })
+                        else { continue }
+                        #expect(before[start] == block, "\(name): line \(n), block at \(start)")
+                    }
                     reparsed += 1
                 }
             }
         }
         #expect(reparsed > 100)  // most edits are parsed again in place, not refused
+    }
+
+    @Test func onItsLastUseTheMemoGivesUpItsTreeAndTheReadingIsTheSame() throws {
+        var rng = SeededRandom(seed: 0xE017_0003)
+        var compared = 0
+        for (name, bytes) in try Self.logs() {
+            let original = SourceText(path: "log.md", bytes: bytes)
+            guard original.lineStarts.count > 1 else { continue }
+            for round in 0..<3 {
+                let memo = IngestMemo()
+                _ = FixLogIngester.ingest(original, keeping: memo)
+                var lines = (0..<original.lineStarts.count).map { Array(original.slice(for: $0 + 1)) }
+                var edited = Set<Int>()
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    let n = Int.random(in: 1...lines.count, using: &rng)
+                    let (content, ending) = Self.split(lines[n - 1])
+                    lines[n - 1] = Self.mutate(content, &rng) + ending
+                    edited.insert(n)
+                }
+                let copy = SourceText(path: "log.md", bytes: lines.flatMap { $0 })
+                guard copy.lineStarts.count == original.lineStarts.count else { continue }
+                let again = FixLogIngester.ingest(copy, editedLines: edited, since: memo, lastUse: true)
+                #expect(again == FixLogIngester.ingest(copy), "\(name) round \(round): lines \(edited.sorted())")
+                #expect(memo.document == nil, "\(name): the memo's tree was handed over")
+                compared += 1
+            }
+        }
+        #expect(compared > 50)
     }
 
     @Test func anEditThatCompletesALinkDefinitionBegunAboveIsParsedAfresh() throws {
@@ -119,7 +159,7 @@ import Testing
         let text = SourceText(path: "log.md", bytes: try TestSupport.read("fixtures/projects/voice-backend/DOCKERFILE_FIXES.md"))
         let memo = IngestMemo()
         let first = FixLogIngester.ingest(text, keeping: memo)
-        #expect(!memo.records.isEmpty && !memo.titles.isEmpty)
+        #expect(!memo.records.isEmpty && !memo.headings.isEmpty)
         #expect(FixLogIngester.ingest(text, editedLines: [], since: memo) == first)
         // Lines that differ but are not named as edited: the copy is not trusted, and a fresh ingest is made.
         var bytes = text.bytes

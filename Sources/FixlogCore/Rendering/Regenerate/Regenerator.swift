@@ -88,7 +88,7 @@ public enum Regenerator {
                 }
                 log = inLine
                     ? FixLogIngester.ingest(current, editedLines: Set(applied.map(\.range.start.line)), since: memo,
-                                            scratch: options.scratch)
+                                            lastUse: true, scratch: options.scratch)
                     : FixLogIngester.ingest(current)
                 report = check(log)
             }
