@@ -164,20 +164,22 @@ final class IngestMemo: @unchecked Sendable {
     var mayDefineLinks = true
     /// The headings of the reading (in document order).
     var headings: [HeadingInfo] = []
-    /// The records read, in document order (by start), with what each reading depended on.
-    var records: [(key: RecordKey, read: RecordRead)] = []
+    /// What each record's reading depended on, and the reading, in document order (by start).
+    var recordKeys: [RecordKey] = []
+    var records: [RecordRead] = []
     /// How many records the last ingest made from this memo took over unread (for tests).
     var reusedRecords = 0
     init() {}
 
     /// The reading of the record whose key is `key`, if one was kept.
     func record(_ key: RecordKey) -> RecordRead? {
-        var lo = 0, hi = records.count
+        guard key.shape != .singleDocument, recordKeys.count == records.count else { return nil }
+        var lo = 0, hi = recordKeys.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if records[mid].key.range.start < key.range.start { lo = mid + 1 } else { hi = mid }
+            if recordKeys[mid].range.start < key.range.start { lo = mid + 1 } else { hi = mid }
         }
-        return lo < records.count && records[lo].key == key ? records[lo].read : nil
+        return lo < recordKeys.count && recordKeys[lo] == key ? records[lo] : nil
     }
 }
 
@@ -204,6 +206,8 @@ struct RecordKey: Equatable, Sendable {
 struct RecordRead: Sendable {
     var incident: Incident
     var diagnostics: [Diagnostic]
+    /// Taken over from a previous reading rather than read.
+    var reused = false
 }
 
 /// A value handed to another thread to be freed there.
@@ -388,42 +392,54 @@ struct LogBuilder {
         let keys = memo != nil || previous != nil ? records.map { recordKey($0.start, range: $0.range) } : nil
         let found = records
         let reuse = previous.map { (memo: $0.memo, edited: $0.edited.sorted()) }
-        let read = Parallel.map(Array(records.indices), minimumCount: 64) { i -> (Incident, [Diagnostic], reused: Bool) in
+        var read = Parallel.map(Array(records.indices), minimumCount: 64) { i -> RecordRead in
             let r = found[i]
-            if let reuse, let key = keys?[i], let known = reuse.memo.record(key),
+            if let reuse, let key = keys?[i], var known = reuse.memo.record(key),
                 !Self.holdsEdit(reuse.edited, from: r.range.start.line, through: r.range.end.line)
             {
-                return (known.incident, known.diagnostics, true)
+                known.reused = true
+                return known
             }
             var reader = RecordReader(context: context, start: r.start, range: r.range, endBlock: r.endBlock)
             reader.read()
-            return (reader.incident, reader.diagnostics, false)
+            return RecordRead(incident: reader.incident, diagnostics: reader.diagnostics)
         }
         if let previous { previous.memo.reusedRecords = read.reduce(0) { $0 + ($1.reused ? 1 : 0) } }
+        incidents.reserveCapacity(read.count)
         if let memo, let keys {
-            var table: [(key: RecordKey, read: RecordRead)] = []
-            table.reserveCapacity(keys.count)
-            for (key, r) in zip(keys, read) where key.shape != .singleDocument {
-                table.append((key, RecordRead(incident: r.0, diagnostics: r.1)))
-            }
-            memo.records = table
-        }
-        incidents.reserveCapacity(records.count)
-        for (readIncident, readDiagnostics, _) in read {
-            var incident = readIncident
-            if incident.shape == .problemFixPair, let n = incident.number {
-                for p in pairedProblems where p.parsed.numbering?.number == n {
-                    let endBlock = blockIndex(atOrAfterLine: nextCutLine(after: p.range.start.line, cuts: cuts) ?? Int.max, limit: false)
-                    incident.problems.insert(problemItem(heading: p, endBlock: endBlock), at: 0)
+            // The memo keeps the readings (the same array): each incident is copied once, into the log.
+            memo.recordKeys = keys
+            memo.records = read
+            for r in read { append(r.incident, r.diagnostics, pairedProblems: pairedProblems, cuts: cuts) }
+        } else {
+            // Moved out of the readings, not copied (a copy retains each of a record's references).
+            let empty = SourceRange(line: 1)
+            read.withUnsafeMutableBufferPointer { b in
+                for i in b.indices {
+                    var r = RecordRead(incident: Incident(number: nil, title: "", shape: .fixHeading,
+                                                          heading: HeadingRef(text: "", level: 0, range: empty), range: empty),
+                                       diagnostics: [])
+                    swap(&r, &b[i])
+                    append(r.incident, r.diagnostics, pairedProblems: pairedProblems, cuts: cuts)
                 }
             }
-            if incident.shape == .problemFixPair, let n = incident.number, let p = listProblems[n] {
-                incident.problems.insert(p, at: 0)
-            }
-            incidents.append(incident)
-            diagnostics += readDiagnostics
         }
         finishDiagnostics()
+    }
+
+    /// Adds a record as its reader left it to the log, with the problems of paired lists it takes.
+    mutating func append(_ incident: consuming Incident, _ readDiagnostics: [Diagnostic], pairedProblems: [HeadingInfo],
+                         cuts: [(line: Int, cut: Cut)]) {
+        var incident = incident
+        if incident.shape == .problemFixPair, let n = incident.number {
+            for p in pairedProblems where p.parsed.numbering?.number == n {
+                let endBlock = blockIndex(atOrAfterLine: nextCutLine(after: p.range.start.line, cuts: cuts) ?? Int.max, limit: false)
+                incident.problems.insert(problemItem(heading: p, endBlock: endBlock), at: 0)
+            }
+            if let p = listProblems[n] { incident.problems.insert(p, at: 0) }
+        }
+        incidents.append(incident)
+        diagnostics += readDiagnostics
     }
 
     /// What the reading of the record starting at `start` depends on outside its own lines.
