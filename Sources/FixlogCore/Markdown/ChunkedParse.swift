@@ -37,18 +37,17 @@ enum ChunkedParse {
         }
         // Piece k covers lines cuts[k] ..< cuts[k + 1] (1-based; the last runs to the end of the file).
         let count = cuts.count
-        let results = ParallelSlots<(MarkdownNode, Bool)>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { k in
+        // The pieces' trees are the only owners of their blocks (nothing else keeps a copy of them), so that the
+        // join below moves the blocks rather than copying them.
+        var parts = Parallel.map(Array(0..<count), minimumCount: 2) { k -> (MarkdownNode, Bool) in
             let firstLine = cuts[k]
             let start = source.lineStarts[firstLine - 1]
             let end = k + 1 < count ? source.lineStarts[cuts[k + 1] - 1] : bytes.count
-            results[k] = bytes.withUnsafeBufferPointer { buffer in
+            return bytes.withUnsafeBufferPointer { buffer in
                 CMarkConverter.parse(UnsafeBufferPointer(rebasing: buffer[start..<end]), lineOffset: firstLine - 1,
                                      fences: source)
             }
         }
-        var parts = results.values
-        guard parts.count == count else { return serial(source) }
         var flattened = false
         for k in 0..<count {
             let (root, flat) = parts[k]
