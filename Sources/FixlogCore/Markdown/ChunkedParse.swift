@@ -297,7 +297,7 @@ extension ChunkedParse {
             return Reparsed(root: previous.root, runs: [], leftover: [])
         }
         // Parse the edited runs again (on all cores when there are many).
-        let parsed = Parallel.map(editedRuns, minimumCount: 64) { k -> MarkdownNode? in
+        var parsed = Parallel.map(editedRuns, minimumCount: 64) { k -> MarkdownNode? in
             let firstLine = cuts[k]
             let lastLine = k + 1 < cuts.count ? cuts[k + 1] - 1 : lineCount
             let start = source.lineStarts[firstLine - 1]
@@ -318,7 +318,8 @@ extension ChunkedParse {
             guard root != nil else { return nil }
             replacement[k] = n
         }
-        var newRoots = parsed.map { $0 ?? MarkdownNode(kind: .document) }
+        // Taken out of `parsed` (not copied), so that each run's blocks have one owner and move below.
+        var newRoots = parsed.indices.map { parsed[$0].take() ?? MarkdownNode(kind: .document) }
         // The document ends where its last run ends (as the pieces of a parse join).
         let end = replacement[cuts.count - 1].flatMap { newRoots[$0].range?.end } ?? previous.root.range?.end
         // Old blocks of unedited runs, new blocks of edited ones, in order.
