@@ -72,7 +72,8 @@ public enum Regenerator {
         }
         var current = source
         let memo = IngestMemo()
-        var log = FixLogIngester.ingest(current, keeping: memo, scratch: options.scratch)
+        // Validated above (and corrections put only Swift strings, which hold no invalid byte or NUL, in its place).
+        var log = FixLogIngester.ingest(current, validated: true, memo: memo, scratch: options.scratch)
         var report = check(log)
         if options.fixLineReferences {
             let (bytes, applied) = applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: current)
@@ -87,7 +88,7 @@ public enum Regenerator {
                         && !(edit.original + edit.replacement).utf8.contains { $0 == 0x0A || $0 == 0x0D }
                 }
                 log = inLine
-                    ? FixLogIngester.ingest(current, editedLines: Set(applied.map(\.range.start.line)), since: memo,
+                    ? FixLogIngester.ingest(current, validated: true, previous: (memo, Set(applied.map(\.range.start.line))),
                                             lastUse: true, scratch: options.scratch)
                     : FixLogIngester.ingest(current)
                 report = check(log)
