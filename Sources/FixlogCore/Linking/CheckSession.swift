@@ -16,18 +16,16 @@ public final class CheckSession: @unchecked Sendable {
     private var loaded: [String: Result<CrossLinker.LoadedTarget, TargetError>] = [:]
     private let lock = NSLock()
 
-    /// What the previous check evaluated: its records, and each change's evaluation before supersession.
+    /// What the previous check read and made: its records, each change as prepared (target, stage, error),
+    /// each change's evaluation before supersession, the supersessions, and the verdicts.
     struct Previous: Sendable {
         var incidents: [Incident]
-        /// Per record, per change: the evaluation and what it was made against.
-        var evaluations: [[Made?]]
-    }
-
-    struct Made: Sendable {
-        var evaluation: CrossLinker.Evaluation
-        var target: ObjectIdentifier?
-        var stage: Int?
-        var error: Diagnostic?
+        /// Per record, the index (in log order over all changes) of its first change; one more entry at the end.
+        var firstChange: [Int]
+        var pending: [CrossLinker.PendingChange]
+        var evaluations: [CrossLinker.Evaluation]
+        var supersessions: [CrossLinker.Supersession]
+        var results: [ChangeResult]
     }
 
     var previous: Previous?
