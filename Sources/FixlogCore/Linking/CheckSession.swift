@@ -12,8 +12,14 @@ public final class CheckSession: @unchecked Sendable {
     let logDisplayPath: String?
     let similarityThreshold: Double
 
+    /// How the state of a check this session no longer needs is let go (the previous check's, when the next
+    /// check replaces it, and the last one's with the session).
+    let scratch: FixLogIngester.Scratch
+
     /// Target files as first loaded (the same object in every check of the session).
     private var loaded: [String: Result<CrossLinker.LoadedTarget, TargetError>] = [:]
+    /// The resolver of every check of the session (finding the default root looks at the file system).
+    private var knownResolver: TargetResolver?
     private let lock = NSLock()
 
     /// What the previous check read and made: its records, each change as prepared (target, stage, error),
@@ -32,13 +38,57 @@ public final class CheckSession: @unchecked Sendable {
     /// How many changes the last check took over from the one before (for tests).
     public private(set) var reusedChanges = 0
 
+    /// - Parameter scratch: how the readings a check no longer needs are let go; `.keepUntilExit` for a command
+    ///   that exits soon after its last check (see ``FixLogIngester/Scratch``).
     public init(logPath: String, root: String? = nil, dockerfileOverride: String? = nil, logDisplayPath: String? = nil,
-                similarityThreshold: Double = CrossLinker.defaultSimilarityThreshold) {
+                similarityThreshold: Double = CrossLinker.defaultSimilarityThreshold,
+                scratch: FixLogIngester.Scratch = .freeInBackground) {
         self.logPath = logPath
         self.root = root
         self.dockerfileOverride = dockerfileOverride
         self.logDisplayPath = logDisplayPath
         self.similarityThreshold = similarityThreshold
+        self.scratch = scratch
+    }
+
+    deinit {
+        if let previous { scratch.dispose(previous) }
+    }
+
+    /// Reads, parses and indexes the target file that changes naming no file are checked against (the
+    /// `dockerfileOverride` when there is one), so that the first check finds it loaded: call it on another core
+    /// while the log is being read (see ``preloadInBackground()``). A check that needs the file meanwhile waits
+    /// for it; the checks' results are the same with or without it.
+    public func preload() {
+        let resolver = self.resolver
+        let target: TargetResolver.Target
+        if let dockerfileOverride {
+            target = CrossLinker.overrideTarget(dockerfileOverride, resolver: resolver)
+        } else {
+            guard case .success(let t) = resolver.resolve(nil) else { return }
+            target = t
+        }
+        _ = load(target)
+    }
+
+    /// ``preload()`` on another core; returns at once. (Whichever of the preload and a check gets to the file
+    /// first loads it; the other waits for it.)
+    public func preloadInBackground() {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in preload() }
+    }
+
+    /// The resolver of the session's checks.
+    var resolver: TargetResolver {
+        lock.lock()
+        defer { lock.unlock() }
+        return resolverLocked()
+    }
+
+    private func resolverLocked() -> TargetResolver {
+        if let knownResolver { return knownResolver }
+        let made = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
+        knownResolver = made
+        return made
     }
 
     /// Checks `log`, reusing what the previous check of this session evaluated where the log reads the same.
@@ -63,6 +113,7 @@ public final class CheckSession: @unchecked Sendable {
     }
 
     func record(_ previous: Previous, reused: Int) {
+        if let replaced = self.previous { scratch.dispose(replaced) }
         self.previous = previous
         reusedChanges = reused
     }

@@ -26,7 +26,7 @@ public enum CrossLinker {
     static func check(log: FixLog, logPath: String, root: String?, dockerfileOverride: String?,
                       logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int,
                       sortedSupersession: Bool = true, session: CheckSession? = nil) -> CheckReport {
-        let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
+        let resolver = session?.resolver ?? TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
         var overrideTarget: Result<LoadedTarget, TargetError>? = nil
@@ -48,6 +48,9 @@ public enum CrossLinker {
         var loadDiagnostics: [[Diagnostic]] = []
         var firstChange: [Int] = []
         firstChange.reserveCapacity(log.incidents.count + 1)
+        let changeCount = log.incidents.withUnsafeBufferPointer { all in all.reduce(0) { $0 + $1.changes.count } }
+        pending.reserveCapacity(changeCount)
+        loadDiagnostics.reserveCapacity(changeCount)
         func load(_ target: TargetResolver.Target, into found: inout [Diagnostic]) -> Result<LoadedTarget, TargetError> {
             if let cached = targets[target.path] { return cached }
             let result = session?.load(target) ?? LoadedTarget.load(target)
@@ -79,9 +82,7 @@ public enum CrossLinker {
             let resolved: Result<LoadedTarget, TargetError>
             if let dockerfileOverride {
                 if overrideTarget == nil {
-                    let path = TargetResolver.canonical(dockerfileOverride)
-                    let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
-                    overrideTarget = load(TargetResolver.Target(path: path, display: shown), into: &found)
+                    overrideTarget = load(Self.overrideTarget(dockerfileOverride, resolver: resolver), into: &found)
                 }
                 resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
             } else {
@@ -226,6 +227,13 @@ public enum CrossLinker {
                            reused: taken)
         }
         return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
+    }
+
+    /// The target every change is checked against with `dockerfileOverride`.
+    static func overrideTarget(_ dockerfileOverride: String, resolver: TargetResolver) -> TargetResolver.Target {
+        let path = TargetResolver.canonical(dockerfileOverride)
+        let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
+        return TargetResolver.Target(path: path, display: shown)
     }
 
     /// What a session's check takes from the previous check for one change.
@@ -969,14 +977,14 @@ public enum CrossLinker {
             // the present claims and the union of their matched lines.
             var worst = claims[0].status
             var superseded: Int? = nil
-            var present: [Int] = []
+            var anyPresent = false
             var allHoldOrMoved = true
             for k in claims.indices {
                 let s = claims[k].status
                 if s.severity > worst.severity { worst = s }
                 if superseded == nil, s == .superseded { superseded = k }
                 guard claims[k].kind == .present else { continue }
-                present.append(k)
+                anyPresent = true
                 if s == .holds || s == .moved || s == .changed, let span = claims[k].actualLines {
                     actual = actual.map { $0.union(span) } ?? span
                 }
@@ -984,12 +992,12 @@ public enum CrossLinker {
             }
             status = worst
             supersededBy = superseded.flatMap { claims[$0].supersededBy }
-            if let lineRef, status == .moved, !present.isEmpty, allHoldOrMoved, let span = actual {
+            if let lineRef, status == .moved, anyPresent, allHoldOrMoved, let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
                 } else {
                     var withComments = span
-                    for k in present where k < evaluations[i].commentSpans.count {
+                    for k in claims.indices where claims[k].kind == .present && k < evaluations[i].commentSpans.count {
                         if let span = evaluations[i].commentSpans[k] { withComments = withComments.union(span) }
                     }
                     let include = withComments != span && lineRef.span.count >= withComments.count
