@@ -37,6 +37,10 @@ public final class CheckSession: @unchecked Sendable {
     var previous: Previous?
     /// How many changes the last check took over from the one before (for tests).
     public private(set) var reusedChanges = 0
+    /// How many changes the last check judged again from the claims of the one before (for tests).
+    private(set) var rejudgedChanges = 0
+    /// Whether the last check took over the supersessions of the one before (for tests).
+    private(set) var tookOverSupersessions = false
 
     /// - Parameter scratch: how the readings a check no longer needs are let go; `.keepUntilExit` for a command
     ///   that exits soon after its last check (see ``FixLogIngester/Scratch``).
@@ -112,9 +116,11 @@ public final class CheckSession: @unchecked Sendable {
         return result
     }
 
-    func record(_ previous: Previous, reused: Int) {
+    func record(_ previous: Previous, reused: Int, rejudged: Int, supersessionsTakenOver: Bool) {
         if let replaced = self.previous { scratch.dispose(replaced) }
         self.previous = previous
         reusedChanges = reused
+        rejudgedChanges = rejudged
+        tookOverSupersessions = supersessionsTakenOver
     }
 }

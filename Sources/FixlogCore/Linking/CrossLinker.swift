@@ -219,12 +219,18 @@ public enum CrossLinker {
         }
 
         if let session {
-            var taken = 0
-            for r in reuse { if case .takeOver = r { taken += 1 } }
+            var taken = 0, rejudged = 0
+            for r in reuse {
+                switch r {
+                case .takeOver: taken += 1
+                case .sameClaims: rejudged += 1
+                case .none: break
+                }
+            }
             session.record(CheckSession.Previous(incidents: incidents, firstChange: firstChange, pending: pending,
                                                  evaluations: evaluations, supersessions: supersessions,
                                                  results: results),
-                           reused: taken)
+                           reused: taken, rejudged: rejudged, supersessionsTakenOver: unchangedQuestions)
         }
         return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
     }
