@@ -32,6 +32,12 @@ public final class CheckSession: @unchecked Sendable {
         var evaluations: [CrossLinker.Evaluation]
         var supersessions: [CrossLinker.Supersession]
         var results: [ChangeResult]
+
+        /// Index (in log order over all changes) of change `c` of record `r`, when the previous check had it.
+        func index(record r: Int, change c: Int) -> Int? {
+            guard r >= 0, c >= 0, r + 1 < firstChange.count, c < firstChange[r + 1] - firstChange[r] else { return nil }
+            return firstChange[r] + c
+        }
     }
 
     var previous: Previous?

@@ -121,6 +121,30 @@ public enum CrossLinker {
                 }
             }
         }
+        // In a session, each change is compared with the change at the same place (record and index) in the
+        // previous check, on all cores, before anything else: an equal change that met a file already loaded in
+        // this check is prepared as it was then (what preparing it again would give, with no diagnostics).
+        let previous = session?.previous
+        let relations: [ChangeRelation] = previous.map { p in
+            var starts: [Int] = []
+            starts.reserveCapacity(incidents.count + 1)
+            var total = 0
+            for r in incidents.indices {
+                starts.append(total)
+                total += incidents[r].changes.count
+            }
+            starts.append(total)
+            let firstOf = starts
+            return Parallel.map(Array(0..<total), minimumCount: 256) { i in
+                // The record holding change i: the last record starting at or before it.
+                var lo = 0, hi = firstOf.count - 1
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2
+                    if firstOf[mid] <= i { lo = mid } else { hi = mid }
+                }
+                return Self.relation(record: lo, index: i - firstOf[lo], incidents: incidents, previous: p)
+            }
+        } ?? []
         for position in incidents.indices {
             records.append(Record(
                 order: RecordOrder(number: incidents[position].number, date: incidents[position].date,
@@ -129,6 +153,14 @@ public enum CrossLinker {
                                            date: incidents[position].date, position: position)))
             firstChange.append(pending.count)
             for index in incidents[position].changes.indices {
+                if let p = previous, relations[pending.count] == .equal,
+                    let j = p.index(record: position, change: index), p.pending[j].isDockerfileCode,
+                    p.pending[j].error == nil, let t = p.pending[j].target,
+                    dockerfileOverride == nil ? targets[t.target.path] != nil : overrideTarget != nil {
+                    pending.append(p.pending[j])
+                    loadDiagnostics.append([])
+                    continue
+                }
                 var item = PendingChange(record: position, index: index)
                 var found: [Diagnostic] = []
                 prepare(position, index, into: &item, found: &found)
@@ -149,10 +181,9 @@ public enum CrossLinker {
         // equal change met with the same file, stage and error is evaluated as it was then (taken over); a change
         // that differs only in its line reference has the same claims (they are made from the code alone), so
         // only their verdicts are made again.
-        let previous = session?.previous
         let reuse: [Reuse] = previous.map { p in
             Parallel.map(Array(pending.indices), minimumCount: 256) { i in
-                Self.reuse(of: work[i], incidents: incidents, previous: p)
+                Self.reuse(of: work[i], relation: relations[i], previous: p)
             }
         } ?? []
         let evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
@@ -254,23 +285,24 @@ public enum CrossLinker {
         case sameClaims(Int)
     }
 
-    /// How `item` compares with the change at the same place (record and index) in the previous check.
-    static func reuse(of item: PendingChange, incidents: [Incident], previous p: CheckSession.Previous) -> Reuse {
-        let r = item.record, c = item.index
-        guard item.isDockerfileCode, r + 1 < p.firstChange.count, c < p.firstChange[r + 1] - p.firstChange[r]
-        else { return .none }
-        let j = p.firstChange[r] + c
-        guard j < p.pending.count, p.pending[j].isDockerfileCode else { return .none }
-        let relation = incidents.withUnsafeBufferPointer { new in
-            p.incidents.withUnsafeBufferPointer { old in compare(old[r].changes, new[r].changes, at: c) }
+    /// What a session's check takes over for `item`, which compares with the change at the same place (record
+    /// and index) in the previous check as `relation` says.
+    static func reuse(of item: PendingChange, relation: ChangeRelation, previous p: CheckSession.Previous) -> Reuse {
+        guard item.isDockerfileCode, relation != .different, let j = p.index(record: item.record, change: item.index),
+            p.pending[j].isDockerfileCode else { return .none }
+        if relation == .equal, p.pending[j].target === item.target, p.pending[j].stage == item.stage,
+            p.pending[j].error == item.error {
+            return .takeOver(j)
         }
-        switch relation {
-        case .different: return .none
-        case .equal:
-            let old = p.pending[j]
-            return old.target === item.target && old.stage == item.stage && old.error == item.error
-                ? .takeOver(j) : .sameClaims(j)
-        case .equalButLineRef: return .sameClaims(j)
+        return .sameClaims(j)
+    }
+
+    /// How change `c` of record `r` compares with the change at the same place in the previous check.
+    static func relation(record r: Int, index c: Int, incidents: [Incident], previous p: CheckSession.Previous)
+        -> ChangeRelation {
+        guard r < p.incidents.count else { return .different }
+        return incidents.withUnsafeBufferPointer { new in
+            p.incidents.withUnsafeBufferPointer { old in compare(old[r].changes, new[r].changes, at: c) }
         }
     }
 
