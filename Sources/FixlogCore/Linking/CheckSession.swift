@@ -1,10 +1,14 @@
 import Foundation
 
 /// Checks successive versions of one log — regenerate checks the log, corrects its stale line references and
-/// checks the corrected log — against target files read, parsed and indexed once, and takes over the claims and
-/// verdicts of every change whose record reads exactly as in the previous check (same position, equal record,
-/// same target file, stage and error). Each report is the report ``CrossLinker/check(log:logPath:root:dockerfileOverride:logDisplayPath:similarityThreshold:)``
-/// gives for that log; supersession, verdicts and suggestions are always computed afresh.
+/// checks the corrected log — against target files read, parsed and indexed once (``preload()`` reads the default
+/// one ahead). Each change is compared with the change at the same place (record and index) in the previous check:
+/// an equal change that meets the same file, stage and error keeps its claims and verdicts; one that differs only
+/// in its line reference keeps its claims, judged again. When every record keeps its place, number, date and title
+/// and no change's claims or open questions changed, the supersessions, and the verdicts of the changes kept, are
+/// the previous check's. Each report is the report
+/// ``CrossLinker/check(log:logPath:root:dockerfileOverride:logDisplayPath:similarityThreshold:)`` gives for that log.
+/// Checks of one session run one at a time.
 public final class CheckSession: @unchecked Sendable {
     let logPath: String
     let root: String?
