@@ -907,33 +907,33 @@ public enum CrossLinker {
         let absentByKey = built[0].byKey, absentByImage = built[0].byImage
         let presentByKey = built[1].byKey, presentByImage = built[1].byImage
         /// The first site of a sorted list whose order is after `key`.
-        func firstAfter(_ list: [Int], _ key: (Int, Int), _ sortKey: SiteSortKey) -> Int? {
+        @Sendable func firstAfter(_ list: [Int], _ key: (Int, Int), _ sortKey: SiteSortKey) -> Int? {
             var lo = 0, hi = list.count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if sortKey(orders[list[mid]]) > key { hi = mid } else { lo = mid + 1 }
+                if sortKey(orderList[list[mid]]) > key { hi = mid } else { lo = mid + 1 }
             }
             return lo < list.count ? list[lo] : nil
         }
         /// The earliest site later than `order` (ties by position), over `first` then `second` in that order:
         /// what `(first + second).filter { later }.min { … }` gives, without building the arrays.
-        func laterSite(_ first: [Int]?, _ second: [Int]?, than order: SiteOrder) -> Int? {
+        @Sendable func laterSite(_ first: [Int]?, _ second: [Int]?, than order: SiteOrder) -> Int? {
             if let sortKey {
                 let key = sortKey(order)
                 let a = first.flatMap { firstAfter($0, key, sortKey) }, b = second.flatMap { firstAfter($0, key, sortKey) }
                 guard let a, let b else { return a ?? b }
-                let ka = sortKey(orders[a]), kb = sortKey(orders[b])
+                let ka = sortKey(orderList[a]), kb = sortKey(orderList[b])
                 if ka != kb { return ka < kb ? a : b }
-                return orders[b].position < orders[a].position ? b : a
+                return orderList[b].position < orderList[a].position ? b : a
             }
             var best: Int? = nil
             func consider(_ list: [Int]) {
-                for s in list where order.isEarlier(than: orders[s]) {
+                for s in list where order.isEarlier(than: orderList[s]) {
                     guard let b = best else { best = s; continue }
                     let before: Bool
-                    if orders[b].isEarlier(than: orders[s]) { before = false }
-                    else if orders[s].isEarlier(than: orders[b]) { before = true }
-                    else { before = orders[s].position < orders[b].position }
+                    if orderList[b].isEarlier(than: orderList[s]) { before = false }
+                    else if orderList[s].isEarlier(than: orderList[b]) { before = true }
+                    else { before = orderList[s].position < orderList[b].position }
                     if before { best = s }
                 }
             }
@@ -941,9 +941,10 @@ public enum CrossLinker {
             if let second { consider(second) }
             return best
         }
-        var found: [Supersession] = []
-        for c in evaluations.indices {
-            let order = orders[pending[c].record]
+        // Each change's claims are looked up independently: on all cores, joined in change order.
+        let perChange = Parallel.map(Array(evaluations.indices), minimumCount: 1024) { c -> [Supersession] in
+            var found: [Supersession] = []
+            let order = orderList[pending[c].record]
             for k in evaluations[c].verdicts.indices {
                 let kind = evaluations[c].keys[k].kind
                 let isImageClaim = evaluations[c].keys[k].isImageClaim
@@ -961,7 +962,10 @@ public enum CrossLinker {
                 }
                 if let site { found.append(Supersession(change: c, claim: k, site: site)) }
             }
+            return found
         }
+        var found: [Supersession] = []
+        for c in perChange.indices { found += perChange[c] }
         return found
     }
 
