@@ -26,13 +26,18 @@ public enum CrossLinker {
     static func check(log: FixLog, logPath: String, root: String?, dockerfileOverride: String?,
                       logDisplayPath: String?, similarityThreshold: Double, parallelMinimum: Int,
                       sortedSupersession: Bool = true, session: CheckSession? = nil) -> CheckReport {
-        let resolver = TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
+        let resolver = session?.resolver ?? TargetResolver(root: root ?? TargetResolver.defaultRoot(forLog: logPath), logPath: logPath)
         let shownLog = logDisplayPath ?? logPath
         var targets: [String: Result<LoadedTarget, TargetError>] = [:]
         var overrideTarget: Result<LoadedTarget, TargetError>? = nil
         var resolutions: [String: Result<TargetResolver.Target, TargetError>] = [:]
         var stages: [StageKey: Int?] = [:]
         var changeKinds: [ChangeKindKey: Bool] = [:]
+        // The last key looked up in each table and its answer: consecutive changes nearly always name the same
+        // file, language and stage, and comparing two short strings costs less than hashing them.
+        var lastKind: (key: ChangeKindKey, isDockerfile: Bool)? = nil
+        var lastResolution: (name: String, resolution: Result<TargetResolver.Target, TargetError>)? = nil
+        var lastStage: (target: LoadedTarget, hint: String?, stage: Int?)? = nil
 
         // Pass 1, in log order: each change's target file (read, parsed and indexed once per file) and stage.
         // The diagnostics of loading a file belong to the first change that needed it. Changes are read in
@@ -41,6 +46,11 @@ public enum CrossLinker {
         records.reserveCapacity(log.incidents.count)
         var pending: [PendingChange] = []
         var loadDiagnostics: [[Diagnostic]] = []
+        var firstChange: [Int] = []
+        firstChange.reserveCapacity(log.incidents.count + 1)
+        let changeCount = log.incidents.withUnsafeBufferPointer { all in all.reduce(0) { $0 + $1.changes.count } }
+        pending.reserveCapacity(changeCount)
+        loadDiagnostics.reserveCapacity(changeCount)
         func load(_ target: TargetResolver.Target, into found: inout [Diagnostic]) -> Result<LoadedTarget, TargetError> {
             if let cached = targets[target.path] { return cached }
             let result = session?.load(target) ?? LoadedTarget.load(target)
@@ -56,10 +66,12 @@ public enum CrossLinker {
             let kindKey = ChangeKindKey(file: incidents[p].changes[c].file, language: incidents[p].changes[c].language,
                                         guessed: incidents[p].changes[c].languageGuessed)
             let isDockerfile: Bool
-            if let known = changeKinds[kindKey] { isDockerfile = known } else {
+            if let last = lastKind, last.key == kindKey { isDockerfile = last.isDockerfile }
+            else if let known = changeKinds[kindKey] { isDockerfile = known } else {
                 isDockerfile = isDockerfileChange(file: kindKey.file, language: kindKey.language, guessed: kindKey.guessed)
                 changeKinds[kindKey] = isDockerfile
             }
+            lastKind = (kindKey, isDockerfile)
             guard isDockerfile else {
                 let what = kindKey.file.map { "'\($0)'" } ?? (kindKey.language.map { "a '\($0)' block" } ?? "this block")
                 item.note = .note(.snippetNotDockerfile, "\(what) is not Dockerfile code; not checked",
@@ -70,18 +82,18 @@ public enum CrossLinker {
             let resolved: Result<LoadedTarget, TargetError>
             if let dockerfileOverride {
                 if overrideTarget == nil {
-                    let path = TargetResolver.canonical(dockerfileOverride)
-                    let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
-                    overrideTarget = load(TargetResolver.Target(path: path, display: shown), into: &found)
+                    overrideTarget = load(Self.overrideTarget(dockerfileOverride, resolver: resolver), into: &found)
                 }
                 resolved = overrideTarget ?? .failure(TargetError(diagnostic: .error(.fileNotFound, "no Dockerfile")))
             } else {
                 let name = kindKey.file ?? ""
                 let resolution: Result<TargetResolver.Target, TargetError>
-                if let known = resolutions[name] { resolution = known } else {
+                if let last = lastResolution, last.name == name { resolution = last.resolution }
+                else if let known = resolutions[name] { resolution = known } else {
                     resolution = resolver.resolve(kindKey.file)
                     resolutions[name] = resolution
                 }
+                lastResolution = (name, resolution)
                 switch resolution {
                 case .success(let t): resolved = load(t, into: &found)
                 case .failure(var e):
@@ -98,20 +110,57 @@ public enum CrossLinker {
             case .success(let target):
                 item.target = target
                 // The same hint names the same stage of the same file: resolve it once.
-                let hintKey = StageKey(path: target.target.path, hint: incidents[p].changes[c].stage)
-                if let cached = stages[hintKey] { item.stage = cached } else {
-                    item.stage = StageResolver.resolve(hintKey.hint, in: target.dockerfile.stages)
-                    stages[hintKey] = .some(item.stage)
+                let hint = incidents[p].changes[c].stage
+                if let last = lastStage, last.target === target, last.hint == hint { item.stage = last.stage } else {
+                    let hintKey = StageKey(path: target.target.path, hint: hint)
+                    if let cached = stages[hintKey] { item.stage = cached } else {
+                        item.stage = StageResolver.resolve(hintKey.hint, in: target.dockerfile.stages)
+                        stages[hintKey] = .some(item.stage)
+                    }
+                    lastStage = (target, hint, item.stage)
                 }
             }
         }
+        // In a session, each change is compared with the change at the same place (record and index) in the
+        // previous check, on all cores, before anything else: an equal change that met a file already loaded in
+        // this check is prepared as it was then (what preparing it again would give, with no diagnostics).
+        let previous = session?.previous
+        let relations: [ChangeRelation] = previous.map { p in
+            var starts: [Int] = []
+            starts.reserveCapacity(incidents.count + 1)
+            var total = 0
+            for r in incidents.indices {
+                starts.append(total)
+                total += incidents[r].changes.count
+            }
+            starts.append(total)
+            let firstOf = starts
+            return Parallel.map(Array(0..<total), minimumCount: 256) { i in
+                // The record holding change i: the last record starting at or before it.
+                var lo = 0, hi = firstOf.count - 1
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2
+                    if firstOf[mid] <= i { lo = mid } else { hi = mid }
+                }
+                return Self.relation(record: lo, index: i - firstOf[lo], incidents: incidents, previous: p)
+            }
+        } ?? []
         for position in incidents.indices {
             records.append(Record(
                 order: RecordOrder(number: incidents[position].number, date: incidents[position].date,
                                    position: position),
                 reference: RecordReference(incident: incidents[position].number, title: incidents[position].title,
                                            date: incidents[position].date, position: position)))
+            firstChange.append(pending.count)
             for index in incidents[position].changes.indices {
+                if let p = previous, relations[pending.count] == .equal,
+                    let j = p.index(record: position, change: index), p.pending[j].isDockerfileCode,
+                    p.pending[j].error == nil, let t = p.pending[j].target,
+                    dockerfileOverride == nil ? targets[t.target.path] != nil : overrideTarget != nil {
+                    pending.append(p.pending[j])
+                    loadDiagnostics.append([])
+                    continue
+                }
                 var item = PendingChange(record: position, index: index)
                 var found: [Diagnostic] = []
                 prepare(position, index, into: &item, found: &found)
@@ -119,6 +168,7 @@ public enum CrossLinker {
                 loadDiagnostics.append(found)
             }
         }
+        firstChange.append(pending.count)
 
         // Pass 1b: claims and their verdicts, without supersession. Changes are independent here, so a large
         // log is split over the cores; results go back to their positions, so the output does not depend on
@@ -127,26 +177,28 @@ public enum CrossLinker {
         let threshold = similarityThreshold
         let work = pending
         let perWorker = pending.count / Parallel.cores + 1
-        // In a session, a change whose record reads as in the previous check (same position, equal record) and
-        // that meets the same file, stage and error is evaluated as it was then.
-        let previous = session?.previous
-        let same: [Bool] = previous.map { p in
-            Parallel.map(Array(incidents.indices), minimumCount: 256) { r in r < p.incidents.count && p.incidents[r] == incidents[r] }
-        } ?? []
-        let takenOver: [Bool] = previous.map { p in
+        // In a session, each change is compared with the change at the same place in the previous check: an
+        // equal change met with the same file, stage and error is evaluated as it was then (taken over); a change
+        // that differs only in its line reference has the same claims (they are made from the code alone), so
+        // only their verdicts are made again.
+        let reuse: [Reuse] = previous.map { p in
             Parallel.map(Array(pending.indices), minimumCount: 256) { i in
-                guard work[i].isDockerfileCode, same[work[i].record], work[i].index < p.evaluations[work[i].record].count,
-                    let made = p.evaluations[work[i].record][work[i].index]
-                else { return false }
-                return made.target == work[i].target.map(ObjectIdentifier.init) && made.stage == work[i].stage
-                    && made.error == work[i].error
+                Self.reuse(of: work[i], relation: relations[i], previous: p)
             }
         } ?? []
-        var evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
+        let evaluations = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum,
                                        state: { ClaimExtractor.Memo(logPath: shownLog, capacity: perWorker) }) { memo, i -> Evaluation in
             guard work[i].isDockerfileCode else { return Evaluation() }
-            if !takenOver.isEmpty, takenOver[i], let made = previous?.evaluations[work[i].record][work[i].index] {
-                return made.evaluation
+            if !reuse.isEmpty, let p = previous {
+                switch reuse[i] {
+                case .none: break
+                case .takeOver(let j): return p.evaluations[j]
+                case .sameClaims(let j):
+                    return withChange(log, work[i].record, work[i].index) { change in
+                        judged(p.evaluations[j], change: change, target: work[i].target, error: work[i].error,
+                               stage: work[i].stage, threshold: threshold, logPath: shownLog)
+                    }
+                }
             }
             return withChange(log, work[i].record, work[i].index) { change in
                 evaluate(change, target: work[i].target, error: work[i].error, stage: work[i].stage,
@@ -162,34 +214,151 @@ public enum CrossLinker {
             if let d = evaluations[i].stageNote { diagnostics.append(d) }
         }
 
-        if let session {
-            var made: [[CheckSession.Made?]] = incidents.map { [CheckSession.Made?](repeating: nil, count: $0.changes.count) }
-            for i in pending.indices where pending[i].isDockerfileCode {
-                made[pending[i].record][pending[i].index] = CheckSession.Made(
-                    evaluation: evaluations[i], target: pending[i].target.map(ObjectIdentifier.init), stage: pending[i].stage,
-                    error: pending[i].error)
-            }
-            session.record(CheckSession.Previous(incidents: incidents, evaluations: made),
-                           reused: takenOver.reduce(0) { $0 + ($1 ? 1 : 0) })
+        // Pass 2: supersession by later records. In a session, when every record is placed and named as before
+        // and every change's claims are about the same instructions with the same questions open, the
+        // supersessions are those of the previous check.
+        let sameRecords = previous.map { p in Self.sameRecords(p, incidents, firstChange) } ?? false
+        let unchangedQuestions = sameRecords && previous.map { p in
+            !Parallel.map(Array(pending.indices), minimumCount: 1024) { i in
+                if case .takeOver = reuse[i] { return false }
+                return !sameQuestions(p.evaluations[i], evaluations[i])
+            }.contains(true)
+        } ?? false
+        let supersessions: [Supersession]
+        if unchangedQuestions, let p = previous {
+            supersessions = p.supersessions
+        } else {
+            supersessions = Self.supersessions(pending, records: records, evaluations, sorted: sortedSupersession)
         }
+        let superseded = applied(supersessions, to: evaluations, records: records)
 
-        // Pass 2: supersession by later records.
-        applySupersession(pending, records: records, &evaluations, sorted: sortedSupersession)
-
-        // Each change's verdict is independent again: on all cores, in place.
-        let evaluated = evaluations
+        // Each change's verdict is independent again: on all cores, in place. In a session, a change taken over
+        // whose supersessions are those of the previous check, in a log whose records read as before, has the
+        // verdict it had then.
         let recordList = records
         let results = Parallel.map(Array(pending.indices), minimumPerWorker: parallelMinimum, state: { () }) { _, i in
-            finish(i, work, evaluated, incidents: incidents, records: recordList)
+            if unchangedQuestions, let p = previous, case .takeOver(let j) = reuse[i] { return p.results[j] }
+            return finish(i, work, evaluations, superseded: superseded, incidents: incidents, records: recordList)
         }
-        for r in results where r.needsLineRefFix {
-            if let range = r.lineRefRange, let lineRef = r.lineRef, let suggestion = r.suggestedLineRef {
+        for i in results.indices where results[i].needsLineRefFix {
+            if let range = results[i].lineRefRange, let lineRef = results[i].lineRef,
+                let suggestion = results[i].suggestedLineRef {
                 diagnostics.append(.warning(.lineRefStale,
-                    "'\(lineRef)' no longer covers the documented instructions; they are at '\(suggestion)' in '\(r.file ?? "Dockerfile")'",
+                    "'\(lineRef)' no longer covers the documented instructions; they are at '\(suggestion)' in '\(results[i].file ?? "Dockerfile")'",
                     file: shownLog, range: range))
             }
         }
+
+        if let session {
+            var taken = 0, rejudged = 0
+            for r in reuse {
+                switch r {
+                case .takeOver: taken += 1
+                case .sameClaims: rejudged += 1
+                case .none: break
+                }
+            }
+            session.record(CheckSession.Previous(incidents: incidents, firstChange: firstChange, pending: pending,
+                                                 evaluations: evaluations, supersessions: supersessions,
+                                                 results: results),
+                           reused: taken, rejudged: rejudged, supersessionsTakenOver: unchangedQuestions)
+        }
         return CheckReport(log: shownLog, root: resolver.root, results: results, diagnostics: diagnostics)
+    }
+
+    /// The target every change is checked against with `dockerfileOverride`.
+    static func overrideTarget(_ dockerfileOverride: String, resolver: TargetResolver) -> TargetResolver.Target {
+        let path = TargetResolver.canonical(dockerfileOverride)
+        let shown = resolver.isInsideRoot(path) ? resolver.display(path) : dockerfileOverride
+        return TargetResolver.Target(path: path, display: shown)
+    }
+
+    /// What a session's check takes from the previous check for one change.
+    enum Reuse: Sendable {
+        /// Evaluated afresh.
+        case none
+        /// The change at index `j` of the previous check is equal and met the same file, stage and error: its
+        /// evaluation is taken over.
+        case takeOver(Int)
+        /// The change at index `j` of the previous check is equal but for its line reference (or met another
+        /// file, stage or error): its claims are taken over and judged again.
+        case sameClaims(Int)
+    }
+
+    /// What a session's check takes over for `item`, which compares with the change at the same place (record
+    /// and index) in the previous check as `relation` says.
+    static func reuse(of item: PendingChange, relation: ChangeRelation, previous p: CheckSession.Previous) -> Reuse {
+        guard item.isDockerfileCode, relation != .different, let j = p.index(record: item.record, change: item.index),
+            p.pending[j].isDockerfileCode else { return .none }
+        if relation == .equal, p.pending[j].target === item.target, p.pending[j].stage == item.stage,
+            p.pending[j].error == item.error {
+            return .takeOver(j)
+        }
+        return .sameClaims(j)
+    }
+
+    /// How change `c` of record `r` compares with the change at the same place in the previous check.
+    static func relation(record r: Int, index c: Int, incidents: [Incident], previous p: CheckSession.Previous)
+        -> ChangeRelation {
+        guard r < p.incidents.count else { return .different }
+        return incidents.withUnsafeBufferPointer { new in
+            p.incidents.withUnsafeBufferPointer { old in compare(old[r].changes, new[r].changes, at: c) }
+        }
+    }
+
+    enum ChangeRelation { case equal, equalButLineRef, different }
+
+    /// How change `c` of `old` compares with change `c` of `new` (the same array storage is equal without
+    /// reading it: a record read again only where it was edited keeps the others' arrays).
+    static func compare(_ old: [DocumentedChange], _ new: [DocumentedChange], at c: Int) -> ChangeRelation {
+        old.withUnsafeBufferPointer { a in
+            new.withUnsafeBufferPointer { b in
+                guard c < a.count, c < b.count else { return .different }
+                if a.count == b.count, a.baseAddress == b.baseAddress { return .equal }
+                if a[c] == b[c] { return .equal }
+                guard a[c].lineRef != b[c].lineRef else { return .different }
+                var masked = a[c]
+                masked.lineRef = b[c].lineRef
+                return masked == b[c] ? .equalButLineRef : .different
+            }
+        }
+    }
+
+    /// Every record is where it was in the previous check, with the same number, date and title, and has as
+    /// many changes.
+    static func sameRecords(_ p: CheckSession.Previous, _ incidents: [Incident], _ firstChange: [Int]) -> Bool {
+        guard p.incidents.count == incidents.count, p.firstChange == firstChange else { return false }
+        return incidents.withUnsafeBufferPointer { new in
+            p.incidents.withUnsafeBufferPointer { old in
+                for r in 0..<new.count {
+                    guard old[r].number == new[r].number, old[r].date == new[r].date, old[r].title == new[r].title
+                    else { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    /// Two evaluations make the same claims about the same instructions and leave the same claims open to
+    /// supersession (what ``supersessions(_:records:_:sorted:)`` reads of them).
+    static func sameQuestions(_ a: Evaluation, _ b: Evaluation) -> Bool {
+        guard a.keys.count == b.keys.count, a.verdicts.count == b.verdicts.count else { return false }
+        for k in a.keys.indices {
+            guard a.keys[k].kind == b.keys[k].kind, a.keys[k].isImageClaim == b.keys[k].isImageClaim,
+                a.keys[k].key == b.keys[k].key, a.keys[k].image == b.keys[k].image else { return false }
+        }
+        for k in a.verdicts.indices {
+            guard isQuestion(a.keys[k].kind, a.verdicts[k].status) == isQuestion(b.keys[k].kind, b.verdicts[k].status)
+            else { return false }
+        }
+        return true
+    }
+
+    /// Whether a later record can supersede a claim with this verdict: a missing or changed present claim, a
+    /// violated absent claim.
+    @inline(__always)
+    static func isQuestion(_ kind: Claim.Kind, _ status: CheckStatus) -> Bool {
+        kind == .present ? (status == .missing || status == .changed) : status == .violated
     }
 
     /// Calls `body` with a change of the log read in place (a `DocumentedChange` copied costs a retain and a
@@ -206,17 +375,30 @@ public enum CrossLinker {
     static func evaluate(_ change: DocumentedChange, target: LoadedTarget?, error: Diagnostic?, stage: Int?,
                          threshold: Double, memo: inout ClaimExtractor.Memo) -> Evaluation {
         let extracted = ClaimExtractor.claims(for: change, memo: &memo)
-        var evaluation = Evaluation(diagnostics: extracted.diagnostics)
+        var made = Evaluation(diagnostics: extracted.diagnostics)
         let claims = extracted.claims
-        evaluation.keys.reserveCapacity(claims.count)
+        made.keys.reserveCapacity(claims.count)
         for k in claims.indices {
-            evaluation.keys.append(ClaimKey(kind: claims[k].kind, isImageClaim: claims[k].isImageClaim, key: claims[k].key,
-                                            image: claims[k].image))
+            made.keys.append(ClaimKey(kind: claims[k].kind, isImageClaim: claims[k].isImageClaim, key: claims[k].key,
+                                      image: claims[k].image))
         }
+        made.claims = claims
+        return judged(made, change: change, target: target, error: error, stage: stage, threshold: threshold,
+                      logPath: memo.logPath ?? "")
+    }
+
+    /// The verdicts on the claims of `made` (its claims, keys and snippet diagnostics are kept; what was judged
+    /// before is replaced): the claims are made from a change's code alone, so a change that differs only in its
+    /// line reference, file or stage has them judged again without reading its code again.
+    static func judged(_ made: Evaluation, change: DocumentedChange, target: LoadedTarget?, error: Diagnostic?,
+                       stage: Int?, threshold: Double, logPath: String) -> Evaluation {
+        var evaluation = Evaluation(keys: made.keys, diagnostics: made.diagnostics, claims: made.claims)
+        let claims = made.claims
         if let target {
             evaluate(claims, into: &evaluation, change: change, in: target, stage: stage, threshold: threshold,
-                     logPath: memo.logPath ?? "")
+                     logPath: logPath)
         } else if let error {
+            evaluation.verdicts.reserveCapacity(claims.count)
             for k in claims.indices {
                 evaluation.verdicts.append(ClaimResult(kind: claims[k].kind, origin: claims[k].origin,
                                                        instruction: claims[k].instruction, status: .unchecked,
@@ -348,7 +530,7 @@ public enum CrossLinker {
 
     /// A change's claims and their verdicts (what checking one change produces).
     struct Evaluation: Sendable {
-        /// What supersession needs of each claim (the claims themselves are dropped where they were made).
+        /// What supersession needs of each claim.
         var keys: [ClaimKey] = []
         /// From reading the snippet.
         var diagnostics: [Diagnostic] = []
@@ -356,6 +538,9 @@ public enum CrossLinker {
         /// Matched Dockerfile comment lines above each present claim's instruction (claims past the end have none).
         var commentSpans: [LineSpan?] = []
         var stageNote: Diagnostic? = nil
+        /// The claims (kept for a session's next check, which judges them again when only the change's line
+        /// reference, file or stage differs).
+        var claims: [Claim] = []
     }
 
     static func evaluate(_ claims: [Claim], into item: inout Evaluation, change: DocumentedChange, in target: LoadedTarget,
@@ -626,16 +811,36 @@ public enum CrossLinker {
         }
     }
 
-    static func applySupersession(_ pending: [PendingChange], records: [Record], _ evaluations: inout [Evaluation],
-                                  sorted: Bool = true) {
-        // Only missing or changed present claims and violated absent claims can be superseded.
-        let anyQuestion = evaluations.contains { e in
-            e.verdicts.indices.contains { k in
-                let status = e.verdicts[k].status
-                return e.keys[k].kind == .present ? (status == .missing || status == .changed) : status == .violated
+    /// Which claims later records supersede, in change and claim order: every missing or changed present claim
+    /// whose instruction (or image) a later record documents as removed, every violated absent claim whose
+    /// instruction (or image) a later record documents as present.
+    /// The order of sites when every record is dated and numbered alike: by date then number, by date, by number.
+    struct SiteSortKey: Sendable {
+        enum Mode: Sendable { case dateThenNumber, date, number }
+        var mode: Mode
+
+        @inline(__always)
+        func callAsFunction(_ o: SiteOrder) -> (Int, Int) {
+            switch mode {
+            case .dateThenNumber: (o.date ?? 0, o.number ?? 0)
+            case .date: (o.date ?? 0, 0)
+            case .number: (0, o.number ?? 0)
             }
         }
-        guard anyQuestion else { return }
+    }
+
+    static func supersessions(_ pending: [PendingChange], records: [Record], _ evaluations: [Evaluation],
+                              sorted: Bool = true) -> [Supersession] {
+        // Only missing or changed present claims and violated absent claims can be superseded; the records
+        // documenting an absent claim are needed only for open present claims, and the other way round.
+        var presentQuestions = false, absentQuestions = false
+        for c in evaluations.indices {
+            for k in evaluations[c].verdicts.indices where isQuestion(evaluations[c].keys[k].kind, evaluations[c].verdicts[k].status) {
+                if evaluations[c].keys[k].kind == .present { presentQuestions = true } else { absentQuestions = true }
+            }
+            if presentQuestions && absentQuestions { break }
+        }
+        guard presentQuestions || absentQuestions else { return [] }
         var ranks: [String: Int] = [:]
         for r in records.indices { if let d = records[r].order.date { ranks[d] = 0 } }
         for (rank, date) in ranks.keys.sorted().enumerated() { ranks[date] = rank }
@@ -652,82 +857,83 @@ public enum CrossLinker {
         // strict weak order: by date then number, by number, or by date. Then the earliest later site of a
         // list is found by binary search in the list sorted by (that order, position) — what the scan below
         // finds, since among sites of equal order the scan keeps the lowest position.
-        let sortKey: ((SiteOrder) -> (Int, Int))?
+        let sortMode: SiteSortKey.Mode?
         if !sorted {
-            sortKey = nil
+            sortMode = nil
         } else if allDated && allNumbered {
-            sortKey = { ($0.date ?? 0, $0.number ?? 0) }
+            sortMode = .dateThenNumber
         } else if allDated && noneNumbered {
-            sortKey = { ($0.date ?? 0, 0) }
+            sortMode = .date
         } else if noneDated && allNumbered {
-            sortKey = { (0, $0.number ?? 0) }
+            sortMode = .number
         } else {
-            sortKey = nil
+            sortMode = nil
         }
-        // Record indices by claim key or image, in log order.
-        var absentByKey: [String: [Int]] = [:], absentByImage: [String: [Int]] = [:]
-        var presentByKey: [String: [Int]] = [:], presentByImage: [String: [Int]] = [:]
-        for c in evaluations.indices {
-            let site = pending[c].record
-            for k in evaluations[c].keys.indices {
-                let isImageClaim = evaluations[c].keys[k].isImageClaim
-                switch evaluations[c].keys[k].kind {
-                case .absent:
-                    if !isImageClaim { absentByKey[evaluations[c].keys[k].key, default: []].append(site) }
-                    if let image = evaluations[c].keys[k].image { absentByImage[image, default: []].append(site) }
-                case .present:
-                    if !isImageClaim { presentByKey[evaluations[c].keys[k].key, default: []].append(site) }
-                    if let image = evaluations[c].keys[k].image { presentByImage[image, default: []].append(site) }
+        let sortKey = sortMode.map(SiteSortKey.init)
+        let askPresent = presentQuestions, askAbsent = absentQuestions
+        // Record indices by claim key or image, in log order: the absent claims' tables and the present claims'
+        // tables are built on two cores (each only when some claim asks it).
+        typealias Tables = (byKey: [String: [Int]], byImage: [String: [Int]])
+        let orderList = orders
+        let built = Parallel.map([Claim.Kind.absent, .present], minimumCount: 2) { kind -> Tables in
+            var byKey: [String: [Int]] = [:], byImage: [String: [Int]] = [:]
+            guard kind == .absent ? askPresent : askAbsent else { return (byKey, byImage) }
+            for c in evaluations.indices {
+                let site = pending[c].record
+                for k in evaluations[c].keys.indices where evaluations[c].keys[k].kind == kind {
+                    if !evaluations[c].keys[k].isImageClaim { byKey[evaluations[c].keys[k].key, default: []].append(site) }
+                    if let image = evaluations[c].keys[k].image { byImage[image, default: []].append(site) }
                 }
             }
-        }
-        if let sortKey {
-            func sortLists(_ table: inout [String: [Int]]) {
-                // Through the values' indices: the lists are sorted in place.
-                var i = table.values.startIndex
-                while i != table.values.endIndex {
-                    if table.values[i].count > 1 {
-                        table.values[i].sort { a, b in
-                            let ka = sortKey(orders[a]), kb = sortKey(orders[b])
-                            return ka != kb ? ka < kb : orders[a].position < orders[b].position
+            if let sortKey {
+                func sortLists(_ table: inout [String: [Int]]) {
+                    // Through the values' indices: the lists are sorted in place.
+                    var i = table.values.startIndex
+                    while i != table.values.endIndex {
+                        if table.values[i].count > 1 {
+                            table.values[i].sort { a, b in
+                                let ka = sortKey(orderList[a]), kb = sortKey(orderList[b])
+                                return ka != kb ? ka < kb : orderList[a].position < orderList[b].position
+                            }
                         }
+                        table.values.formIndex(after: &i)
                     }
-                    table.values.formIndex(after: &i)
                 }
+                sortLists(&byKey)
+                sortLists(&byImage)
             }
-            sortLists(&absentByKey)
-            sortLists(&absentByImage)
-            sortLists(&presentByKey)
-            sortLists(&presentByImage)
+            return (byKey, byImage)
         }
+        let absentByKey = built[0].byKey, absentByImage = built[0].byImage
+        let presentByKey = built[1].byKey, presentByImage = built[1].byImage
         /// The first site of a sorted list whose order is after `key`.
-        func firstAfter(_ list: [Int], _ key: (Int, Int), _ sortKey: (SiteOrder) -> (Int, Int)) -> Int? {
+        @Sendable func firstAfter(_ list: [Int], _ key: (Int, Int), _ sortKey: SiteSortKey) -> Int? {
             var lo = 0, hi = list.count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if sortKey(orders[list[mid]]) > key { hi = mid } else { lo = mid + 1 }
+                if sortKey(orderList[list[mid]]) > key { hi = mid } else { lo = mid + 1 }
             }
             return lo < list.count ? list[lo] : nil
         }
         /// The earliest site later than `order` (ties by position), over `first` then `second` in that order:
         /// what `(first + second).filter { later }.min { … }` gives, without building the arrays.
-        func laterSite(_ first: [Int]?, _ second: [Int]?, than order: SiteOrder) -> Int? {
+        @Sendable func laterSite(_ first: [Int]?, _ second: [Int]?, than order: SiteOrder) -> Int? {
             if let sortKey {
                 let key = sortKey(order)
                 let a = first.flatMap { firstAfter($0, key, sortKey) }, b = second.flatMap { firstAfter($0, key, sortKey) }
                 guard let a, let b else { return a ?? b }
-                let ka = sortKey(orders[a]), kb = sortKey(orders[b])
+                let ka = sortKey(orderList[a]), kb = sortKey(orderList[b])
                 if ka != kb { return ka < kb ? a : b }
-                return orders[b].position < orders[a].position ? b : a
+                return orderList[b].position < orderList[a].position ? b : a
             }
             var best: Int? = nil
             func consider(_ list: [Int]) {
-                for s in list where order.isEarlier(than: orders[s]) {
+                for s in list where order.isEarlier(than: orderList[s]) {
                     guard let b = best else { best = s; continue }
                     let before: Bool
-                    if orders[b].isEarlier(than: orders[s]) { before = false }
-                    else if orders[s].isEarlier(than: orders[b]) { before = true }
-                    else { before = orders[s].position < orders[b].position }
+                    if orderList[b].isEarlier(than: orderList[s]) { before = false }
+                    else if orderList[s].isEarlier(than: orderList[b]) { before = true }
+                    else { before = orderList[s].position < orderList[b].position }
                     if before { best = s }
                 }
             }
@@ -735,8 +941,10 @@ public enum CrossLinker {
             if let second { consider(second) }
             return best
         }
-        for c in evaluations.indices {
-            let order = orders[pending[c].record]
+        // Each change's claims are looked up independently: on all cores, joined in change order.
+        let perChange = Parallel.map(Array(evaluations.indices), minimumCount: 1024) { c -> [Supersession] in
+            var found: [Supersession] = []
+            let order = orderList[pending[c].record]
             for k in evaluations[c].verdicts.indices {
                 let kind = evaluations[c].keys[k].kind
                 let isImageClaim = evaluations[c].keys[k].isImageClaim
@@ -746,32 +954,54 @@ public enum CrossLinker {
                     let image = evaluations[c].keys[k].image
                     site = laterSite(isImageClaim ? nil : absentByKey[evaluations[c].keys[k].key],
                                      image.flatMap { absentByImage[$0] }, than: order)
-                    if let s = site {
-                        evaluations[c].verdicts[k].detail = "removed by record \(records[s].reference.display)"
-                            + (status == .changed ? "; " + (evaluations[c].verdicts[k].detail ?? "") : "")
-                    }
                 } else if kind == .absent, status == .violated {
                     // A later record's FROM of that image brings it back on purpose.
                     let image = isImageClaim ? evaluations[c].keys[k].image : nil
                     site = laterSite(isImageClaim ? nil : presentByKey[evaluations[c].keys[k].key],
                                      image.flatMap { presentByImage[$0] }, than: order)
-                    if let s = site {
-                        evaluations[c].verdicts[k].detail = "brought back by record \(records[s].reference.display)"
-                    }
                 }
-                if let site {
-                    evaluations[c].verdicts[k].status = .superseded
-                    evaluations[c].verdicts[k].supersededBy = records[site].reference
-                }
+                if let site { found.append(Supersession(change: c, claim: k, site: site)) }
             }
+            return found
         }
+        var found: [Supersession] = []
+        for c in perChange.indices { found += perChange[c] }
+        return found
+    }
+
+    /// A claim superseded by a later record.
+    struct Supersession: Sendable, Equatable {
+        /// Index of the change (in log order) and of the claim within it.
+        var change: Int
+        var claim: Int
+        /// Position of the record that supersedes it.
+        var site: Int
+    }
+
+    /// The verdicts of the changes that `supersessions` touch, superseded: by change index.
+    static func applied(_ supersessions: [Supersession], to evaluations: [Evaluation], records: [Record]) -> [Int: [ClaimResult]] {
+        var out: [Int: [ClaimResult]] = [:]
+        for s in supersessions {
+            var verdicts = out[s.change] ?? evaluations[s.change].verdicts
+            let status = verdicts[s.claim].status
+            if evaluations[s.change].keys[s.claim].kind == .present {
+                verdicts[s.claim].detail = "removed by record \(records[s.site].reference.display)"
+                    + (status == .changed ? "; " + (verdicts[s.claim].detail ?? "") : "")
+            } else {
+                verdicts[s.claim].detail = "brought back by record \(records[s.site].reference.display)"
+            }
+            verdicts[s.claim].status = .superseded
+            verdicts[s.claim].supersededBy = records[s.site].reference
+            out[s.change] = verdicts
+        }
+        return out
     }
 
     // MARK: - Change verdict
 
     /// The verdict on change `i` (its fields, its evaluation's and its record's read in place).
-    static func finish(_ i: Int, _ pending: [PendingChange], _ evaluations: [Evaluation], incidents: [Incident],
-                       records: [Record]) -> ChangeResult {
+    static func finish(_ i: Int, _ pending: [PendingChange], _ evaluations: [Evaluation],
+                       superseded: [Int: [ClaimResult]], incidents: [Incident], records: [Record]) -> ChangeResult {
         let p = pending[i].record, c = pending[i].index
         let lineRef = incidents[p].changes[c].lineRef
         var status: CheckStatus = .unchecked
@@ -779,7 +1009,7 @@ public enum CrossLinker {
         var suggestion: String? = nil
         var supersededBy: RecordReference? = nil
         var diagnostics = pending[i].isDockerfileCode ? evaluations[i].diagnostics : (pending[i].note.map { [$0] } ?? [])
-        let claims = evaluations[i].verdicts
+        let claims = superseded.isEmpty ? evaluations[i].verdicts : superseded[i] ?? evaluations[i].verdicts
         if let error = pending[i].error {
             status = .error
             diagnostics.append(error)
@@ -789,14 +1019,14 @@ public enum CrossLinker {
             // the present claims and the union of their matched lines.
             var worst = claims[0].status
             var superseded: Int? = nil
-            var present: [Int] = []
+            var anyPresent = false
             var allHoldOrMoved = true
             for k in claims.indices {
                 let s = claims[k].status
                 if s.severity > worst.severity { worst = s }
                 if superseded == nil, s == .superseded { superseded = k }
                 guard claims[k].kind == .present else { continue }
-                present.append(k)
+                anyPresent = true
                 if s == .holds || s == .moved || s == .changed, let span = claims[k].actualLines {
                     actual = actual.map { $0.union(span) } ?? span
                 }
@@ -804,12 +1034,12 @@ public enum CrossLinker {
             }
             status = worst
             supersededBy = superseded.flatMap { claims[$0].supersededBy }
-            if let lineRef, status == .moved, !present.isEmpty, allHoldOrMoved, let span = actual {
+            if let lineRef, status == .moved, anyPresent, allHoldOrMoved, let span = actual {
                 if lineRef.span.contains(span) {
                     suggestion = lineRef.text
                 } else {
                     var withComments = span
-                    for k in present where k < evaluations[i].commentSpans.count {
+                    for k in claims.indices where claims[k].kind == .present && k < evaluations[i].commentSpans.count {
                         if let span = evaluations[i].commentSpans[k] { withComments = withComments.union(span) }
                     }
                     let include = withComments != span && lineRef.span.count >= withComments.count

@@ -14,27 +14,37 @@ public enum LineReferenceFixer {
     /// The rewrites a report asks for: one per distinct reference text in the log (several changes may share
     /// one `**File:** \`Dockerfile:15\`` field). References whose changes disagree are left alone.
     public static func edits(for report: CheckReport) -> [Edit] {
-        var byRange: [SourceRange: (original: String, suggestions: Set<String>)] = [:]
-        var order: [SourceRange] = []
+        // Per reference: its text and the one suggestion its changes make, or that they disagree.
+        var byRange: [SourceRange: Int] = [:]
+        var entries: [(range: SourceRange, original: String, suggestion: String?, disagree: Bool)] = []
         // Results are read in place (iterating them would copy each one).
         let results = report.results
         byRange.reserveCapacity(results.count)
+        entries.reserveCapacity(results.count)
         for i in results.indices {
             guard let range = results[i].lineRefRange, results[i].lineRef != nil else { continue }
-            let needsFix = results[i].needsLineRefFix
-            if let index = byRange.index(forKey: range) {
-                if needsFix, let s = results[i].suggestedLineRef { byRange.values[index].suggestions.insert(s) }
+            let suggestion = results[i].needsLineRefFix ? results[i].suggestedLineRef : nil
+            // Consecutive changes sharing one reference are the common case of sharing.
+            let known = entries.last.flatMap { $0.range == range ? entries.count - 1 : nil } ?? byRange[range]
+            if let e = known {
+                if let suggestion, !entries[e].disagree {
+                    if let current = entries[e].suggestion {
+                        if current != suggestion { entries[e].disagree = true }
+                    } else {
+                        entries[e].suggestion = suggestion
+                    }
+                }
                 continue
             }
-            order.append(range)
-            var suggestions = Set<String>()
-            if needsFix, let s = results[i].suggestedLineRef { suggestions.insert(s) }
-            byRange[range] = (results[i].lineRef ?? "", suggestions)
+            byRange[range] = entries.count
+            entries.append((range, results[i].lineRef ?? "", suggestion, false))
         }
-        return order.compactMap { range in
-            guard let entry = byRange[range], entry.suggestions.count == 1, let s = entry.suggestions.first else { return nil }
-            return Edit(range: range, original: entry.original, replacement: s)
+        var edits: [Edit] = []
+        for e in entries.indices where !entries[e].disagree {
+            guard let s = entries[e].suggestion else { continue }
+            edits.append(Edit(range: entries[e].range, original: entries[e].original, replacement: s))
         }
+        return edits
     }
 
     /// Apply edits to the log's bytes. Edits whose range no longer reads `original` are skipped.
