@@ -114,19 +114,24 @@ public struct SourceText: Sendable, Hashable {
             self.init(path: path, bytes: bytes, lineStarts: Self.lineStarts(of: bytes))
             return
         }
-        let oldStarts = old.lineStarts
+        // The old table, plus the start after a final line feed (the plain table leaves out a start at the very end,
+        // but text inserted there begins a line).
+        let table = old.lineStarts
+        let oldCount = table.count + (old.bytes.last == 0x0A ? 1 : 0)
+        let end = old.bytes.count
+        @inline(__always) func oldStart(_ k: Int) -> Int { k < table.count ? table[k] : end }
         var starts: [Int] = []
-        starts.reserveCapacity(oldStarts.count + 8)
+        starts.reserveCapacity(oldCount + 8)
         var delta = 0
         var k = 0
         for e in edits {
             // Line starts up to the edit's start keep their place (their line feed lies before the edit).
-            while k < oldStarts.count, oldStarts[k] <= e.range.lowerBound {
-                starts.append(oldStarts[k] + delta)
+            while k < oldCount, oldStart(k) <= e.range.lowerBound {
+                starts.append(oldStart(k) + delta)
                 k += 1
             }
             // Those whose line feed lies inside the edited range go; the replacement's line feeds start lines.
-            while k < oldStarts.count, oldStarts[k] <= e.range.upperBound, oldStarts[k] > e.range.lowerBound { k += 1 }
+            while k < oldCount, oldStart(k) <= e.range.upperBound { k += 1 }
             var at = e.range.lowerBound + delta
             for byte in e.replacement.utf8 {
                 at += 1
@@ -134,8 +139,8 @@ public struct SourceText: Sendable, Hashable {
             }
             delta += e.replacement.utf8.count - e.range.count
         }
-        while k < oldStarts.count {
-            starts.append(oldStarts[k] + delta)
+        while k < oldCount {
+            starts.append(oldStart(k) + delta)
             k += 1
         }
         // As the plain table: line 1 starts at 0; no line starts at the very end (after a final line feed).
