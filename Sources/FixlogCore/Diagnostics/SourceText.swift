@@ -209,7 +209,7 @@ public struct SourceText: Sendable, Hashable {
 
     public func text(_ range: SourceRange) -> String { String(decoding: slice(range), as: UTF8.self) }
 
-    /// Whether the bytes hold `needle` anywhere (eight positions at a time).
+    /// Whether the bytes hold `needle` anywhere (sixteen positions at a time).
     public func contains(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
         guard needle.count >= 2 else { return Self.find(first, in: bytes, from: 0) != nil }
@@ -222,10 +222,21 @@ public struct SourceText: Sendable, Hashable {
                 for j in 2..<needle.count where hay[k + j] != needle[j] { return false }
                 return true
             }
-            // Eight positions at a time: where the first two bytes of the needle start, then a compare.
+            // Sixteen positions at a time (vector compares): where the first two bytes of the needle are, then a compare.
+            var i = 0
+            let f16 = SIMD16<UInt8>(repeating: first), s16 = SIMD16<UInt8>(repeating: second)
+            while i + 17 <= count {
+                let a = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                let b = UnsafeRawPointer(base + i + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                let hit = (a .== f16) .& (b .== s16)
+                if any(hit) {
+                    for j in 0..<16 where hit[j] && matches(at: i + j) { return true }
+                }
+                i += 16
+            }
+            // Then eight at a time.
             let ones: UInt64 = 0x0101_0101_0101_0101
             let f = ones &* UInt64(first), s = ones &* UInt64(second)
-            var i = 0
             while i + 9 <= count {
                 let a = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
                 let b = UInt64(littleEndian: UnsafeRawPointer(base + i + 1).loadUnaligned(as: UInt64.self))

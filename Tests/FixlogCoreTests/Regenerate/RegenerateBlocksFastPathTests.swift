@@ -176,3 +176,36 @@ struct RegenerateBlocksFastPathTests {
         }
     }
 }
+
+@Suite("regenerate: spliced copy")
+struct SplicedCopyTests {
+    @Test("a spliced copy equals replacing the ranges one by one")
+    func splicedCopy() {
+        var rng = SeededRandom(seed: 0x5911CE)
+        for _ in 0..<1000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0x61...0x66, using: &rng) }
+            var ranges: [Range<Int>] = []
+            var pieces: [[UInt8]] = []
+            var at = 0
+            while at <= bytes.count, Bool.random(using: &rng) {
+                let a = Int.random(in: at...bytes.count, using: &rng)
+                let b = Int.random(in: a...min(bytes.count, a + 5), using: &rng)
+                ranges.append(a..<b)
+                pieces.append((0..<Int.random(in: 0...6, using: &rng)).map { _ in UInt8.random(in: 0x30...0x39, using: &rng) })
+                at = b
+            }
+            var expected: [UInt8] = []
+            var copied = 0
+            for (r, p) in zip(ranges, pieces) {
+                expected += bytes[copied..<r.lowerBound]
+                expected += p
+                copied = r.upperBound
+            }
+            expected += bytes[copied...]
+            let copy = SplicedCopy.apply(bytes, ranges: ranges, sizes: pieces.map(\.count)) { k, at in
+                for (j, b) in pieces[k].enumerated() { at[j] = b }
+            }
+            #expect(copy == expected, "\(bytes) \(ranges) \(pieces)")
+        }
+    }
+}

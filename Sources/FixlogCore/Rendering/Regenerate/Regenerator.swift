@@ -117,15 +117,10 @@ public enum Regenerator {
         }
         guard !chosen.isEmpty else { return (source.bytes, []) }
         chosen.reverse()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(source.bytes.count + chosen.count * 8)
-        var copied = 0
-        for (r, edit) in chosen {
-            bytes += source.bytes[copied..<r.lowerBound]
-            bytes += edit.replacement.utf8
-            copied = r.upperBound
+        let replacements = chosen.map { Array($0.edit.replacement.utf8) }
+        let bytes = SplicedCopy.apply(source.bytes, ranges: chosen.map(\.range), sizes: replacements.map(\.count)) { k, at in
+            replacements[k].withUnsafeBufferPointer { if let base = $0.baseAddress { at.initialize(from: base, count: $0.count) } }
         }
-        bytes += source.bytes[copied...]
         return (bytes, chosen.map(\.edit))
     }
 
@@ -234,23 +229,29 @@ public enum Regenerator {
         if !splices.indices.dropFirst().allSatisfy({ splices[$0 - 1].range.lowerBound <= splices[$0].range.lowerBound }) {
             splices.sort { $0.range.lowerBound < $1.range.lowerBound }
         }
-        var size = bytes.count
-        for s in splices {
-            size += s.block.count + 2 * nl.count
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(size)
+        var kept: [Splice] = []
+        kept.reserveCapacity(splices.count)
         var copied = 0
         for s in splices where s.range.lowerBound >= copied {
-            out += bytes[copied..<s.range.lowerBound]
-            if s.leadingBreak { out += nl }
-            if s.blankLineBefore { out += nl }
-            out += s.block
-            if !s.omitFinalBreak { out += nl }
+            kept.append(s)
             copied = s.range.upperBound
         }
-        out += bytes[copied...]
-        return out
+        let pieces = kept
+        let sizes = pieces.map { s in
+            s.block.count + nl.count * ((s.leadingBreak ? 1 : 0) + (s.blankLineBefore ? 1 : 0) + (s.omitFinalBreak ? 0 : 1))
+        }
+        return SplicedCopy.apply(bytes, ranges: pieces.map(\.range), sizes: sizes) { k, at in
+            var p = at
+            func put(_ b: [UInt8]) {
+                b.withUnsafeBufferPointer { if let base = $0.baseAddress { p.initialize(from: base, count: $0.count) } }
+                p += b.count
+            }
+            let s = pieces[k]
+            if s.leadingBreak { put(nl) }
+            if s.blankLineBefore { put(nl) }
+            put(s.block)
+            if !s.omitFinalBreak { put(nl) }
+        }
     }
 
     /// The check results of each record, as indices into the report's results in report order (grouped by a
