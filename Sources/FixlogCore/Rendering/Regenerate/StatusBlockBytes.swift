@@ -33,7 +33,7 @@ struct StatusBlockWriter {
         for j in changes where results[j].status != .holds && results[j].status != .unchecked {
             newLine()
             append("> - ")
-            changeDetail(results[j])
+            changeDetail(results, j)
         }
         if documented != 0 || !(steps ?? []).isEmpty {
             newLine()
@@ -144,7 +144,7 @@ struct StatusBlockWriter {
             let before = content.count
             if !items.isEmpty { append(", ") }
             let start = content.count
-            name(results[j])
+            name(results, j)
             content.append(0x20)
             append(StatusBlock.symbol(results[j].status))
             let item = start..<content.count
@@ -157,10 +157,11 @@ struct StatusBlockWriter {
         }
     }
 
-    /// ``StatusBlock/name(_:)``.
-    mutating func name(_ c: ChangeResult) {
-        let ref = c.suggestedLineRef ?? c.lineRef
-        let done: Bool? = c.label.utf8.withContiguousStorageIfAvailable { label -> Bool in
+    /// ``StatusBlock/name(_:)`` of `results[j]` (fields read in place: a copied result retains each of its references).
+    mutating func name(_ results: [ChangeResult], _ j: Int) {
+        let ref = results[j].suggestedLineRef ?? results[j].lineRef
+        let change = results[j].change
+        let done: Bool? = results[j].label.utf8.withContiguousStorageIfAvailable { label -> Bool in
             guard Self.isASCII(label) else { return false }
             // Trimmed of spaces and tabs (the only ASCII white space of `.whitespaces`), then of trailing colons.
             var lo = 0, hi = label.count
@@ -173,7 +174,7 @@ struct StatusBlockWriter {
                 refBytes = r
             }
             let start = content.count
-            if hi > lo { content.append(contentsOf: label[lo..<hi]) } else { append("change "); appendDecimal(c.change + 1) }
+            if hi > lo { content.append(contentsOf: label[lo..<hi]) } else { append("change "); appendDecimal(change + 1) }
             if let r = refBytes {
                 content.append(0x20)
                 if !r.isEmpty, r.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { append("line ") }
@@ -188,31 +189,34 @@ struct StatusBlockWriter {
             content.removeSubrange(start...)
             return false
         }
-        if done != true { append(StatusBlock.name(c)) }
+        if done != true { append(StatusBlock.name(results[j])) }
     }
 
     /// ``StatusBlock/changeDetail(_:)``.
-    mutating func changeDetail(_ c: ChangeResult) {
-        name(c)
+    mutating func changeDetail(_ results: [ChangeResult], _ j: Int) {
+        name(results, j)
         append(": ")
-        append(c.status.rawValue)
-        switch c.status {
+        let status = results[j].status
+        append(status.rawValue)
+        switch status {
         case .moved:
-            if let a = c.actualLines { append(" (now "); span(a); append(")") }
+            if let a = results[j].actualLines { append(" (now "); span(a); append(")") }
         case .superseded:
-            if let s = c.supersededBy { append(" by "); append(StatusBlock.inline(s.display)) }
+            if let s = results[j].supersededBy { append(" by "); append(StatusBlock.inline(s.display)) }
         case .changed, .missing, .violated:
-            if let k = c.claims.firstIndex(where: { $0.status == c.status }) {
+            let claims = results[j].claims
+            for k in claims.indices where claims[k].status == status {
                 append(" — `")
-                code(c.claims[k].instruction)
+                code(claims[k].instruction)
                 append("`")
-                if let a = c.claims[k].actualLines { append(" ("); span(a); append(")") }
+                if let a = claims[k].actualLines { append(" ("); span(a); append(")") }
+                break
             }
         case .error:
             append(" — cannot check `")
-            code(c.fileAsWritten ?? c.file ?? "Dockerfile")
+            code(results[j].fileAsWritten ?? results[j].file ?? "Dockerfile")
             append("`")
-            if let d = c.diagnostics.first { append(" ("); append(d.id.rawValue); append(")") }
+            if !results[j].diagnostics.isEmpty { append(" ("); append(results[j].diagnostics[0].id.rawValue); append(")") }
         case .holds, .unchecked:
             break
         }
