@@ -102,9 +102,12 @@ struct RegenerateCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        // One write for all the lines (a 10,000-record log can have thousands).
+        var fixedLines = ""
         for edit in outcome.fixedReferences {
-            Output.error("\(log):\(edit.range.start.line):\(edit.range.start.column): fixed: '\(edit.original)' → '\(edit.replacement)'")
+            fixedLines += "\(log):\(edit.range.start.line):\(edit.range.start.column): fixed: '\(edit.original)' → '\(edit.replacement)'\n"
         }
+        if !fixedLines.isEmpty { Output.error(fixedLines) }
         let target = output ?? log
         if output != nil, let existing = FileManager.default.contents(atPath: target), [UInt8](existing) == outcome.bytes {
             Output.error("\(target): up to date")

@@ -82,12 +82,86 @@ public struct SourceText: Sendable, Hashable {
         }
     }
 
+    /// The high bit of every zero byte of `x` (exact: no carry crosses a byte).
+    @inline(__always)
+    static func zeroByteMask(_ x: UInt64) -> UInt64 {
+        let nonzero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+        return ~nonzero & 0x8080_8080_8080_8080
+    }
+
     /// The high bit of every byte of `word` that is a line feed (exact: no carry crosses a byte).
     @inline(__always)
     static func lineFeedMask(_ word: UInt64) -> UInt64 {
         let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
         let nonzero = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
         return ~nonzero & 0x8080_8080_8080_8080
+    }
+
+    /// The text `bytes`, which are `old`'s bytes with `edits` applied (old byte ranges, ascending and not
+    /// overlapping, and their replacements): the line table is `old`'s, shifted past each edit, with the line
+    /// breaks of the edited ranges taken out and those of the replacements put in — the same table as
+    /// ``init(path:bytes:)`` builds, without reading the whole text again.
+    public init(path: String, bytes: [UInt8], editing old: SourceText, with edits: [(range: Range<Int>, replacement: String)]) {
+        var expected = old.bytes.count
+        var ascending = true
+        var last = 0
+        for e in edits {
+            if e.range.lowerBound < last || e.range.upperBound > old.bytes.count { ascending = false; break }
+            last = e.range.upperBound
+            expected += e.replacement.utf8.count - e.range.count
+        }
+        guard ascending, expected == bytes.count else {
+            self.init(path: path, bytes: bytes, lineStarts: Self.lineStarts(of: bytes))
+            return
+        }
+        // The old table, plus the start after a final line feed (the plain table leaves out a start at the very end,
+        // but text inserted there begins a line).
+        let table = old.lineStarts
+        let oldCount = table.count + (old.bytes.last == 0x0A ? 1 : 0)
+        let end = old.bytes.count
+        @inline(__always) func oldStart(_ k: Int) -> Int { k < table.count ? table[k] : end }
+        var starts: [Int] = []
+        starts.reserveCapacity(oldCount + 8)
+        var delta = 0
+        var k = 0
+        for e in edits {
+            // Line starts up to the edit's start keep their place (their line feed lies before the edit).
+            while k < oldCount, oldStart(k) <= e.range.lowerBound {
+                starts.append(oldStart(k) + delta)
+                k += 1
+            }
+            // Those whose line feed lies inside the edited range go; the replacement's line feeds start lines.
+            while k < oldCount, oldStart(k) <= e.range.upperBound { k += 1 }
+            var at = e.range.lowerBound + delta
+            for byte in e.replacement.utf8 {
+                at += 1
+                if byte == 0x0A { starts.append(at) }
+            }
+            delta += e.replacement.utf8.count - e.range.count
+        }
+        while k < oldCount {
+            starts.append(oldStart(k) + delta)
+            k += 1
+        }
+        // As the plain table: line 1 starts at 0; no line starts at the very end (after a final line feed).
+        while starts.count > 1, let l = starts.last, l >= bytes.count { starts.removeLast() }
+        if starts.isEmpty { starts = [0] }
+        self.init(path: path, bytes: bytes, lineStarts: starts)
+    }
+
+    private init(path: String, bytes: [UInt8], lineStarts: [Int]) {
+        self.path = path
+        self.bytes = bytes
+        self.lineStarts = lineStarts
+    }
+
+    /// Whether the bytes at `range` read as `text` (compared as bytes; as strings, canonically, only when the
+    /// bytes differ and either side is not ASCII — what `text(_:) == text` decides).
+    public func holds(_ text: String, at range: Range<Int>) -> Bool {
+        let slice = bytes[range]
+        if slice.elementsEqual(text.utf8) { return true }
+        if !slice.contains(where: { $0 >= 0x80 }) && !text.utf8.contains(where: { $0 >= 0x80 }) { return false }
+        return String(decoding: slice, as: UTF8.self) == text
     }
 
     public init(path: String, string: String) {
@@ -135,16 +209,47 @@ public struct SourceText: Sendable, Hashable {
 
     public func text(_ range: SourceRange) -> String { String(decoding: slice(range), as: UTF8.self) }
 
-    /// Whether the bytes hold `needle` anywhere (memchr for its first byte, then a compare).
+    /// Whether the bytes hold `needle` anywhere (sixteen positions at a time).
     public func contains(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
-        return bytes.withUnsafeBufferPointer { hay in
+        guard needle.count >= 2 else { return Self.find(first, in: bytes, from: 0) != nil }
+        let second = needle[1]
+        return bytes.withUnsafeBufferPointer { hay -> Bool in
             guard let base = hay.baseAddress else { return false }
+            let count = hay.count
+            func matches(at k: Int) -> Bool {
+                guard k + needle.count <= count else { return false }
+                for j in 2..<needle.count where hay[k + j] != needle[j] { return false }
+                return true
+            }
+            // Sixteen positions at a time (vector compares): where the first two bytes of the needle are, then a compare.
             var i = 0
-            while i + needle.count <= hay.count, let hit = memchr(base + i, Int32(first), hay.count - i - needle.count + 1) {
-                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if needle.indices.allSatisfy({ hay[at + $0] == needle[$0] }) { return true }
-                i = at + 1
+            let f16 = SIMD16<UInt8>(repeating: first), s16 = SIMD16<UInt8>(repeating: second)
+            while i + 17 <= count {
+                let a = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                let b = UnsafeRawPointer(base + i + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                let hit = (a .== f16) .& (b .== s16)
+                if any(hit) {
+                    for j in 0..<16 where hit[j] && matches(at: i + j) { return true }
+                }
+                i += 16
+            }
+            // Then eight at a time.
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let f = ones &* UInt64(first), s = ones &* UInt64(second)
+            while i + 9 <= count {
+                let a = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let b = UInt64(littleEndian: UnsafeRawPointer(base + i + 1).loadUnaligned(as: UInt64.self))
+                var mask = Self.zeroByteMask(a ^ f) & Self.zeroByteMask(b ^ s)
+                while mask != 0 {
+                    if matches(at: i + mask.trailingZeroBitCount >> 3) { return true }
+                    mask &= mask &- 1
+                }
+                i += 8
+            }
+            while i + 1 < count {
+                if hay[i] == first, hay[i + 1] == second, matches(at: i) { return true }
+                i += 1
             }
             return false
         }

@@ -79,7 +79,7 @@ public enum Regenerator {
             let (bytes, applied) = applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: current)
             if !applied.isEmpty, bytes != current.bytes {
                 outcome.fixedReferences = applied
-                current = SourceText(path: source.path, bytes: bytes)
+                current = SourceText(path: source.path, bytes: bytes, editing: source, with: applied.map { (source.byteRange(of: $0.range), $0.replacement) })
                 // The first reading is let go on another core.
                 options.scratch.dispose((consume log, consume report))
                 // Corrections stay within their lines: only the records holding them are read again.
@@ -112,28 +112,26 @@ public enum Regenerator {
         var lastStart = Int.max
         for edit in edits.sorted(by: { $0.range.start > $1.range.start }) {
             let r = source.byteRange(of: edit.range)
-            guard r.upperBound <= lastStart, source.text(edit.range) == edit.original else { continue }
+            guard r.upperBound <= lastStart, source.holds(edit.original, at: r) else { continue }
             lastStart = r.lowerBound
             chosen.append((r, edit))
         }
         guard !chosen.isEmpty else { return (source.bytes, []) }
         chosen.reverse()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(source.bytes.count + chosen.count * 8)
-        var copied = 0
-        for (r, edit) in chosen {
-            bytes += source.bytes[copied..<r.lowerBound]
-            bytes += edit.replacement.utf8
-            copied = r.upperBound
+        let replacements = chosen.map { Array($0.edit.replacement.utf8) }
+        let bytes = SplicedCopy.apply(source.bytes, ranges: chosen.map(\.range), sizes: replacements.map(\.count)) { k, at in
+            replacements[k].withUnsafeBufferPointer { if let base = $0.baseAddress { at.initialize(from: base, count: $0.count) } }
         }
-        bytes += source.bytes[copied...]
         return (bytes, chosen.map(\.edit))
     }
 
     /// One replacement of whole lines (or an insertion when `range` is empty), in byte offsets.
     struct Splice {
         var range: Range<Int>
-        var lines: [String]
+        /// The block's lines joined with the log's line break, without a line break after the last one.
+        var block: [UInt8]
+        /// Insert a blank line before the block (a new block).
+        var blankLineBefore = false
         /// Add a line break before the first line (inserting after a last line that has none).
         var leadingBreak = false
         /// Omit the line break after the last line (the file has no final newline there).
@@ -142,6 +140,9 @@ public enum Regenerator {
 
     /// Writes (or replaces) the status blocks and the summary table of `source`, whose model is `log` and
     /// whose check is `report`. Pure.
+    ///
+    /// Each record's block is rendered straight into bytes (``StatusBlockWriter``) on all cores; the output is
+    /// built in one buffer, front to back.
     public static func renderBlocks(
         source: SourceText, log: FixLog, report: CheckReport, results: VerificationResults?, options: Options
     ) -> (bytes: [UInt8], statusBlocks: Int, diagnostics: [Diagnostic]) {
@@ -149,22 +150,19 @@ public enum Regenerator {
         var diagnostics = scanDiagnostics
         guard diagnostics.isEmpty else { return (source.bytes, 0, diagnostics) }
         let byOpenLine = Dictionary(existing.map { ($0.openLine, $0) }, uniquingKeysWith: { a, _ in a })
-        var changesOf: [Int: [ChangeResult]] = [:]
-        for r in report.results { changesOf[r.record, default: []].append(r) }
-        let changesByRecord = changesOf
+        let incidents = log.incidents
+        let changesByRecord = ChangeIndex(report.results, records: incidents.count)
         let stepsByRecord = steps(of: results, for: log)
+        let nl: [UInt8] = source.usesCRLF ? [0x0D, 0x0A] : [0x0A]
 
         var splices: [Splice] = []
         var statusBlocks = 0
 
-        func place(_ kind: ManagedRegions.Kind, afterLine line: Int, content: [String], insertIfMissing: Bool) {
-            place(kind, afterLine: line, block: Self.block(kind, content), insertIfMissing: insertIfMissing)
-        }
-        func place(_ kind: ManagedRegions.Kind, afterLine line: Int, block: [String], insertIfMissing: Bool) {
+        func place(_ kind: ManagedRegions.Kind, afterLine line: Int, block: [UInt8], insertIfMissing: Bool) {
             // An existing block directly below (blank lines allowed in between).
             var n = line + 1
-            while n <= source.lineCount, source.line(n).allSatisfy({ $0 == " " || $0 == "\t" }) { n += 1 }
-            if let b = byOpenLine[n], b.kind == kind {
+            while n <= source.lineCount, isBlank(n, in: source) { n += 1 }
+            if !byOpenLine.isEmpty, let b = byOpenLine[n], b.kind == kind {
                 if b.isEdited && !options.force {
                     diagnostics.append(.error(.managedBlockEdited,
                         "the fixlog:\(kind.rawValue) block starting here was edited by hand (its content no longer matches sha256=\(b.recordedChecksum ?? "none")); use --force to overwrite it, or move your text outside the markers",
@@ -173,7 +171,7 @@ public enum Regenerator {
                 }
                 let r = source.byteRange(of: source.range(ofLines: b.openLine, through: b.closeLine))
                 let atEOF = r.upperBound == source.bytes.count && !source.endsWithNewline
-                splices.append(Splice(range: r, lines: block, omitFinalBreak: atEOF))
+                splices.append(Splice(range: r, block: block, omitFinalBreak: atEOF))
                 if kind == .status { statusBlocks += 1 }
                 return
             }
@@ -187,28 +185,31 @@ public enum Regenerator {
                 leading = !source.endsWithNewline
             }
             let atEOF = at == source.bytes.count && !source.endsWithNewline
-            splices.append(Splice(range: at..<at, lines: [""] + block, leadingBreak: leading, omitFinalBreak: atEOF))
+            splices.append(Splice(range: at..<at, block: block, blankLineBefore: true, leadingBreak: leading, omitFinalBreak: atEOF))
             if kind == .status { statusBlocks += 1 }
         }
 
         // The summary: after the document's title heading, before the first record.
         if options.summary || existing.contains(where: { $0.kind == .summary }) {
             let content = SummaryTable.lines(log: log, report: report, steps: stepsByRecord)
+            let block = Array(Self.block(.summary, content).joined(separator: String(decoding: nl, as: UTF8.self)).utf8)
             if let s = existing.first(where: { $0.kind == .summary }) {
-                place(.summary, afterLine: s.openLine - 1, content: content, insertIfMissing: false)
+                place(.summary, afterLine: s.openLine - 1, block: block, insertIfMissing: false)
             } else if let line = summaryLine(source: source, log: log) {
-                place(.summary, afterLine: line, content: content, insertIfMissing: true)
+                place(.summary, afterLine: line, block: block, insertIfMissing: true)
             }
         }
 
-        // Each record's block (its lines and checksum) on all cores; placed in record order.
-        let incidents = log.incidents
-        let blocks = Parallel.map(Array(incidents.indices), minimumCount: 256) { i -> (line: Int, block: [String])? in
+        // Each record's block on all cores, rendered into bytes; placed in record order.
+        let allResults = report.results
+        let blocks = Parallel.map(Array(incidents.indices), minimumCount: 256, state: { StatusBlockWriter() }) {
+            writer, i -> (line: Int, block: [UInt8])? in
             guard let line = headingLastLine(incidents[i], source: source) else { return nil }
-            let content = StatusBlock.lines(incident: incidents[i], position: i, changes: changesByRecord[i] ?? [],
-                                            steps: stepsByRecord[i])
-            return (line, Self.block(.status, content))
+            let block = writer.block(documented: incidents[i].verifications.count, changes: changesByRecord[i],
+                                     results: allResults, steps: stepsByRecord[i], nl: nl)
+            return (line, block)
         }
+        splices.reserveCapacity(splices.count + blocks.count)
         for (i, placed) in blocks.enumerated() {
             guard let placed else {
                 diagnostics.append(.note(.statusBlockSkipped,
@@ -219,23 +220,80 @@ public enum Regenerator {
             place(.status, afterLine: placed.line, block: placed.block, insertIfMissing: true)
         }
         if diagnostics.contains(where: { $0.severity == .error }) { return (source.bytes, 0, diagnostics) }
+        return (assemble(source.bytes, splices: splices, nl: nl), statusBlocks, diagnostics)
+    }
 
-        let nl: [UInt8] = source.usesCRLF ? [0x0D, 0x0A] : [0x0A]
-        // Built front to back in one pass (no repeated shifting of a large array).
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(source.bytes.count + splices.count * 256)
+    /// The bytes with the splices applied (sorted by start; a splice starting inside an earlier one is dropped),
+    /// built front to back in one buffer sized first.
+    static func assemble(_ bytes: [UInt8], splices unsorted: [Splice], nl: [UInt8]) -> [UInt8] {
+        var splices = unsorted
+        if !splices.indices.dropFirst().allSatisfy({ splices[$0 - 1].range.lowerBound <= splices[$0].range.lowerBound }) {
+            splices.sort { $0.range.lowerBound < $1.range.lowerBound }
+        }
+        var kept: [Splice] = []
+        kept.reserveCapacity(splices.count)
         var copied = 0
-        for s in splices.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) where s.range.lowerBound >= copied {
-            bytes += source.bytes[copied..<s.range.lowerBound]
-            if s.leadingBreak { bytes += nl }
-            for (k, l) in s.lines.enumerated() {
-                bytes.append(contentsOf: l.utf8)
-                if k < s.lines.count - 1 || !s.omitFinalBreak { bytes += nl }
-            }
+        for s in splices where s.range.lowerBound >= copied {
+            kept.append(s)
             copied = s.range.upperBound
         }
-        bytes += source.bytes[copied...]
-        return (bytes, statusBlocks, diagnostics)
+        let pieces = kept
+        let sizes = pieces.map { s in
+            s.block.count + nl.count * ((s.leadingBreak ? 1 : 0) + (s.blankLineBefore ? 1 : 0) + (s.omitFinalBreak ? 0 : 1))
+        }
+        return SplicedCopy.apply(bytes, ranges: pieces.map(\.range), sizes: sizes) { k, at in
+            var p = at
+            func put(_ b: [UInt8]) {
+                b.withUnsafeBufferPointer { if let base = $0.baseAddress { p.initialize(from: base, count: $0.count) } }
+                p += b.count
+            }
+            let s = pieces[k]
+            if s.leadingBreak { put(nl) }
+            if s.blankLineBefore { put(nl) }
+            put(s.block)
+            if !s.omitFinalBreak { put(nl) }
+        }
+    }
+
+    /// The check results of each record, as indices into the report's results in report order (grouped by a
+    /// stable counting pass when the results do not come grouped by record, as `check` makes them).
+    struct ChangeIndex: Sendable {
+        private var order: [Int]
+        private var ranges: [Range<Int>]
+
+        init(_ results: [ChangeResult], records: Int) {
+            var counts = [Int](repeating: 0, count: records + 1)
+            var ordered = true
+            var previous = Int.min
+            for j in results.indices {
+                let r = results[j].record
+                if r < previous { ordered = false }
+                previous = r
+                if r >= 0, r < records { counts[r + 1] += 1 } else { ordered = false }
+            }
+            for r in 0..<records { counts[r + 1] += counts[r] }
+            ranges = (0..<records).map { counts[$0]..<counts[$0 + 1] }
+            if ordered {
+                order = Array(results.indices)
+            } else {
+                var next = counts
+                order = [Int](repeating: 0, count: counts[records])
+                for j in results.indices {
+                    let r = results[j].record
+                    guard r >= 0, r < records else { continue }
+                    order[next[r]] = j
+                    next[r] += 1
+                }
+            }
+        }
+
+        /// The indices of record `i`'s results.
+        subscript(i: Int) -> ArraySlice<Int> { order[ranges[i]] }
+    }
+
+    /// Whether line `n` holds only spaces and tabs (or nothing).
+    static func isBlank(_ n: Int, in source: SourceText) -> Bool {
+        source.bytes[source.lineByteRange(n)].allSatisfy { $0 == 0x20 || $0 == 0x09 }
     }
 
     /// A managed block: the opening marker with the content's checksum, the content, the closing marker.
@@ -247,6 +305,41 @@ public enum Regenerator {
     /// heading's underline); nil otherwise (list items, bold lines).
     static func headingLastLine(_ incident: Incident, source: SourceText) -> Int? {
         let first = incident.heading.range.start.line
+        if let fast = headingLastLineFast(first, source: source) { return fast }
+        return headingLastLinePlain(first, source: source)
+    }
+
+    /// ``headingLastLine(_:source:)`` read from the bytes when its answer depends on ASCII bytes only:
+    /// `.some(answer)`, or nil when the plain path (on `String` lines) must decide.
+    static func headingLastLineFast(_ first: Int, source: SourceText) -> Int?? {
+        let bytes = source.bytes
+        let line = source.lineByteRange(first)
+        var k = line.lowerBound
+        if first == 1, source.hasBOM { k += 3 }
+        // Everything that decides an ATX heading lies in the first 12 bytes (≤ 3 spaces, ≤ 7 `#`, the byte
+        // after them and the next): when those are ASCII, bytes and characters agree.
+        let window = k..<min(line.upperBound, k + 16)
+        guard k <= line.upperBound, !bytes[window].contains(where: { $0 >= 0x80 }) else { return nil }
+        var i = k
+        while i < line.upperBound, bytes[i] == 0x20 { i += 1 }
+        if i - k <= 3, i < line.upperBound, bytes[i] == 0x23 {
+            var h = i
+            while h < line.upperBound, bytes[h] == 0x23 { h += 1 }
+            if h - i <= 6, h == line.upperBound || bytes[h] == 0x20 || bytes[h] == 0x09 { return .some(first) }
+        }
+        // Setext: the text line followed by === or ---.
+        guard first + 1 <= source.lineCount else { return .some(nil) }
+        let next = source.lineByteRange(first + 1)
+        guard !bytes[next].contains(where: { $0 >= 0x80 }) else { return nil }
+        var a = next.lowerBound, b = next.upperBound
+        while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 { a += 1 }
+        while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 { b -= 1 }
+        if a < b, bytes[a..<b].allSatisfy({ $0 == 0x3D }) || bytes[a..<b].allSatisfy({ $0 == 0x2D }) { return .some(first + 1) }
+        return .some(nil)
+    }
+
+    /// ``headingLastLine(_:source:)`` on `String` lines (the reference for the byte path).
+    static func headingLastLinePlain(_ first: Int, source: SourceText) -> Int? {
         var text = source.line(first)
         if first == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let trimmed = text.drop { $0 == " " }
