@@ -62,6 +62,9 @@ struct CheckCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // The Dockerfile is read and indexed on another core while the log is read.
+        let session = CheckSession(logPath: log, root: root, dockerfileOverride: dockerfile, scratch: .keepUntilExit)
+        session.preloadInBackground()
         let fixLog = FixLogIngester.load(path: log, scratch: .keepUntilExit)
         Output.keepUntilExit(fixLog)
         let inputErrors = fixLog.diagnostics.filter { $0.severity == .error }
@@ -70,7 +73,6 @@ struct CheckCommand: AsyncParsableCommand {
             if inputErrors.contains(where: { $0.id == .fileNotFound }) { Output.error(Hint.missingLog) }
             throw ExitCode(2)
         }
-        let session = CheckSession(logPath: log, root: root, dockerfileOverride: dockerfile)
         var report = session.check(fixLog)
         Output.keepUntilExit(report)
 

@@ -60,6 +60,10 @@ struct RegenerateCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // One session for both checks (before and after references are corrected): files read once, unchanged
+        // changes not evaluated twice. The Dockerfile is read and indexed on another core while the log is read.
+        let session = CheckSession(logPath: log, root: root, scratch: .keepUntilExit)
+        session.preloadInBackground()
         let loaded = SourceText.load(path: log)
         guard let source = loaded.text, !loaded.diagnostics.contains(where: { $0.severity == .error }) else {
             Output.report(loaded.diagnostics)
@@ -83,10 +87,6 @@ struct RegenerateCommand: AsyncParsableCommand {
             }
         }
         let options = Regenerator.Options(fixLineReferences: !noFixRefs, summary: summary, force: force, scratch: .keepUntilExit)
-        let logPath = log
-        // One session for both checks (before and after references are corrected): files read once, unchanged
-        // records' changes not evaluated twice.
-        let session = CheckSession(logPath: logPath, root: root)
         let outcome = Regenerator.regenerate(source: source, results: resultsFile, options: options, check: session.check)
         Output.report(outcome.diagnostics)
         if !outcome.succeeded { throw ExitCode(2) }
