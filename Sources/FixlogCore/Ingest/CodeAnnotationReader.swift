@@ -41,6 +41,59 @@ enum CodeAnnotationReader {
 
     /// True when the first meaningful line starts with a Dockerfile instruction keyword.
     static func looksLikeDockerfile(_ code: String) -> Bool {
+        var code = code
+        if let decided = code.withUTF8({ looksLikeDockerfileASCII($0) }) { return decided }
+        return looksLikeDockerfileCharacters(code)
+    }
+
+    private static let dockerfileKeywordBytes: [[UInt8]] = dockerfileKeywords.map { Array($0.utf8) }
+
+    /// ``looksLikeDockerfileCharacters(_:)`` on the bytes of ASCII code without carriage returns (where every
+    /// character is one byte and white space is ASCII white space); nil for other code.
+    static func looksLikeDockerfileASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        func isKeyword(_ start: Int, _ end: Int, upper: Bool) -> Bool {
+            dockerfileKeywordBytes.contains { k in
+                k.count == end - start && k.indices.allSatisfy { j in
+                    let x = b[start + j]
+                    return (upper && x >= 97 && x <= 122 ? x - 32 : x) == k[j]
+                }
+            }
+        }
+        // Each line's first word after ASCII white space (`trimmedSpaces` and `isWhitespace` agree on ASCII).
+        func lines(_ body: (_ first: Int, _ end: Int) -> Bool?) -> Bool? {
+            var start = 0
+            while start <= b.count {
+                var end = start
+                while end < b.count, b[end] != 0x0A { end += 1 }
+                var first = start
+                while first < end, String.isSpace(b[first]) { first += 1 }
+                if first < end, let decided = body(first, end) { return decided }
+                start = end + 1
+            }
+            return nil
+        }
+        func wordEnd(_ from: Int, _ end: Int) -> Int {
+            var j = from
+            while j < end, !String.isSpace(b[j]) { j += 1 }
+            return j
+        }
+        if let decided = lines({ first, end in
+            b[first] == UInt8(ascii: "#") ? nil : isKeyword(first, wordEnd(first, end), upper: true)
+        }) {
+            return decided
+        }
+        // Only comments: a commented-out instruction still counts.
+        return lines { first, end in
+            guard b[first] == UInt8(ascii: "#") else { return nil }
+            var inner = first + 1
+            while inner < end, String.isSpace(b[inner]) { inner += 1 }
+            return isKeyword(inner, wordEnd(inner, end), upper: false) ? true : nil
+        } ?? false
+    }
+
+    /// ``looksLikeDockerfile(_:)`` on characters, for any code.
+    static func looksLikeDockerfileCharacters(_ code: String) -> Bool {
         for line in splitLines(code) {
             let t = line.trimmedSpaces
             if t.isEmpty || t.hasPrefix("#") { continue }
@@ -210,11 +263,12 @@ enum CodeAnnotationReader {
                 continue
             }
             if trimmed.hasPrefix("#") {
+                let found = marker(in: text)
                 for ref in LineReferenceReader.scan(text).found {
-                    let describesOld = marker(in: text).map { $0.kind != .new } ?? (mode != .normal)
+                    let describesOld = found.map { $0.kind != .new } ?? (mode != .normal)
                     out.commentRefs.append((ref, n, describesOld))
                 }
-                if let (kind, value) = marker(in: text) {
+                if let (kind, value) = found {
                     switch kind {
                     case .old:
                         out.annotations.append(Annotation(kind: .old, text: value, line: n))
