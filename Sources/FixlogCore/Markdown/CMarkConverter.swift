@@ -210,25 +210,32 @@ enum CMarkConverter {
                 end: SourceLocation(line: Int(cmark_node_get_end_line(node)) + lineOffset,
                                     column: Int(cmark_node_get_end_column(node)) + 1))
         }
-        var value = MarkdownNode(kind: kind(type), range: range)
+        // The node is made in one initialisation from what was read (a node mutated field by field here
+        // was copied once more on return).
+        var headingLevel = 0
+        var literal: String?
+        var extra: String?
+        var listStart: Int?
+        var isFenced = false
         switch type {
         case CMARK_NODE_HEADING:
-            value.headingLevel = Int(cmark_node_get_heading_level(node))
+            headingLevel = Int(cmark_node_get_heading_level(node))
         case CMARK_NODE_CODE_BLOCK:
-            value.fenceInfo = string(cmark_node_get_fence_info(node)) ?? ""
-            value.literal = string(cmark_node_get_literal(node)) ?? ""
-            if let fences, let range { value.isFenced = startsFence(range.start, in: fences) }
+            extra = string(cmark_node_get_fence_info(node)) ?? ""
+            literal = string(cmark_node_get_literal(node)) ?? ""
+            if let fences, let range { isFenced = startsFence(range.start, in: fences) }
         case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
-            value.literal = string(cmark_node_get_literal(node)) ?? ""
+            literal = string(cmark_node_get_literal(node)) ?? ""
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-            value.url = string(cmark_node_get_url(node))
+            extra = string(cmark_node_get_url(node))
         case CMARK_NODE_LIST:
             if cmark_node_get_list_type(node) == CMARK_ORDERED_LIST {
-                value.listStart = Int(cmark_node_get_list_start(node))
+                listStart = Int(cmark_node_get_list_start(node))
             }
         default:
             break
         }
-        return value
+        return MarkdownNode(kind: kind(type), range: range, headingLevel: headingLevel, isFenced: isFenced, literal: literal,
+                            extra: extra, listStart: listStart)
     }
 }

@@ -77,6 +77,20 @@ public struct MarkdownNode: Sendable, Hashable {
         self.range = range
     }
 
+    /// Every field at once (the copy out of cmark). `extra` is the info string of a code block or the destination
+    /// of a link or image (ignored for other kinds, as the setters do).
+    init(kind: Kind, range: SourceRange?, headingLevel: Int, isFenced: Bool, literal: String?, extra: String?,
+         listStart: Int?) {
+        self.kind = kind
+        self.range = range
+        self.storedHeadingLevel = UInt8(clamping: headingLevel)
+        self.isFenced = isFenced
+        self.literal = literal
+        if kind == .codeBlock || kind == .link || kind == .image { self.extra = extra }
+        self.hasListStart = listStart != nil
+        self.storedListStart = Int32(clamping: listStart ?? 0)
+    }
+
     /// The first word of the info string: the language tag of a fenced block.
     public var language: String? {
         guard var info = fenceInfo else { return nil }
