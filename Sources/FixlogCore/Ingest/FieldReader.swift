@@ -71,7 +71,7 @@ enum FieldReader {
     /// Returns the label text and the rest of the line.
     static func label(of block: MarkdownNode) -> (label: String, rest: String)? {
         guard block.kind == .paragraph,
-            block.children.withUnsafeBufferPointer({ $0.first.map { $0.kind == .strong || $0.kind == .emphasis } ?? false })
+            block.children.withUnsafeBufferPointer({ !$0.isEmpty && ($0[0].kind == .strong || $0[0].kind == .emphasis) })
         else {
             return nil
         }
