@@ -41,6 +41,59 @@ enum CodeAnnotationReader {
 
     /// True when the first meaningful line starts with a Dockerfile instruction keyword.
     static func looksLikeDockerfile(_ code: String) -> Bool {
+        var code = code
+        if let decided = code.withUTF8({ looksLikeDockerfileASCII($0) }) { return decided }
+        return looksLikeDockerfileCharacters(code)
+    }
+
+    private static let dockerfileKeywordBytes: [[UInt8]] = dockerfileKeywords.map { Array($0.utf8) }
+
+    /// ``looksLikeDockerfileCharacters(_:)`` on the bytes of ASCII code without carriage returns (where every
+    /// character is one byte and white space is ASCII white space); nil for other code.
+    static func looksLikeDockerfileASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        func isKeyword(_ start: Int, _ end: Int, upper: Bool) -> Bool {
+            dockerfileKeywordBytes.contains { k in
+                k.count == end - start && k.indices.allSatisfy { j in
+                    let x = b[start + j]
+                    return (upper && x >= 97 && x <= 122 ? x - 32 : x) == k[j]
+                }
+            }
+        }
+        // Each line's first word after ASCII white space (`trimmedSpaces` and `isWhitespace` agree on ASCII).
+        func lines(_ body: (_ first: Int, _ end: Int) -> Bool?) -> Bool? {
+            var start = 0
+            while start <= b.count {
+                var end = start
+                while end < b.count, b[end] != 0x0A { end += 1 }
+                var first = start
+                while first < end, String.isSpace(b[first]) { first += 1 }
+                if first < end, let decided = body(first, end) { return decided }
+                start = end + 1
+            }
+            return nil
+        }
+        func wordEnd(_ from: Int, _ end: Int) -> Int {
+            var j = from
+            while j < end, !String.isSpace(b[j]) { j += 1 }
+            return j
+        }
+        if let decided = lines({ first, end in
+            b[first] == UInt8(ascii: "#") ? nil : isKeyword(first, wordEnd(first, end), upper: true)
+        }) {
+            return decided
+        }
+        // Only comments: a commented-out instruction still counts.
+        return lines { first, end in
+            guard b[first] == UInt8(ascii: "#") else { return nil }
+            var inner = first + 1
+            while inner < end, String.isSpace(b[inner]) { inner += 1 }
+            return isKeyword(inner, wordEnd(inner, end), upper: false) ? true : nil
+        } ?? false
+    }
+
+    /// ``looksLikeDockerfile(_:)`` on characters, for any code.
+    static func looksLikeDockerfileCharacters(_ code: String) -> Bool {
         for line in splitLines(code) {
             let t = line.trimmedSpaces
             if t.isEmpty || t.hasPrefix("#") { continue }
@@ -90,7 +143,54 @@ enum CodeAnnotationReader {
 
     /// `# OLD: x`, `# NEW: x`, `# REMOVED: x`, `# Before`, `# After (lines 36-50)`, `# ❌ Wrong`, `# ✅ Correct`.
     static func marker(in comment: String) -> (kind: MarkerKind, value: String)? {
-        startsWithoutMarker(comment) ? nil : markerCharacters(in: comment)
+        if startsWithoutMarker(comment) { return nil }
+        var comment = comment
+        if let read = comment.withUTF8({ markerASCII(in: $0) }) { return read }
+        return markerCharacters(in: comment)
+    }
+
+    private static let shortLabelWords: [[UInt8]] = ["Before", "After", "Old", "New", "Removed"].map { Array($0.utf8) }
+
+    /// ``markerCharacters(in:)`` on the bytes of an ASCII comment without carriage returns (every character one
+    /// byte, letters and white space ASCII ones): .some(nil) when it holds no marker; nil for other comments.
+    static func markerASCII(in b: UnsafeBufferPointer<UInt8>) -> (kind: MarkerKind, value: String)?? {
+        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[from..<max(from, to)]), as: UTF8.self) }
+        func trimmed(_ from: Int, _ to: Int) -> (Int, Int) {
+            var from = from, to = to
+            while from < to, String.isSpace(b[from]) { from += 1 }
+            while to > from, String.isSpace(b[to - 1]) { to -= 1 }
+            return (from, to)
+        }
+        var (start, end) = trimmed(0, b.count)
+        guard start < end, b[start] == UInt8(ascii: "#") else { return .some(nil) }
+        while start < end, b[start] == UInt8(ascii: "#") { start += 1 }
+        (start, end) = trimmed(start, end)
+        var wordEnd = start
+        while wordEnd < end, (b[wordEnd] | 0x20) >= 97, (b[wordEnd] | 0x20) <= 122 { wordEnd += 1 }
+        let word = UnsafeBufferPointer(rebasing: b[start..<wordEnd])
+        let upper: [UInt8] = word.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
+        guard let kind = markerWords[String(decoding: upper, as: UTF8.self)] else {
+            return .some(nil)
+        }
+        if wordEnd < end, b[wordEnd] == UInt8(ascii: ":") {
+            let (vs, ve) = trimmed(wordEnd + 1, end)
+            return .some((kind, text(vs, ve)))
+        }
+        let (rs, re) = trimmed(wordEnd, end)
+        if rs == re || b[rs] == UInt8(ascii: "(") || b[rs] == UInt8(ascii: "-") { return .some((kind, "")) }
+        let isUpper = word.allSatisfy { $0 < 97 || $0 > 122 } && word.count > 2
+        var isShortLabel = false
+        if shortLabelWords.contains(where: { $0.elementsEqual(word) }) {
+            var words = 0, inWord = false, comma = false
+            for k in rs..<re {
+                if b[k] == UInt8(ascii: ",") { comma = true }
+                if b[k] == 32 { inWord = false } else if !inWord { inWord = true; words += 1 }
+            }
+            isShortLabel = words <= 2 && !comma
+        }
+        guard isUpper || isShortLabel else { return .some(nil) }
+        return .some((kind, kind == .removed ? text(rs, re) : ""))
     }
 
     /// ``marker(in:)`` on characters, for any comment.
@@ -210,11 +310,12 @@ enum CodeAnnotationReader {
                 continue
             }
             if trimmed.hasPrefix("#") {
+                let found = marker(in: text)
                 for ref in LineReferenceReader.scan(text).found {
-                    let describesOld = marker(in: text).map { $0.kind != .new } ?? (mode != .normal)
+                    let describesOld = found.map { $0.kind != .new } ?? (mode != .normal)
                     out.commentRefs.append((ref, n, describesOld))
                 }
-                if let (kind, value) = marker(in: text) {
+                if let (kind, value) = found {
                     switch kind {
                     case .old:
                         out.annotations.append(Annotation(kind: .old, text: value, line: n))
@@ -270,9 +371,29 @@ enum CodeAnnotationReader {
 
     /// Whether uncommented text is code: an instruction keyword, or a continuation of the previous absent line.
     private static func isCommentedCode(_ inner: String, previous: CodeLine?) -> Bool {
-        let word = inner.trimmedSpaces.prefix(while: { !$0.isWhitespace })
-        if dockerfileKeywords.contains(String(word)) { return true }
+        if startsWithKeyword(inner) { return true }
         if let previous, previous.role == .absent, previous.content.trimmedSpaces.hasSuffix("\\") { return true }
         return false
+    }
+
+    /// Whether the first word of `inner` (after white space) is an instruction keyword, as written.
+    static func startsWithKeyword(_ inner: String) -> Bool {
+        var inner = inner
+        let decided = inner.withUTF8 { b -> Bool? in
+            if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+            var start = 0
+            while start < b.count, String.isSpace(b[start]) { start += 1 }
+            var end = start
+            while end < b.count, !String.isSpace(b[end]) { end += 1 }
+            let word = UnsafeBufferPointer(rebasing: b[start..<end])
+            return dockerfileKeywordBytes.contains { $0.elementsEqual(word) }
+        }
+        return decided ?? startsWithKeywordCharacters(inner)
+    }
+
+    /// ``startsWithKeyword(_:)`` on characters, for any text.
+    static func startsWithKeywordCharacters(_ inner: String) -> Bool {
+        let word = inner.trimmedSpaces.prefix(while: { !$0.isWhitespace })
+        return dockerfileKeywords.contains(String(word))
     }
 }

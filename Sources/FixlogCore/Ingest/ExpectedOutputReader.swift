@@ -17,13 +17,53 @@ enum ExpectedOutputReader {
 
     /// `# Expected output:` (then one `# line` per expected line), `# Expected: 2.6.0`, `# Output:`, `# Should print: x`.
     static func markerValue(_ line: String) -> String? {
+        var line = line
+        if let read = line.withUTF8({ markerValueASCII($0) }) { return read }
+        return markerValueCharacters(line)
+    }
+
+    private static let markerWords = ["expected output", "expected result", "expected", "expect", "output", "should print",
+                                      "should output", "should show", "should return", "should see", "prints", "returns", "result",
+                                      "salida esperada", "预期输出", "예상 출력"]
+    private static let asciiMarkerBytes: [[UInt8]] = markerWords.map { Array($0.utf8) }.filter { $0.allSatisfy { $0 < 0x80 } }
+
+    /// ``markerValueCharacters(_:)`` on the bytes of an ASCII line without carriage returns (every character one
+    /// byte; the non-ASCII markers cannot start such a line): .some(nil) for no marker, nil for other lines.
+    static func markerValueASCII(_ b: UnsafeBufferPointer<UInt8>) -> String?? {
+        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        func trimmed(_ from: Int, _ to: Int) -> (Int, Int) {
+            var from = from, to = to
+            while from < to, String.isSpace(b[from]) { from += 1 }
+            while to > from, String.isSpace(b[to - 1]) { to -= 1 }
+            return (from, to)
+        }
+        var (start, end) = trimmed(0, b.count)
+        guard start < end, b[start] == UInt8(ascii: "#") else { return .some(nil) }
+        while start < end, b[start] == UInt8(ascii: "#") { start += 1 }
+        (start, end) = trimmed(start, end)
+        for m in asciiMarkerBytes where end - start >= m.count {
+            var k = 0
+            while k < m.count, (b[start + k] >= 65 && b[start + k] <= 90 ? b[start + k] + 32 : b[start + k]) == m[k] { k += 1 }
+            guard k == m.count else { continue }
+            let (rs, re) = trimmed(start + m.count, end)
+            if rs == re { return .some("") }
+            if b[rs] == UInt8(ascii: ":") {
+                let (vs, ve) = trimmed(rs + 1, re)
+                return .some(String(decoding: UnsafeBufferPointer(rebasing: b[vs..<ve]), as: UTF8.self))
+            }
+            if b[rs] == UInt8(ascii: "("), b[re - 1] == UInt8(ascii: ":") { return .some("") }
+            return .some(nil)
+        }
+        return .some(nil)
+    }
+
+    /// ``markerValue(_:)`` on characters, for any line.
+    static func markerValueCharacters(_ line: String) -> String? {
         let t = line.trimmedSpaces
         guard t.hasPrefix("#") else { return nil }
         let body = t.drop(while: { $0 == "#" }).trimmedSpaces
         let lower = body.lowercased()
-        let markers = ["expected output", "expected result", "expected", "expect", "output", "should print", "should output",
-                       "should show", "should return", "should see", "prints", "returns", "result", "salida esperada", "预期输出", "예상 출력"]
-        for m in markers where lower.hasPrefix(m) {
+        for m in markerWords where lower.hasPrefix(m) {
             let rest = body.dropFirst(m.count).trimmedSpaces
             if rest.isEmpty { return "" }
             if rest.hasPrefix(":") { return rest.dropFirst().trimmedSpaces }
@@ -117,6 +157,53 @@ enum ExpectedOutputReader {
 
     /// Lines that look like a program's output rather than commands (a ```bash block holding an error log).
     static func looksLikeOutput(_ code: String) -> Bool {
+        var code = code
+        if let decided = code.withUTF8({ looksLikeOutputASCII($0) }) { return decided }
+        return looksLikeOutputCharacters(code)
+    }
+
+    private static let outputPrefixBytes: [[UInt8]] = outputPrefixes.map { Array($0.utf8) }
+    private static let errorWord = Array("Error".utf8)
+
+    /// ``looksLikeOutputCharacters(_:)`` on the bytes of ASCII code without carriage returns (every character one
+    /// byte); nil for other code.
+    static func looksLikeOutputASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        var outputLike = 0
+        var sawLine = false
+        var start = 0
+        while start <= b.count {
+            var end = start
+            while end < b.count, b[end] != 0x0A { end += 1 }
+            defer { start = end + 1 }
+            var first = start, last = end
+            while first < last, String.isSpace(b[first]) { first += 1 }
+            while last > first, String.isSpace(b[last - 1]) { last -= 1 }
+            guard first < last else { continue }
+            sawLine = true
+            let line = UnsafeBufferPointer(rebasing: b[first..<last])
+            if line[0] == UInt8(ascii: "#") { continue }
+            var wordEnd = 0
+            while wordEnd < line.count, line[wordEnd] != 32 { wordEnd += 1 }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: line[..<wordEnd]), as: UTF8.self)
+            if commandWords.contains(word) || line.starts(with: [UInt8(ascii: "$"), 32]) || line.starts(with: [UInt8(ascii: "."), UInt8(ascii: "/")]) {
+                return false
+            }
+            if outputLike > 0 { continue }
+            let prefixed = outputPrefixBytes.contains { p in
+                p.count <= line.count && p.indices.allSatisfy { k in
+                    (line[k] >= 65 && line[k] <= 90 ? line[k] + 32 : line[k]) == p[k]
+                }
+            }
+            if prefixed || errorWord.withUnsafeBufferPointer({ String.find($0, in: line, from: 0) != nil }) {
+                outputLike += 1
+            }
+        }
+        return sawLine && outputLike > 0
+    }
+
+    /// ``looksLikeOutput(_:)`` on characters, for any code.
+    static func looksLikeOutputCharacters(_ code: String) -> Bool {
         let lines = CodeAnnotationReader.splitLines(code).map { $0.trimmedSpaces }.filter { !$0.isEmpty }
         guard !lines.isEmpty else { return false }
         var outputLike = 0

@@ -21,28 +21,17 @@ enum FieldReader {
     }
 
     static func field(onLine line: Int, source: SourceText) -> RawField? {
-        // Most lines hold no `**` or `__` at all: rejected on the source bytes, before any string is made.
+        // Most lines do not start with `**` or `__` (after a quote or bullet marker): rejected on the source
+        // bytes, before any string is made. The test below is the one on the line's string, which has the same
+        // bytes up to the first non-ASCII one (invalid UTF-8 becomes U+FFFD, also non-ASCII).
         let lineRange = source.lineByteRange(line)
-        let hasMarkerPair = source.bytes.withUnsafeBufferPointer { b -> Bool in
-            var k = lineRange.lowerBound
-            while k + 1 < lineRange.upperBound {
-                if (b[k] == UInt8(ascii: "*") || b[k] == UInt8(ascii: "_")) && b[k + 1] == b[k] { return true }
-                k += 1
-            }
-            return false
+        let startsWithMarkerPair = source.bytes.withUnsafeBufferPointer { all -> Bool in
+            markerPairStart(UnsafeBufferPointer(rebasing: all[lineRange])) != nil
         }
-        guard hasMarkerPair else { return nil }
+        guard startsWithMarkerPair else { return nil }
         let text = source.line(line)
         let b = Array(text.utf8)
-        var i = 0
-        while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == UInt8(ascii: ">") { i += 1 }
-        if i + 1 < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "*") || b[i] == UInt8(ascii: "+"), b[i + 1] == 32 {
-            i += 2
-            while i < b.count, b[i] == 32 { i += 1 }
-        }
-        guard i + 2 < b.count, (b[i] == UInt8(ascii: "*") && b[i + 1] == UInt8(ascii: "*"))
-            || (b[i] == UInt8(ascii: "_") && b[i + 1] == UInt8(ascii: "_"))
-        else { return nil }
+        guard let i = b.withUnsafeBufferPointer({ markerPairStart($0) }) else { return nil }
         let marker = b[i]
         let nameStart = i + 2
         var j = nameStart
@@ -63,10 +52,27 @@ enum FieldReader {
                                             end: SourceLocation(line: line, column: b.count + 1)))
     }
 
+    /// Where a field's `**` or `__` starts on a line (after white space, quote markers and a bullet), or nil
+    /// when the line does not start with one followed by at least one more byte.
+    static func markerPairStart(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == UInt8(ascii: ">") { i += 1 }
+        if i + 1 < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "*") || b[i] == UInt8(ascii: "+"), b[i + 1] == 32 {
+            i += 2
+            while i < b.count, b[i] == 32 { i += 1 }
+        }
+        guard i + 2 < b.count, (b[i] == UInt8(ascii: "*") && b[i + 1] == UInt8(ascii: "*"))
+            || (b[i] == UInt8(ascii: "_") && b[i + 1] == UInt8(ascii: "_"))
+        else { return nil }
+        return i
+    }
+
     /// A bold label standing alone: `**Before:**`, `**After** (lines 24-51)`, `**Builder Stage Changes:**`.
     /// Returns the label text and the rest of the line.
     static func label(of block: MarkdownNode) -> (label: String, rest: String)? {
-        guard block.kind == .paragraph, let first = block.children.first, first.kind == .strong || first.kind == .emphasis else {
+        guard block.kind == .paragraph,
+            block.children.withUnsafeBufferPointer({ !$0.isEmpty && ($0[0].kind == .strong || $0[0].kind == .emphasis) })
+        else {
             return nil
         }
         let rest: String
@@ -77,12 +83,13 @@ enum FieldReader {
         }
         // A label paragraph is short: the rest is a colon, a line reference, or nothing. (Counted up to the
         // limit only: the rest of a list item's paragraph can be long.)
-        let restCore = rest.hasPrefix(":") ? String(rest.dropFirst()).trimmedSpaces : rest
+        // (A slice: the rest of a long paragraph is not copied to be rejected.)
+        let restCore = rest.hasPrefix(":") ? rest.dropFirst().trimmedSpacesSlice : Substring(rest)
         guard restCore.isEmpty || (restCore.hasPrefix("(") && restCore.dropFirst(39).isEmpty) || restCore.dropFirst(2).isEmpty
         else { return nil }
-        var label = first.plainText.trimmedSpaces
+        var label = block.children.withUnsafeBufferPointer { $0[0].plainText.trimmedSpaces }
         if label.hasSuffix(":") || label.hasSuffix("：") { label.removeLast() }
-        return (label.trimmedSpaces, restCore)
+        return (label.trimmedSpaces, String(restCore))
     }
 
     /// Text inside the first pair of backticks (`Dockerfile`), or nil.

@@ -38,6 +38,14 @@ enum LineReferenceReader {
         return scanner.result
     }
 
+    /// ``scan(_:)`` of the UTF-8 bytes of a text.
+    static func scan(bytes: [UInt8]) -> Result {
+        guard bytes.contains(where: { $0 >= 48 && $0 <= 57 }) else { return Result() }
+        var scanner = Scanner(bytes)
+        scanner.scanAll()
+        return scanner.result
+    }
+
     /// A field value such as `61`, `61-64`, `61–64`, `lines 61-64`, `Dockerfile:61` (for `**Line:**` fields).
     /// Whether the text holds an ASCII digit (a buffer scan: fast in debug builds too).
     static func hasDigit(_ text: String) -> Bool {

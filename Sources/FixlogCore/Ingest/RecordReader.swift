@@ -89,11 +89,14 @@ struct RecordReader {
                 incident.dateSource = .group
             }
         }
-        var k = h.blockIndex + 1
         let blocks = context.blocks
-        while k < min(endBlock, blocks.count) {
-            handleBlock(blocks[k], headingIndex: context.headingAtBlock(k))
-            k += 1
+        // Blocks are read in place (a copy of a node retains each of its references).
+        blocks.withUnsafeBufferPointer { b in
+            var k = h.blockIndex + 1
+            while k < min(endBlock, b.count) {
+                handleBlock(b[k], headingIndex: context.headingAtBlock(k))
+                k += 1
+            }
         }
         if start.shape == .singleDocument, incident.date == nil {
             // A **Date:** field anywhere before the record heading (single-document logs).
@@ -119,7 +122,7 @@ struct RecordReader {
         case .htmlBlock:
             if let options = ExpectedOutputReader.options(fromComment: block.literal ?? "") { pendingOptions = options }
         case .blockQuote:
-            for child in block.children { handleBlock(child, headingIndex: nil) }
+            block.children.withUnsafeBufferPointer { c in for i in c.indices { handleBlock(c[i], headingIndex: nil) } }
         default:
             break
         }
@@ -154,7 +157,7 @@ struct RecordReader {
                                          range: sectionRange(for: index)))
         // `### Solution: Use the PyTorch base image` — the text after the colon, as written (Markdown kept, like a
         // `**Solution:**` field's value).
-        if kind == .solution, incident.solution == nil, h.parsed.title.contains(":") {
+        if kind == .solution, incident.solution == nil, Self.contains(h.parsed.title, ":") {
             let raw = source.line(h.range.start.line).drop { $0 == "#" || $0 == " " }
             if let colon = raw.firstIndex(of: ":") {
                 var rest = raw[raw.index(after: colon)...].trimmedSpaces
@@ -239,7 +242,13 @@ struct RecordReader {
     /// ``inlineFile(in:)`` on UTF-8 bytes: the first of the markers, in their order of preference, that the text
     /// holds anywhere, found in one pass over the text's `**` pairs.
     static func inlineFile(in b: UnsafeBufferPointer<UInt8>) -> String? {
-        var firstAt = [Int](repeating: -1, count: inlineFileMarkers.count)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: inlineFileMarkers.count) { firstAt in
+            firstAt.initialize(repeating: -1)
+            return inlineFile(in: b, firstAt: firstAt)
+        }
+    }
+
+    private static func inlineFile(in b: UnsafeBufferPointer<UInt8>, firstAt: UnsafeMutableBufferPointer<Int>) -> String? {
         var i = 0
         while i + 1 < b.count {
             if b[i] == UInt8(ascii: "*"), b[i + 1] == UInt8(ascii: "*") {
@@ -393,33 +402,42 @@ struct RecordReader {
     mutating func handleList(_ list: MarkdownNode) {
         let kind = scopes.last?.item == nil ? currentKind : nil
         let outerFile = fieldFile
-        for item in list.children where item.kind == .item {
-            guard let range = item.range else { continue }
-            fieldFile = outerFile
-            proseRef = nil
-            switch kind {
-            case .rootCause, .alternatives, .lessons, .problem, .impact, .result:
-                let (title, detail) = Self.titleAndDetail(item)
-                switch kind {
-                case .rootCause: incident.rootCauses.append(Item(title: title, detail: detail, range: range))
-                case .alternatives: incident.alternatives.append(Item(title: title, detail: detail, range: range))
-                case .lessons: incident.lessons.append(Item(title: title, detail: detail, range: range))
-                case .problem: incident.problems.append(Item(title: title, detail: detail, range: range))
-                case .impact: incident.impact.append(ImpactMetric(metric: title, value: detail, range: range))
-                default: incident.result.append(detail.isEmpty ? title : title + ": " + detail)
-                }
-            default:
-                if let owner = scopes.last?.item { appendDetail(item.plainText, to: owner) }
+        // Items and their blocks are read in place (a copy of a node retains each of its references).
+        list.children.withUnsafeBufferPointer { items in
+            for i in items.indices where items[i].kind == .item {
+                handleListItem(items[i], kind: kind, outerFile: outerFile)
             }
-            // Fields, labels and code blocks inside list items (fences indented in lists).
-            for child in item.children {
-                switch child.kind {
+        }
+    }
+
+    mutating func handleListItem(_ item: MarkdownNode, kind: SectionKind?, outerFile: String?) {
+        guard let range = item.range else { return }
+        fieldFile = outerFile
+        proseRef = nil
+        switch kind {
+        case .rootCause, .alternatives, .lessons, .problem, .impact, .result:
+            let (title, detail) = Self.titleAndDetail(item)
+            switch kind {
+            case .rootCause: incident.rootCauses.append(Item(title: title, detail: detail, range: range))
+            case .alternatives: incident.alternatives.append(Item(title: title, detail: detail, range: range))
+            case .lessons: incident.lessons.append(Item(title: title, detail: detail, range: range))
+            case .problem: incident.problems.append(Item(title: title, detail: detail, range: range))
+            case .impact: incident.impact.append(ImpactMetric(metric: title, value: detail, range: range))
+            default: incident.result.append(detail.isEmpty ? title : title + ": " + detail)
+            }
+        default:
+            if let owner = scopes.last?.item { appendDetail(item.plainText, to: owner) }
+        }
+        // Fields, labels and code blocks inside list items (fences indented in lists).
+        item.children.withUnsafeBufferPointer { children in
+            for j in children.indices {
+                switch children[j].kind {
                 case .paragraph:
-                    readListParagraph(child)
-                case .codeBlock: handleCode(child)
-                case .list: handleNestedList(child)
+                    readListParagraph(children[j])
+                case .codeBlock: handleCode(children[j])
+                case .list: handleNestedList(children[j])
                 case .htmlBlock:
-                    if let options = ExpectedOutputReader.options(fromComment: child.literal ?? "") { pendingOptions = options }
+                    if let options = ExpectedOutputReader.options(fromComment: children[j].literal ?? "") { pendingOptions = options }
                 default: break
                 }
             }
@@ -454,16 +472,29 @@ struct RecordReader {
 
     /// `**Title**: detail` → (Title, detail); `Title: detail` → (Title, detail) when the title is short.
     static func titleAndDetail(_ item: MarkdownNode) -> (String, String) {
-        guard let para = item.children.first(where: { $0.kind == .paragraph }) else { return (item.plainText, "") }
-        var nested: [String] = []
-        for child in item.children where child.kind == .list {
-            for sub in child.children { nested.append(sub.plainText.trimmedSpaces) }
+        // Nodes are read in place (a copy of a node retains each of its references).
+        item.children.withUnsafeBufferPointer { children in
+            guard let p = children.indices.first(where: { children[$0].kind == .paragraph }) else { return (item.plainText, "") }
+            var nested: [String] = []
+            for i in children.indices where children[i].kind == .list {
+                children[i].children.withUnsafeBufferPointer { subs in
+                    for k in subs.indices { nested.append(subs[k].plainText.trimmedSpaces) }
+                }
+            }
+            return titleAndDetail(paragraph: children[p], nested: nested)
         }
+    }
+
+    private static func titleAndDetail(paragraph para: MarkdownNode, nested: [String]) -> (String, String) {
         var title: String
         var detail: String
-        if let first = para.children.first, first.kind == .strong {
-            title = first.plainText.trimmedSpaces
-            detail = para.children.dropFirst().map(\.plainText).joined()
+        let strongFirst = para.children.withUnsafeBufferPointer { c -> (String, String)? in
+            guard let first = c.indices.first, c[first].kind == .strong else { return nil }
+            return (c[first].plainText.trimmedSpaces, c[(first + 1)...].map(\.plainText).joined())
+        }
+        if let (t, d) = strongFirst {
+            title = t
+            detail = d
         } else {
             let text = para.plainText
             if let found = text.byteRange(of: ": "),
@@ -479,7 +510,7 @@ struct RecordReader {
         }
         if title.hasSuffix(":") { title.removeLast() }
         var rest = detail.trimmedSpacesSlice
-        while let f = rest.first, ":-–—".contains(f) { rest = rest.dropFirst().trimmedSpacesSlice }
+        while let f = rest.first, f == ":" || f == "-" || f == "–" || f == "—" { rest = rest.dropFirst().trimmedSpacesSlice }
         detail = String(rest)
         if !nested.isEmpty { detail = ([detail] + nested).filter { !$0.isEmpty }.joined(separator: "\n") }
         return (title.trimmedSpaces, detail)
@@ -646,12 +677,21 @@ struct RecordReader {
             b[scanFrom..<lineRange.upperBound].contains { $0 >= 48 && $0 <= 57 }
         }
         guard hasDigit else { return [] }
-        let text = source.line(line)
-        let bytes = Array(text.utf8)
-        let from = min(max(0, column - 1), bytes.count)
-        let scanned = LineReferenceReader.scan(String(decoding: bytes[from...], as: UTF8.self))
+        let from = scanFrom - lineRange.lowerBound
+        // An ASCII rest of the line is scanned as it lies in the source (a String of it has the same bytes).
+        let asciiRest = source.bytes.withUnsafeBufferPointer { b in b[scanFrom..<lineRange.upperBound].allSatisfy { $0 < 0x80 } }
+        let scanned = asciiRest
+            ? LineReferenceReader.scan(bytes: Array(source.bytes[scanFrom..<lineRange.upperBound]))
+            : Self.scanLine(source.line(line), from: column)
         for bad in scanned.unreadable { reportUnreadable(bad, line: line, column: from + 1) }
         return scanned.found.map { makeRef($0, line: line, column: from + 1, origin: origin) }
+    }
+
+    /// References in `text` (a source line) from a byte column on: the general path of ``lineRefs(onLine:fromColumn:origin:)``.
+    static func scanLine(_ text: String, from column: Int) -> LineReferenceReader.Result {
+        let bytes = Array(text.utf8)
+        let from = min(max(0, column - 1), bytes.count)
+        return LineReferenceReader.scan(String(decoding: bytes[from...], as: UTF8.self))
     }
 
     func makeRef(_ f: LineReferenceReader.Found, line: Int, column: Int, origin: LineReference.Origin) -> LineReference {
@@ -755,18 +795,43 @@ struct RecordReader {
         }
         guard spans.count >= 2, let sep = between.first else { return nil }
         let s = sep.trimmedSpaces.lowercased()
-        guard s.contains("→") || s.contains("->") || s.contains("=>") || s == "to" || s.contains("⇒") || s.contains("➡") else { return nil }
+        // In ASCII text (which cannot hold the arrows) the two-byte arrows are found by a byte search.
+        let arrow = Self.isPlainASCII(s)
+            ? Self.contains(s, "->") || Self.contains(s, "=>") || s == "to"
+            : s.contains("→") || s.contains("->") || s.contains("=>") || s == "to" || s.contains("⇒") || s.contains("➡")
+        guard arrow else { return nil }
         var subject = prefix.trimmedSpaces
         if subject.lowercased().hasSuffix(" from") { subject = String(subject.dropLast(5)) }
         if subject.lowercased() == "from" { subject = "" }
         return Replacement(subject: subject.trimmedSpaces, from: spans[0], to: spans[1], range: range)
     }
 
+    /// Whether every character of `text` is one ASCII byte (ASCII without carriage returns: "\r\n" is one character).
+    static func isPlainASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { !$0.contains { $0 >= 0x80 || $0 == 0x0D } }
+    }
+
+    /// `text.contains(needle)` (Foundation's), found by a byte search when both are ASCII without carriage
+    /// returns (where the two agree).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var text = text, needle = needle
+        let fast = text.withUTF8 { t in
+            needle.withUTF8 { n -> Bool? in
+                // ASCII without carriage returns: every character is one byte ("\r\n" would be one character).
+                func plain(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 || $0 == 0x0D } }
+                guard !n.isEmpty, plain(t), plain(n) else { return nil }
+                return String.find(n, in: t, from: 0) != nil
+            }
+        }
+        return fast ?? text.contains(needle)
+    }
+
     /// Attaches each `**Changed:**` replacement to the changes whose code contains its new value (or the first
     /// change after it).
     mutating func attachReplacements() {
         for (r, line) in replacements {
-            let matching = incident.changes.indices.filter { incident.changes[$0].role != .before && incident.changes[$0].code.contains(r.to) }
+            let matching = incident.changes.indices.filter { incident.changes[$0].role != .before && Self.contains(incident.changes[$0].code, r.to) }
             if !matching.isEmpty {
                 for i in matching where incident.changes[i].replacement == nil { incident.changes[i].replacement = r }
             } else if let i = incident.changes.firstIndex(where: { $0.range.start.line > line }) ?? incident.changes.indices.first {

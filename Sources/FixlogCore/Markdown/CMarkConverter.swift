@@ -25,7 +25,8 @@ enum CMarkConverter {
         defer { cmark_node_free(root) }
         // Trees no deeper than the limit (all real logs) are copied directly, child by child; deeper ones
         // go through the iterator walk that flattens them.
-        if let tree = build(root, depth: 0, lineOffset: lineOffset, fences: fences) { return (tree, false) }
+        var scratch: [OpaquePointer] = []
+        if let tree = build(root, depth: 0, lineOffset: lineOffset, fences: fences, scratch: &scratch) { return (tree, false) }
         return convert(root, lineOffset: lineOffset, fences: fences)
     }
 
@@ -41,32 +42,54 @@ enum CMarkConverter {
             guard let root else { return (nil, MarkdownNode(kind: .document), false) }
             defer { cmark_node_free(root) }
             let walked = convert(root, lineOffset: 0)
-            return (build(root, depth: 0, lineOffset: 0), walked.0, walked.1)
+            var scratch: [OpaquePointer] = []
+            return (build(root, depth: 0, lineOffset: 0, scratch: &scratch), walked.0, walked.1)
         }
     }
 
     /// Copies a subtree whose containers all lie less than ``maximumDepth`` levels deep (nil otherwise).
     /// Recursion is bounded by that limit.
-    private static func build(_ node: OpaquePointer, depth: Int, lineOffset: Int, fences: SourceText? = nil)
-        -> MarkdownNode? {
-        var value = makeNode(node, lineOffset: lineOffset, fences: fences)
-        guard hasChildren(cmark_node_get_type(node)) else { return value }
-        guard depth < maximumDepth else { return nil }
-        var count = 0
+    private static func build(_ node: OpaquePointer, depth: Int, lineOffset: Int, fences: SourceText? = nil,
+                              scratch: inout [OpaquePointer]) -> MarkdownNode? {
+        let type = cmark_node_get_type(node)
+        var value = makeNode(node, type: type, lineOffset: lineOffset, fences: fences)
+        return buildChildren(of: node, type: type, into: &value, depth: depth, lineOffset: lineOffset, fences: fences,
+                             scratch: &scratch) ? value : nil
+    }
+
+    /// Copies the children of `node` (of type `type`) into `value.children`, each written in place into an
+    /// array of exactly their number; false when a container lies ``maximumDepth`` levels deep. `scratch`
+    /// holds the children of the nodes being copied (one walk of cmark's sibling links per node).
+    private static func buildChildren(of node: OpaquePointer, type: cmark_node_type, into value: inout MarkdownNode,
+                                      depth: Int, lineOffset: Int, fences: SourceText?,
+                                      scratch: inout [OpaquePointer]) -> Bool {
+        guard hasChildren(type) else { return true }
+        guard depth < maximumDepth else { return false }
+        let first = scratch.count
         var next = cmark_node_first_child(node)
         while let child = next {
-            count += 1
+            scratch.append(child)
             next = cmark_node_next(child)
         }
-        guard count > 0 else { return value }
-        value.children.reserveCapacity(count)
-        next = cmark_node_first_child(node)
-        while let child = next {
-            guard let converted = build(child, depth: depth + 1, lineOffset: lineOffset, fences: fences) else { return nil }
-            value.children.append(converted)
-            next = cmark_node_next(child)
+        let count = scratch.count - first
+        guard count > 0 else { return true }
+        defer { scratch.removeLast(count) }
+        var complete = true
+        value.children = [MarkdownNode](unsafeUninitializedCapacity: count) { slots, initialized in
+            initialized = 0
+            guard let base = slots.baseAddress else { complete = false; return }
+            for k in first..<first + count {
+                let child = scratch[k]
+                let childType = cmark_node_get_type(child)
+                let slot = base + initialized
+                slot.initialize(to: makeNode(child, type: childType, lineOffset: lineOffset, fences: fences))
+                initialized += 1
+                guard buildChildren(of: child, type: childType, into: &slot.pointee, depth: depth + 1, lineOffset: lineOffset,
+                                    fences: fences, scratch: &scratch)
+                else { complete = false; return }
+            }
         }
-        return value
+        return complete
     }
 
     /// Renders Markdown to HTML. Safe mode (cmark's default) drops raw HTML and unsafe link URLs.
@@ -173,7 +196,11 @@ enum CMarkConverter {
     }
 
     private static func makeNode(_ node: OpaquePointer, lineOffset: Int, fences: SourceText?) -> MarkdownNode {
-        let type = cmark_node_get_type(node)
+        makeNode(node, type: cmark_node_get_type(node), lineOffset: lineOffset, fences: fences)
+    }
+
+    private static func makeNode(_ node: OpaquePointer, type: cmark_node_type, lineOffset: Int, fences: SourceText?)
+        -> MarkdownNode {
         var range: SourceRange?
         let startLine = Int(cmark_node_get_start_line(node))
         if startLine > 0 {
@@ -183,25 +210,32 @@ enum CMarkConverter {
                 end: SourceLocation(line: Int(cmark_node_get_end_line(node)) + lineOffset,
                                     column: Int(cmark_node_get_end_column(node)) + 1))
         }
-        var value = MarkdownNode(kind: kind(type), range: range)
+        // The node is made in one initialisation from what was read (a node mutated field by field here
+        // was copied once more on return).
+        var headingLevel = 0
+        var literal: String?
+        var extra: String?
+        var listStart: Int?
+        var isFenced = false
         switch type {
         case CMARK_NODE_HEADING:
-            value.headingLevel = Int(cmark_node_get_heading_level(node))
+            headingLevel = Int(cmark_node_get_heading_level(node))
         case CMARK_NODE_CODE_BLOCK:
-            value.fenceInfo = string(cmark_node_get_fence_info(node)) ?? ""
-            value.literal = string(cmark_node_get_literal(node)) ?? ""
-            if let fences, let range { value.isFenced = startsFence(range.start, in: fences) }
+            extra = string(cmark_node_get_fence_info(node)) ?? ""
+            literal = string(cmark_node_get_literal(node)) ?? ""
+            if let fences, let range { isFenced = startsFence(range.start, in: fences) }
         case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
-            value.literal = string(cmark_node_get_literal(node)) ?? ""
+            literal = string(cmark_node_get_literal(node)) ?? ""
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-            value.url = string(cmark_node_get_url(node))
+            extra = string(cmark_node_get_url(node))
         case CMARK_NODE_LIST:
             if cmark_node_get_list_type(node) == CMARK_ORDERED_LIST {
-                value.listStart = Int(cmark_node_get_list_start(node))
+                listStart = Int(cmark_node_get_list_start(node))
             }
         default:
             break
         }
-        return value
+        return MarkdownNode(kind: kind(type), range: range, headingLevel: headingLevel, isFenced: isFenced, literal: literal,
+                            extra: extra, listStart: listStart)
     }
 }

@@ -77,11 +77,46 @@ public struct MarkdownNode: Sendable, Hashable {
         self.range = range
     }
 
+    /// Every field at once (the copy out of cmark). `extra` is the info string of a code block or the destination
+    /// of a link or image (ignored for other kinds, as the setters do).
+    init(kind: Kind, range: SourceRange?, headingLevel: Int, isFenced: Bool, literal: String?, extra: String?,
+         listStart: Int?) {
+        self.kind = kind
+        self.range = range
+        self.storedHeadingLevel = UInt8(clamping: headingLevel)
+        self.isFenced = isFenced
+        self.literal = literal
+        if kind == .codeBlock || kind == .link || kind == .image { self.extra = extra }
+        self.hasListStart = listStart != nil
+        self.storedListStart = Int32(clamping: listStart ?? 0)
+    }
+
     /// The first word of the info string: the language tag of a fenced block.
     public var language: String? {
-        guard let info = fenceInfo else { return nil }
+        guard var info = fenceInfo else { return nil }
+        if let word = info.withUTF8({ Self.firstWordASCII(of: $0) }) { return word.isEmpty ? nil : word }
+        return Self.firstWordCharacters(of: info)
+    }
+
+    /// The language tag read on characters, for any info string.
+    static func firstWordCharacters(of info: String) -> String? {
         let word = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "," }).first
         return word.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The first word of an ASCII info string, read on its bytes ("" when there is none); nil for other text
+    /// (a separator followed by a combining mark is no separator). In ASCII only "\r\n" is a character of two
+    /// bytes, and neither byte is a separator.
+    static func firstWordASCII(of b: UnsafeBufferPointer<UInt8>) -> String? {
+        if b.contains(where: { $0 >= 0x80 }) { return nil }
+        func isSeparator(_ x: UInt8) -> Bool {
+            x == UInt8(ascii: " ") || x == UInt8(ascii: "\t") || x == UInt8(ascii: "{") || x == UInt8(ascii: ",")
+        }
+        var start = 0
+        while start < b.count, isSeparator(b[start]) { start += 1 }
+        var end = start
+        while end < b.count, !isSeparator(b[end]) { end += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
     }
 
     /// Concatenated text of all inline descendants (code spans included, markup dropped).

@@ -132,4 +132,225 @@ import Testing
         }
         #expect(paragraphs > 1_000)
     }
+
+    // MARK: - Session 4 fast paths
+
+    static let codePieces = ["FROM", "from", "RUN", "run", "COPY", "Copy", "ENTRYPOINT", "FROMX", "apt-get", "# ", "#", "##", " ",
+                             "  ", "\t", "\n", "\n\n", "\r\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{85}", "\u{A0}", "\u{3000}",
+                             "\u{301}", "é", "ß", "x", "python", ":", "{", ",", "`", "dockerfile", "bash", "→", "->", "=>", "to"]
+
+    static func randomCode(_ rng: inout SeededRandom, maxPieces: Int = 10) -> String {
+        var out = ""
+        for _ in 0..<Int.random(in: 0...maxPieces, using: &rng) {
+            out += codePieces[Int.random(in: 0..<codePieces.count, using: &rng)]
+        }
+        return out
+    }
+
+    @Test func dockerfileGuessOnBytesEqualsTheGuessOnCharacters() {
+        var rng = SeededRandom(seed: 0x5EED_0006)
+        var decided = 0
+        for _ in 0..<20_000 {
+            var code = Self.randomCode(&rng)
+            let slow = CodeAnnotationReader.looksLikeDockerfileCharacters(code)
+            if let fast = code.withUTF8({ CodeAnnotationReader.looksLikeDockerfileASCII($0) }) {
+                decided += 1
+                #expect(fast == slow, "\(code.debugDescription)")
+            }
+            #expect(CodeAnnotationReader.looksLikeDockerfile(code) == slow, "\(code.debugDescription)")
+        }
+        #expect(decided > 2_000)
+        for code in ["FROM x\n", "# comment\nrun x", "# RUN x\n", "#\tCOPY a b", "\n\n  ENTRYPOINT [\"a\"]", "# only\n# comments", ""] {
+            var copy = code
+            #expect(copy.withUTF8({ CodeAnnotationReader.looksLikeDockerfileASCII($0) }) == CodeAnnotationReader.looksLikeDockerfileCharacters(code))
+        }
+        #expect(CodeAnnotationReader.looksLikeDockerfile("# NOTE\n# RUN pip install x\n"))
+        #expect(!CodeAnnotationReader.looksLikeDockerfile("pip install x\nRUN y\n"))
+    }
+
+    @Test func languageTagOnBytesEqualsTheSplitOnCharacters() {
+        var rng = SeededRandom(seed: 0x5EED_0007)
+        var decided = 0
+        for _ in 0..<20_000 {
+            var info = Self.randomCode(&rng, maxPieces: 5)
+            let slow = MarkdownNode.firstWordCharacters(of: info)
+            if let fast = info.withUTF8({ MarkdownNode.firstWordASCII(of: $0) }) {
+                decided += 1
+                #expect((fast.isEmpty ? nil : fast) == slow, "\(info.debugDescription)")
+            }
+            var node = MarkdownNode(kind: .codeBlock)
+            node.fenceInfo = info
+            #expect(node.language == slow, "\(info.debugDescription)")
+        }
+        #expect(decided > 2_000)
+    }
+
+    @Test func byteSearchForASCIIEqualsFoundationContains() {
+        var rng = SeededRandom(seed: 0x5EED_0008)
+        var plain = 0
+        for _ in 0..<20_000 {
+            let text = Self.randomCode(&rng, maxPieces: 8)
+            let needle = Self.randomCode(&rng, maxPieces: 2)
+            if RecordReader.isPlainASCII(text) && RecordReader.isPlainASCII(needle) { plain += 1 }
+            #expect(RecordReader.contains(text, needle) == text.contains(needle), "\(text.debugDescription) / \(needle.debugDescription)")
+        }
+        #expect(plain > 2_000)
+    }
+
+    /// `RecordReader.replacement(_:range:)` as it was: Foundation's search for every arrow.
+    static func replacementReference(_ value: String) -> (String, String, String)? {
+        var spans: [String] = []
+        var between: [String] = []
+        var rest = Substring(value)
+        var lastEnd = value.startIndex
+        var prefix = ""
+        while let open = rest.firstIndex(of: "`") {
+            let after = rest.index(after: open)
+            guard let close = rest[after...].firstIndex(of: "`") else { break }
+            if spans.isEmpty { prefix = String(value[value.startIndex..<open]) } else { between.append(String(value[lastEnd..<open])) }
+            spans.append(String(rest[after..<close]))
+            lastEnd = rest.index(after: close)
+            rest = rest[lastEnd...]
+        }
+        guard spans.count >= 2, let sep = between.first else { return nil }
+        let s = sep.trimmedSpaces.lowercased()
+        guard s.contains("→") || s.contains("->") || s.contains("=>") || s == "to" || s.contains("⇒") || s.contains("➡") else { return nil }
+        var subject = prefix.trimmedSpaces
+        if subject.lowercased().hasSuffix(" from") { subject = String(subject.dropLast(5)) }
+        if subject.lowercased() == "from" { subject = "" }
+        return (subject.trimmedSpaces, spans[0], spans[1])
+    }
+
+    @Test func replacementArrowsFoundAsBefore() {
+        var rng = SeededRandom(seed: 0x5EED_0009)
+        var found = 0
+        let range = SourceRange(line: 1)
+        for _ in 0..<10_000 {
+            var value = ""
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                value += ["`", "`a`", "`b c`", " → ", " -> ", " => ", " to ", " ⇒ ", " ➡ ", "From ", " x ", "-", ">", "é"][
+                    Int.random(in: 0..<14, using: &rng)]
+            }
+            let fast = RecordReader.replacement(value, range: range)
+            let slow = Self.replacementReference(value)
+            if fast != nil { found += 1 }
+            #expect(fast.map { [$0.subject, $0.from, $0.to] } == slow.map { [$0.0, $0.1, $0.2] }, "\(value)")
+        }
+        #expect(found > 100)
+    }
+
+    @Test func lineReferencesScannedOnBytesEqualTheScanOfTheString() {
+        var rng = SeededRandom(seed: 0x5EED_000A)
+        let parts = ["line", "lines", "Line", " ", "1", "25", "-", "–", " to ", "#L", "L3", "Dockerfile:", "backend/Dockerfile.prod:",
+                     "(", ")", "x", "é", "0", "99999999999999999999", ":", "a"]
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...8, using: &rng) { text += parts[Int.random(in: 0..<parts.count, using: &rng)] }
+            #expect(LineReferenceReader.scan(bytes: Array(text.utf8)) == LineReferenceReader.scan(text), "\(text)")
+        }
+    }
+
+    /// `FieldReader.field(onLine:source:)`'s test as it was: any `**`/`__` pair on the line, then the prefix read on
+    /// the line's string.
+    static func fieldLineStartsWithMarkerReference(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        var hasPair = false
+        var k = 0
+        while k + 1 < b.count {
+            if (b[k] == UInt8(ascii: "*") || b[k] == UInt8(ascii: "_")) && b[k + 1] == b[k] { hasPair = true; break }
+            k += 1
+        }
+        guard hasPair else { return false }
+        var i = 0
+        while i < b.count, b[i] == 32 || b[i] == 9 || b[i] == UInt8(ascii: ">") { i += 1 }
+        if i + 1 < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "*") || b[i] == UInt8(ascii: "+"), b[i + 1] == 32 {
+            i += 2
+            while i < b.count, b[i] == 32 { i += 1 }
+        }
+        return i + 2 < b.count && ((b[i] == UInt8(ascii: "*") && b[i + 1] == UInt8(ascii: "*"))
+            || (b[i] == UInt8(ascii: "_") && b[i + 1] == UInt8(ascii: "_")))
+    }
+
+    @Test func fieldPrefilterOnSourceBytesEqualsTheTestOnTheLine() {
+        var rng = SeededRandom(seed: 0x5EED_000B)
+        let parts = ["**", "__", "*", "_", "- ", "* ", "+ ", "> ", " ", "\t", "File:", "File", ":", " `Dockerfile`", "1. ", "x", "é", "-",
+                     "**File:**", "**Status**:", "__Date:__", "- **Line:** 12"]
+        var fields = 0
+        for _ in 0..<20_000 {
+            var line = ""
+            for _ in 0..<Int.random(in: 0...7, using: &rng) { line += parts[Int.random(in: 0..<parts.count, using: &rng)] }
+            let source = SourceText(path: "t.md", string: "first\n" + line + "\nlast\n")
+            let fast = line.utf8.withContiguousStorageIfAvailable { FieldReader.markerPairStart($0) != nil }
+                ?? Array(line.utf8).withUnsafeBufferPointer { FieldReader.markerPairStart($0) != nil }
+            #expect(fast == Self.fieldLineStartsWithMarkerReference(line), "\(line.debugDescription)")
+            let field = FieldReader.field(onLine: 2, source: source)
+            if field != nil { fields += 1 }
+            if !Self.fieldLineStartsWithMarkerReference(line) { #expect(field == nil, "\(line.debugDescription)") }
+        }
+        #expect(fields > 500)
+    }
+
+    @Test func markerOnBytesEqualsTheMarkerOnCharacters() {
+        var rng = SeededRandom(seed: 0x5EED_000C)
+        let parts = ["#", "##", " ", "  ", "\t", "OLD", "Old", "old", "NEW", "New", "REMOVED", "Removed", "Before", "AFTER", "BAD", "FIXED",
+                     "Previously", ":", "(", "-", ",", "x", "pip install", "RUN", "é", "\u{301}", "—", "❌", "\r", "\n", "1"]
+        var decided = 0
+        for _ in 0..<30_000 {
+            var comment = ""
+            for _ in 0..<Int.random(in: 0...7, using: &rng) { comment += parts[Int.random(in: 0..<parts.count, using: &rng)] }
+            let slow = CodeAnnotationReader.markerCharacters(in: comment)
+            if let fast = comment.withUTF8({ CodeAnnotationReader.markerASCII(in: $0) }) {
+                decided += 1
+                #expect(fast?.kind == slow?.kind && fast?.value == slow?.value, "\(comment.debugDescription)")
+            }
+            let marker = CodeAnnotationReader.marker(in: comment)
+            #expect(marker?.kind == slow?.kind && marker?.value == slow?.value, "\(comment.debugDescription)")
+        }
+        #expect(decided > 5_000)
+    }
+
+    @Test func keywordWordOnBytesEqualsTheWordOnCharacters() {
+        var rng = SeededRandom(seed: 0x5EED_000D)
+        for _ in 0..<20_000 {
+            let text = Self.randomCode(&rng, maxPieces: 5)
+            #expect(CodeAnnotationReader.startsWithKeyword(text) == CodeAnnotationReader.startsWithKeywordCharacters(text),
+                    "\(text.debugDescription)")
+        }
+    }
+
+    @Test func expectedMarkerOnBytesEqualsTheMarkerOnCharacters() {
+        var rng = SeededRandom(seed: 0x5EED_000E)
+        let parts = ["#", "##", " ", "\t", "Expected", "expected output", "EXPECTED RESULT", "Output", "should print", "Should See",
+                     "prints", "result", "Salida esperada", "预期输出", ":", "(", ")", "abridged", "2.6.0", "True", "é", "\u{301}", "\r", "x"]
+        var decided = 0
+        for _ in 0..<30_000 {
+            var line = ""
+            for _ in 0..<Int.random(in: 0...6, using: &rng) { line += parts[Int.random(in: 0..<parts.count, using: &rng)] }
+            let slow = ExpectedOutputReader.markerValueCharacters(line)
+            if let fast = line.withUTF8({ ExpectedOutputReader.markerValueASCII($0) }) {
+                decided += 1
+                #expect(fast == slow, "\(line.debugDescription)")
+            }
+            #expect(ExpectedOutputReader.markerValue(line) == slow, "\(line.debugDescription)")
+        }
+        #expect(decided > 5_000)
+    }
+
+    @Test func outputGuessOnBytesEqualsTheGuessOnCharacters() {
+        var rng = SeededRandom(seed: 0x5EED_000F)
+        let parts = ["docker", "podman build", "$ ", "./run", "# note", "Error", "error:", "ERROR: x", "Traceback", "  ", " ", "\n", "\t",
+                     "True", "ok", "x", "[[", "[", "at ", "Successfully", "é", "\u{301}", "\r\n", "warning", "#", "step 1", "=>"]
+        var decided = 0
+        for _ in 0..<30_000 {
+            var code = ""
+            for _ in 0..<Int.random(in: 0...8, using: &rng) { code += parts[Int.random(in: 0..<parts.count, using: &rng)] }
+            let slow = ExpectedOutputReader.looksLikeOutputCharacters(code)
+            if let fast = code.withUTF8({ ExpectedOutputReader.looksLikeOutputASCII($0) }) {
+                decided += 1
+                #expect(fast == slow, "\(code.debugDescription)")
+            }
+            #expect(ExpectedOutputReader.looksLikeOutput(code) == slow, "\(code.debugDescription)")
+        }
+        #expect(decided > 5_000)
+    }
 }
