@@ -88,6 +88,8 @@ struct RegenerateCommand: AsyncParsableCommand {
         }
         let options = Regenerator.Options(fixLineReferences: !noFixRefs, summary: summary, force: force, scratch: .keepUntilExit)
         let outcome = Regenerator.regenerate(source: source, results: resultsFile, options: options, check: session.check)
+        // The outcome holds the last check of a long log (hundreds of thousands of small values): never freed.
+        Output.keepUntilExit((outcome, session))
         Output.report(outcome.diagnostics)
         if !outcome.succeeded { throw ExitCode(2) }
 

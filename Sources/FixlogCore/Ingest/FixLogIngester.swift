@@ -92,7 +92,7 @@ public enum FixLogIngester {
             if let tree = old.take(),
                 let reparsed = ChunkedParse.reparse(masked, previous: consume tree,
                                                     previousMayDefineLinks: previous.memo.mayDefineLinks,
-                                                    edited: previous.edited)
+                                                    edited: previous.edited, known: previous.memo.known)
             {
                 reparsedDocument = MarkdownDocument(source: masked, root: reparsed.root)
                 reparsedRuns = reparsed.runs
@@ -164,12 +164,20 @@ final class IngestMemo: @unchecked Sendable {
     var mayDefineLinks = true
     /// The headings of the reading (in document order).
     var headings: [HeadingInfo] = []
+    /// The start line of every top-level block of the tree.
+    var blockStartLines: [Int] = []
     /// What each record's reading depended on, and the reading, in document order (by start).
     var recordKeys: [RecordKey] = []
     var records: [RecordRead] = []
     /// How many records the last ingest made from this memo took over unread (for tests).
     var reusedRecords = 0
     init() {}
+
+    /// What the tree's blocks and headings are known to be, for its re-parse.
+    var known: ChunkedParse.Known? {
+        blockStartLines.isEmpty ? nil
+            : ChunkedParse.Known(blockStartLines: blockStartLines, headingStarts: headings.map(\.range.start))
+    }
 
     /// The reading of the record whose key is `key`, if one was kept.
     func record(_ key: RecordKey) -> RecordRead? {
@@ -534,6 +542,7 @@ struct LogBuilder {
                                parent: place.parent)
         }
         memo?.headings = headings
+        memo?.blockStartLines = blockStartLines
     }
 
     /// For each heading block in `found`: the previous reading's heading of the same block, when the block is the

@@ -331,6 +331,57 @@ enum TitleReader {
 
     /// `Title (2025-10-13)`, `Title - 2025-10-13`, `Title [Oct 13, 2025]`.
     static func splitTrailingDate(_ text: String) -> (String?, String, [String]) {
+        splitTrailingDateASCII(text) ?? splitTrailingDateCharacters(text)
+    }
+
+    /// ``splitTrailingDate(_:)`` on the bytes of a text of printable ASCII and tabs (each character one byte); nil
+    /// when the character-level code must decide (other texts, and an unbracketed tail after a separator that
+    /// holds no date, where trailing words are tried). IngestFastPathTests compare the two.
+    static func splitTrailingDateASCII(_ text: String) -> (String?, String, [String])? {
+        var copy = text
+        return copy.withUTF8 { b -> (String?, String, [String])? in
+            guard b.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 < 0x7F) }) else { return nil }
+            func string(_ from: Int, _ to: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
+            }
+            var lo = 0, hi = b.count
+            while lo < hi, String.isSpace(b[lo]) { lo += 1 }
+            while hi > lo, String.isSpace(b[hi - 1]) { hi -= 1 }
+            let bracketed = hi > lo && (b[hi - 1] == UInt8(ascii: ")") || b[hi - 1] == UInt8(ascii: "]"))
+            let coreEnd = bracketed ? hi - 1 : hi
+            let start: Int
+            var restEnd: Int
+            if bracketed {
+                let opener = b[hi - 1] == UInt8(ascii: ")") ? UInt8(ascii: "(") : UInt8(ascii: "[")
+                var open = coreEnd - 1
+                while open >= lo, b[open] != opener { open -= 1 }
+                guard open >= lo else { return (nil, text, []) }
+                start = open + 1
+                restEnd = open
+            } else {
+                // Unbracketed: a date after the last separator.
+                var sep = coreEnd - 1
+                while sep >= lo, b[sep] != UInt8(ascii: "-"), b[sep] != UInt8(ascii: "|"), b[sep] != UInt8(ascii: ":") {
+                    sep -= 1
+                }
+                guard sep >= lo else { return (nil, text, []) }
+                start = sep + 1
+                restEnd = start
+                if DateReader.firstDate(in: string(start, coreEnd)).match == nil { return nil }
+            }
+            var innerLo = start, innerHi = coreEnd
+            while innerLo < innerHi, String.isSpace(b[innerLo]) { innerLo += 1 }
+            while innerHi > innerLo, String.isSpace(b[innerHi - 1]) { innerHi -= 1 }
+            let found = DateReader.firstDate(in: string(innerLo, innerHi))
+            if let m = found.match, m.byteRange == 0..<(innerHi - innerLo) {
+                return (m.iso, trimPunctuation(string(lo, restEnd)), [])
+            }
+            return (nil, text, found.invalid.map(\.text))
+        }
+    }
+
+    /// ``splitTrailingDate(_:)`` on characters (any text).
+    static func splitTrailingDateCharacters(_ text: String) -> (String?, String, [String]) {
         let t = text.trimmedSpaces
         var core = t
         var closing: Character?

@@ -219,19 +219,28 @@ extension ChunkedParse {
     }
 
     /// The edited lines and the lines before each whose link label (up to 1,000 bytes, over line ends) could
-    /// run into it: an edit can complete a definition that an unedited line begins.
-    static func linesReaching(_ edited: Set<Int>, in source: SourceText) -> Set<Int> {
-        var lines = edited
-        for line in edited where line >= 1 && line <= source.lineStarts.count {
+    /// run into it: an edit can complete a definition that an unedited line begins. In order, each once.
+    static func linesReaching(_ edited: Set<Int>, in source: SourceText) -> [Int] {
+        var lines: [Int] = []
+        var covered = 0  // lines 1...covered are already listed
+        for line in edited.sorted() where line >= 1 && line <= source.lineStarts.count {
             let start = source.lineStarts[line - 1]
-            var earlier = line - 1
-            // Line `earlier` ends where line `earlier + 1` starts.
-            while earlier >= 1, source.lineStarts[earlier] > start - 1002 {
-                lines.insert(earlier)
-                earlier -= 1
-            }
+            var earlier = line
+            // Line `earlier - 1` ends where line `earlier` starts.
+            while earlier > 1, earlier - 1 > covered, source.lineStarts[earlier - 1] > start - 1002 { earlier -= 1 }
+            for l in max(earlier, covered + 1)...line { lines.append(l) }
+            covered = max(covered, line)
         }
         return lines
+    }
+
+    /// What an earlier reading knows of the previous tree, to spare ``reparse(_:previous:previousMayDefineLinks:edited:known:)``
+    /// a walk over all its blocks.
+    struct Known {
+        /// The start line of every top-level block.
+        var blockStartLines: [Int]
+        /// The start of every top-level heading.
+        var headingStarts: [SourceLocation]
     }
 
     /// A tree built from a previous one by ``reparse(_:previous:previousMayDefineLinks:edited:)``.
@@ -253,21 +262,30 @@ extension ChunkedParse {
     /// The blocks of unedited runs are moved out of `previous` into the new tree: when the caller hands over
     /// the only reference to it, no block is copied (a copy retains each of a node's references).
     static func reparse(_ source: SourceText, previous: consuming MarkdownDocument, previousMayDefineLinks: Bool,
-                        edited: Set<Int>) -> Reparsed? {
+                        edited: Set<Int>, known: Known? = nil) -> Reparsed? {
         guard !previous.flattened, !previousMayDefineLinks, source.lineStarts.count == previous.source.lineStarts.count,
             !mayDefineAnyLink(source, lines: linesReaching(edited, in: source))
         else { return nil }
         var old: [MarkdownNode] = []
         swap(&old, &previous.root.children)
         let lineCount = source.lineStarts.count
-        // Start of every old block (read in place: copying a node retains its references).
-        let oldStarts = old.withUnsafeBufferPointer { b in b.indices.map { b[$0].range?.start ?? SourceLocation(line: 0, column: 0) } }
-        let oldHeadings = old.withUnsafeBufferPointer { b in b.indices.filter { b[$0].kind == .heading } }
+        // Start line of every old block, and start of every old heading (read in place: copying a node retains
+        // its references), unless an earlier reading knows them.
+        let oldStarts: [Int]
+        let headingStarts: [SourceLocation]
+        if let known, known.blockStartLines.count == old.count {
+            oldStarts = known.blockStartLines
+            headingStarts = known.headingStarts
+        } else {
+            oldStarts = old.withUnsafeBufferPointer { b in b.indices.map { b[$0].range?.start.line ?? 0 } }
+            headingStarts = old.withUnsafeBufferPointer { b in
+                b.indices.compactMap { b[$0].kind == .heading ? b[$0].range?.start : nil }
+            }
+        }
         // Cut lines: where a top-level ATX heading starts in column 1 (line 1 always starts a run).
         var cutLines = [1]
         previous.source.bytes.withUnsafeBufferPointer { b in
-            for i in oldHeadings {
-                let start = oldStarts[i]
+            for start in headingStarts {
                 guard start.column == 1, start.line > 1, start.line <= lineCount else { continue }
                 let range = previous.source.lineByteRange(start.line)
                 if b[range.lowerBound] == UInt8(ascii: "#"), isATXHeading(b, at: range.lowerBound, end: range.upperBound),
@@ -329,11 +347,11 @@ extension ChunkedParse {
         var run = 0
         var i = 0
         while i < old.count {
-            while run + 1 < cuts.count, cuts[run + 1] <= oldStarts[i].line { run += 1 }
+            while run + 1 < cuts.count, cuts[run + 1] <= oldStarts[i] { run += 1 }
             // The old blocks of this run: [i, j).
             let next = run + 1 < cuts.count ? cuts[run + 1] : Int.max
             var j = i
-            while j < old.count, oldStarts[j].line < next { j += 1 }
+            while j < old.count, oldStarts[j] < next { j += 1 }
             if let n = replacement.removeValue(forKey: run) {
                 segments.append(.new(n))
                 total += newRoots[n].children.count

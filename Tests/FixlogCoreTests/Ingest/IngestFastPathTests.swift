@@ -40,6 +40,40 @@ import Testing
         }
     }
 
+    @Test func trailingDateOnBytesEqualsTheDateOnCharacters() {
+        var rng = SeededRandom(seed: 0x5EED_0D47)
+        let dates = ["2025-10-13", "2025-13-45", "Oct 13, 2025", "13 October 2025", "2025/10/13", "2025-1-3", "v2", ""]
+        var compared = 0
+        for _ in 0..<30_000 {
+            var text = Self.randomText(&rng, maxPieces: 5)
+            if Bool.random(using: &rng) {
+                let (open, close) = Bool.random(using: &rng) ? ("(", ")") : ("[", "]")
+                let pad = [" ", "", "  ", "\t"][Int.random(in: 0..<4, using: &rng)]
+                text += " \(open)\(pad)\(dates[Int.random(in: 0..<dates.count, using: &rng)])\(pad)\(close)"
+                if Bool.random(using: &rng) { text += [" ", "  ", ".", "\t"][Int.random(in: 0..<4, using: &rng)] }
+            } else if Bool.random(using: &rng) {
+                text += [" - ", ": ", " | ", "-", " "][Int.random(in: 0..<5, using: &rng)] + dates[Int.random(in: 0..<dates.count, using: &rng)]
+            }
+            guard let fast = TitleReader.splitTrailingDateASCII(text) else { continue }
+            let slow = TitleReader.splitTrailingDateCharacters(text)
+            #expect(fast.0 == slow.0 && fast.1 == slow.1 && fast.2 == slow.2, "\(text.debugDescription)")
+            compared += 1
+        }
+        #expect(compared > 5_000)
+        for text in ["CI/CD PyTorch Layer Size Issue (2025-10-13)", "Pin torch [2025-01-09]", "Title (no date)", "(2025-10-13)",
+                     "Title ( 2025-10-13 )", "Title 2025-10-13)", "Bad (2025-13-45)", "Title (Oct 13, 2025) ",
+                     "Builder Port Timeout Torch Issue", "Title | Oct 13, 2025"] {
+            let fast = TitleReader.splitTrailingDateASCII(text)
+            #expect(fast != nil, "\(text)")
+            let slow = TitleReader.splitTrailingDateCharacters(text)
+            #expect(fast?.0 == slow.0 && fast?.1 == slow.1 && fast?.2 == slow.2, "\(text)")
+        }
+        // Left to the character-level code: a separator inside the date itself, trailing words.
+        for text in ["Title - 2025-10-13", "Title: 2025-13-45", "Fix: x"] {
+            #expect(TitleReader.splitTrailingDateASCII(text) == nil, "\(text)")
+        }
+    }
+
     @Test func markerRejectionNeverHidesAMarker() {
         var rng = SeededRandom(seed: 0x5EED_0002)
         var rejected = 0
