@@ -111,7 +111,7 @@ struct RegenerateCommand: AsyncParsableCommand {
         }
         if !fixedLines.isEmpty { Output.error(fixedLines) }
         let target = output ?? log
-        if output != nil, let existing = FileManager.default.contents(atPath: target), [UInt8](existing) == outcome.bytes {
+        if output != nil, AtomicFile.holds(outcome.bytes, at: target) {
             Output.error("\(target): up to date")
             return
         }

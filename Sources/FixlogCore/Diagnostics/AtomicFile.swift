@@ -24,6 +24,35 @@ public enum AtomicFile {
         case beforeRename
     }
 
+    /// Whether the regular file at `path` holds exactly `bytes` (false when it is missing or unreadable). Read in
+    /// pieces and compared as it is read: a file of another size is not read at all, and no copy of a large file
+    /// is made.
+    public static func holds(_ bytes: [UInt8], at path: String) -> Bool {
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 20) + 1)
+        var offset = 0
+        return bytes.withUnsafeBufferPointer { expected in
+            buffer.withUnsafeMutableBufferPointer { chunk in
+                while true {
+                    let n = read(fd, chunk.baseAddress, chunk.count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    if n == 0 { return offset == expected.count }
+                    guard offset + n <= expected.count, let e = expected.baseAddress, let c = chunk.baseAddress,
+                        memcmp(e + offset, c, n) == 0
+                    else { return false }
+                    offset += n
+                }
+            }
+        }
+    }
+
     /// Replaces the contents of `path` with `bytes` atomically.
     /// - Parameter failure: for tests only: fail on purpose at that point (the temporary file is removed).
     public static func write(_ bytes: [UInt8], to path: String, injecting failure: InjectedFailure? = nil) throws {

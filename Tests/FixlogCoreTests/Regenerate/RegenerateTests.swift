@@ -244,6 +244,27 @@ struct AtomicFileTests {
         }
     }
 
+    @Test func holdsComparesTheWholeFileWithoutMistakingAPrefixOrAnotherSize() throws {
+        try TestSupport.withTemporaryDirectory { dir in
+            let path = dir.appendingPathComponent("out.md").path
+            var rng = SeededRandom(seed: 0xA70_0001)
+            // Larger than one read (1 MiB), so that the comparison runs over several pieces.
+            let bytes = (0..<(3 << 20) + 17).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(!AtomicFile.holds(bytes, at: path))  // missing
+            try AtomicFile.write(bytes, to: path)
+            #expect(AtomicFile.holds(bytes, at: path))
+            var changed = bytes
+            changed[(2 << 20) + 5] ^= 1
+            #expect(!AtomicFile.holds(changed, at: path))  // one byte in a later piece
+            #expect(!AtomicFile.holds(Array(bytes.dropLast()), at: path))  // a prefix
+            #expect(!AtomicFile.holds(bytes + [0], at: path))  // longer
+            #expect(!AtomicFile.holds([], at: path))
+            try AtomicFile.write([], to: path)
+            #expect(AtomicFile.holds([], at: path))
+            #expect(!AtomicFile.holds([], at: dir.path))  // a directory is not a file
+        }
+    }
+
     @Test func writesThroughASymbolicLink() throws {
         try TestSupport.withTemporaryDirectory { dir in
             let target = dir.appendingPathComponent("real.md").path
