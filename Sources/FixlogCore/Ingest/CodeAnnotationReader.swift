@@ -156,16 +156,9 @@ enum CodeAnnotationReader {
     static func markerASCII(in b: UnsafeBufferPointer<UInt8>) -> (kind: MarkerKind, value: String)?? {
         if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
         func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[from..<max(from, to)]), as: UTF8.self) }
-        func trimmed(_ from: Int, _ to: Int) -> (Int, Int) {
-            var from = from, to = to
-            while from < to, String.isSpace(b[from]) { from += 1 }
-            while to > from, String.isSpace(b[to - 1]) { to -= 1 }
-            return (from, to)
-        }
-        var (start, end) = trimmed(0, b.count)
-        guard start < end, b[start] == UInt8(ascii: "#") else { return .some(nil) }
-        while start < end, b[start] == UInt8(ascii: "#") { start += 1 }
-        (start, end) = trimmed(start, end)
+        func trimmed(_ from: Int, _ to: Int) -> (Int, Int) { b.trimmedSpaces(from, to) }
+        guard let body = b.commentBody() else { return .some(nil) }
+        let (start, end) = body
         var wordEnd = start
         while wordEnd < end, (b[wordEnd] | 0x20) >= 97, (b[wordEnd] | 0x20) <= 122 { wordEnd += 1 }
         let word = UnsafeBufferPointer(rebasing: b[start..<wordEnd])

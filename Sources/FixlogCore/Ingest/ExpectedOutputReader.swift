@@ -31,16 +31,9 @@ enum ExpectedOutputReader {
     /// byte; the non-ASCII markers cannot start such a line): .some(nil) for no marker, nil for other lines.
     static func markerValueASCII(_ b: UnsafeBufferPointer<UInt8>) -> String?? {
         if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
-        func trimmed(_ from: Int, _ to: Int) -> (Int, Int) {
-            var from = from, to = to
-            while from < to, String.isSpace(b[from]) { from += 1 }
-            while to > from, String.isSpace(b[to - 1]) { to -= 1 }
-            return (from, to)
-        }
-        var (start, end) = trimmed(0, b.count)
-        guard start < end, b[start] == UInt8(ascii: "#") else { return .some(nil) }
-        while start < end, b[start] == UInt8(ascii: "#") { start += 1 }
-        (start, end) = trimmed(start, end)
+        func trimmed(_ from: Int, _ to: Int) -> (Int, Int) { b.trimmedSpaces(from, to) }
+        guard let body = b.commentBody() else { return .some(nil) }
+        let (start, end) = body
         for m in asciiMarkerBytes where end - start >= m.count {
             var k = 0
             while k < m.count, (b[start + k] >= 65 && b[start + k] <= 90 ? b[start + k] + 32 : b[start + k]) == m[k] { k += 1 }

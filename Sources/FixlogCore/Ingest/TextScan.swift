@@ -14,6 +14,25 @@ extension StringProtocol {
     }
 }
 
+extension UnsafeBufferPointer<UInt8> {
+    /// The offsets `from..<to` without the ASCII white space (``String/isSpace(_:)``) at both ends.
+    func trimmedSpaces(_ from: Int, _ to: Int) -> (Int, Int) {
+        var from = from, to = to
+        while from < to, String.isSpace(self[from]) { from += 1 }
+        while to > from, String.isSpace(self[to - 1]) { to -= 1 }
+        return (from, to)
+    }
+
+    /// The text of a comment line (`# …`, `## …`): the offsets after its leading `#`s, trimmed; nil when the
+    /// trimmed line does not start with `#`.
+    func commentBody() -> (Int, Int)? {
+        var (start, end) = trimmedSpaces(0, count)
+        guard start < end, self[start] == UInt8(ascii: "#") else { return nil }
+        while start < end, self[start] == UInt8(ascii: "#") { start += 1 }
+        return trimmedSpaces(start, end)
+    }
+}
+
 extension String {
     /// Trims ASCII white space at both ends; the string itself when there is none (no copy).
     var trimmedSpaces: String {

@@ -344,13 +344,11 @@ enum TitleReader {
             func string(_ from: Int, _ to: Int) -> String {
                 String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
             }
-            var lo = 0, hi = b.count
-            while lo < hi, String.isSpace(b[lo]) { lo += 1 }
-            while hi > lo, String.isSpace(b[hi - 1]) { hi -= 1 }
+            let (lo, hi) = b.trimmedSpaces(0, b.count)
             let bracketed = hi > lo && (b[hi - 1] == UInt8(ascii: ")") || b[hi - 1] == UInt8(ascii: "]"))
             let coreEnd = bracketed ? hi - 1 : hi
             let start: Int
-            var restEnd: Int
+            let restEnd: Int
             if bracketed {
                 let opener = b[hi - 1] == UInt8(ascii: ")") ? UInt8(ascii: "(") : UInt8(ascii: "[")
                 var open = coreEnd - 1
@@ -369,9 +367,7 @@ enum TitleReader {
                 restEnd = start
                 if DateReader.firstDate(in: string(start, coreEnd)).match == nil { return nil }
             }
-            var innerLo = start, innerHi = coreEnd
-            while innerLo < innerHi, String.isSpace(b[innerLo]) { innerLo += 1 }
-            while innerHi > innerLo, String.isSpace(b[innerHi - 1]) { innerHi -= 1 }
+            let (innerLo, innerHi) = b.trimmedSpaces(start, coreEnd)
             let found = DateReader.firstDate(in: string(innerLo, innerHi))
             if let m = found.match, m.byteRange == 0..<(innerHi - innerLo) {
                 return (m.iso, trimPunctuation(string(lo, restEnd)), [])
