@@ -46,6 +46,22 @@ import Testing
         }
     }
 
+    /// A copy of `original` with a random number (in `lines`) of its lines mutated within themselves, and those
+    /// lines; nil when a mutation changed the number of lines. The last line keeps whatever break it had.
+    static func edit(_ original: SourceText, lines count: ClosedRange<Int>, _ rng: inout SeededRandom)
+        -> (SourceText, Set<Int>)? {
+        var lines = (0..<original.lineStarts.count).map { Array(original.slice(for: $0 + 1)) }
+        var edited = Set<Int>()
+        for _ in 0..<Int.random(in: count, using: &rng) {
+            let n = Int.random(in: 1...lines.count, using: &rng)
+            let (content, ending) = split(lines[n - 1])
+            lines[n - 1] = mutate(content, &rng) + ending
+            edited.insert(n)
+        }
+        let copy = SourceText(path: "log.md", bytes: lines.flatMap { $0 })
+        return copy.lineStarts.count == original.lineStarts.count ? (copy, edited) : nil
+    }
+
     @Test func reingestingAnEditedLogEqualsIngestingItAfresh() throws {
         var rng = SeededRandom(seed: 0xE017_0001)
         var compared = 0
@@ -57,17 +73,7 @@ import Testing
             let first = FixLogIngester.ingest(original, keeping: memo)
             #expect(first == FixLogIngester.ingest(original), "\(name): keeping a memo changes nothing")
             for round in 0..<6 {
-                // One to five edited lines; the last line of the file keeps whatever break it had.
-                var lines = (0..<original.lineStarts.count).map { Array(original.slice(for: $0 + 1)) }
-                var edited = Set<Int>()
-                for _ in 0..<Int.random(in: 1...5, using: &rng) {
-                    let n = Int.random(in: 1...lines.count, using: &rng)
-                    let (content, ending) = Self.split(lines[n - 1])
-                    lines[n - 1] = Self.mutate(content, &rng) + ending
-                    edited.insert(n)
-                }
-                let edited2 = SourceText(path: "log.md", bytes: lines.flatMap { $0 })
-                guard edited2.lineStarts.count == original.lineStarts.count else { continue }
+                guard let (edited2, edited) = Self.edit(original, lines: 1...5, &rng) else { continue }
                 let again = FixLogIngester.ingest(edited2, editedLines: edited, since: memo)
                 let fresh = FixLogIngester.ingest(edited2)
                 #expect(again == fresh, "\(name) round \(round): lines \(edited.sorted())")
@@ -124,16 +130,7 @@ import Testing
             for round in 0..<3 {
                 let memo = IngestMemo()
                 _ = FixLogIngester.ingest(original, keeping: memo)
-                var lines = (0..<original.lineStarts.count).map { Array(original.slice(for: $0 + 1)) }
-                var edited = Set<Int>()
-                for _ in 0..<Int.random(in: 1...4, using: &rng) {
-                    let n = Int.random(in: 1...lines.count, using: &rng)
-                    let (content, ending) = Self.split(lines[n - 1])
-                    lines[n - 1] = Self.mutate(content, &rng) + ending
-                    edited.insert(n)
-                }
-                let copy = SourceText(path: "log.md", bytes: lines.flatMap { $0 })
-                guard copy.lineStarts.count == original.lineStarts.count else { continue }
+                guard let (copy, edited) = Self.edit(original, lines: 1...4, &rng) else { continue }
                 let again = FixLogIngester.ingest(copy, editedLines: edited, since: memo, lastUse: true)
                 #expect(again == FixLogIngester.ingest(copy), "\(name) round \(round): lines \(edited.sorted())")
                 #expect(memo.document == nil, "\(name): the memo's tree was handed over")
