@@ -101,7 +101,7 @@ public struct SourceText: Sendable, Hashable {
     /// overlapping, and their replacements): the line table is `old`'s, shifted past each edit, with the line
     /// breaks of the edited ranges taken out and those of the replacements put in — the same table as
     /// ``init(path:bytes:)`` builds, without reading the whole text again.
-    public init(path: String, bytes: [UInt8], editing old: SourceText, with edits: [(range: Range<Int>, replacement: String)]) {
+    init(path: String, bytes: [UInt8], editing old: SourceText, with edits: [(range: Range<Int>, replacement: String)]) {
         var expected = old.bytes.count
         var ascending = true
         var last = 0

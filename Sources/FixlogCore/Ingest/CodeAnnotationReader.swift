@@ -51,7 +51,7 @@ enum CodeAnnotationReader {
     /// ``looksLikeDockerfileCharacters(_:)`` on the bytes of ASCII code without carriage returns (where every
     /// character is one byte and white space is ASCII white space); nil for other code.
     static func looksLikeDockerfileASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
-        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        if !b.isASCIIWithoutCR { return nil }
         func isKeyword(_ start: Int, _ end: Int, upper: Bool) -> Bool {
             dockerfileKeywordBytes.contains { k in
                 k.count == end - start && k.indices.allSatisfy { j in
@@ -154,7 +154,7 @@ enum CodeAnnotationReader {
     /// ``markerCharacters(in:)`` on the bytes of an ASCII comment without carriage returns (every character one
     /// byte, letters and white space ASCII ones): .some(nil) when it holds no marker; nil for other comments.
     static func markerASCII(in b: UnsafeBufferPointer<UInt8>) -> (kind: MarkerKind, value: String)?? {
-        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        if !b.isASCIIWithoutCR { return nil }
         func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[from..<max(from, to)]), as: UTF8.self) }
         func trimmed(_ from: Int, _ to: Int) -> (Int, Int) { b.trimmedSpaces(from, to) }
         guard let body = b.commentBody() else { return .some(nil) }
@@ -373,7 +373,7 @@ enum CodeAnnotationReader {
     static func startsWithKeyword(_ inner: String) -> Bool {
         var inner = inner
         let decided = inner.withUTF8 { b -> Bool? in
-            if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+            if !b.isASCIIWithoutCR { return nil }
             var start = 0
             while start < b.count, String.isSpace(b[start]) { start += 1 }
             var end = start

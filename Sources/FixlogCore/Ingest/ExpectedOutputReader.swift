@@ -30,7 +30,7 @@ enum ExpectedOutputReader {
     /// ``markerValueCharacters(_:)`` on the bytes of an ASCII line without carriage returns (every character one
     /// byte; the non-ASCII markers cannot start such a line): .some(nil) for no marker, nil for other lines.
     static func markerValueASCII(_ b: UnsafeBufferPointer<UInt8>) -> String?? {
-        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        if !b.isASCIIWithoutCR { return nil }
         func trimmed(_ from: Int, _ to: Int) -> (Int, Int) { b.trimmedSpaces(from, to) }
         guard let body = b.commentBody() else { return .some(nil) }
         let (start, end) = body
@@ -161,7 +161,7 @@ enum ExpectedOutputReader {
     /// ``looksLikeOutputCharacters(_:)`` on the bytes of ASCII code without carriage returns (every character one
     /// byte); nil for other code.
     static func looksLikeOutputASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
-        if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return nil }
+        if !b.isASCIIWithoutCR { return nil }
         var outputLike = 0
         var sawLine = false
         var start = 0

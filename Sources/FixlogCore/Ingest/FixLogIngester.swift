@@ -158,7 +158,8 @@ extension FixLogIngester {
 
 /// What one ingest keeps so that an edited copy of the same text can be ingested again cheaply (regenerate reads
 /// a log, corrects some line references, and must read the result again): the Markdown tree, the reading of
-/// every heading and every record. Filled by ``FixLogIngester/ingest(_:keeping:)``.
+/// every heading and every record. Filled by the ingest it is given to (``FixLogIngester/ingest(_:keeping:scratch:)``, or
+/// regenerate's, which passes it as `memo:`).
 final class IngestMemo: @unchecked Sendable {
     var document: MarkdownDocument?
     var mayDefineLinks = true

@@ -809,7 +809,7 @@ struct RecordReader {
     /// Whether every character of `text` is one ASCII byte (ASCII without carriage returns: "\r\n" is one character).
     static func isPlainASCII(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { !$0.contains { $0 >= 0x80 || $0 == 0x0D } }
+        return text.withUTF8 { $0.isASCIIWithoutCR }
     }
 
     /// `text.contains(needle)` (Foundation's), found by a byte search when both are ASCII without carriage
@@ -819,7 +819,7 @@ struct RecordReader {
         let fast = text.withUTF8 { t in
             needle.withUTF8 { n -> Bool? in
                 // ASCII without carriage returns: every character is one byte ("\r\n" would be one character).
-                func plain(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 || $0 == 0x0D } }
+                func plain(_ b: UnsafeBufferPointer<UInt8>) -> Bool { b.isASCIIWithoutCR }
                 guard !n.isEmpty, plain(t), plain(n) else { return nil }
                 return String.find(n, in: t, from: 0) != nil
             }

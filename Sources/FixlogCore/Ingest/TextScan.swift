@@ -23,6 +23,11 @@ extension UnsafeBufferPointer<UInt8> {
         return (from, to)
     }
 
+    /// Whether every byte is ASCII and none is a carriage return: then every character is one byte (no CRLF
+    /// grapheme, no multi-byte scalar) and every white-space character an ASCII one, so byte tests decide as
+    /// character tests do.
+    var isASCIIWithoutCR: Bool { !contains { $0 >= 0x80 || $0 == 0x0D } }
+
     /// The text of a comment line (`# …`, `## …`): the offsets after its leading `#`s, trimmed; nil when the
     /// trimmed line does not start with `#`.
     func commentBody() -> (Int, Int)? {

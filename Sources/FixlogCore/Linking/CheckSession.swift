@@ -82,6 +82,10 @@ public final class CheckSession: @unchecked Sendable {
             guard case .success(let t) = resolver.resolve(nil) else { return }
             target = t
         }
+        // Only a regular file: opening anything else (a FIFO) may block, and that is for a check that needs it to
+        // meet, not for a preload the log may never need.
+        var info = stat()
+        guard stat(target.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
         _ = load(target)
     }
 

@@ -243,7 +243,7 @@ extension ChunkedParse {
         var headingStarts: [SourceLocation]
     }
 
-    /// A tree built from a previous one by ``reparse(_:previous:previousMayDefineLinks:edited:)``.
+    /// A tree built from a previous one by ``reparse(_:previous:previousMayDefineLinks:edited:known:)``.
     struct Reparsed {
         var root: MarkdownNode
         /// The lines of the runs parsed again, in order; every top-level block outside them is the previous

@@ -20,7 +20,7 @@ public struct MarkdownDocument: Sendable {
         self.pieces = result.pieces
     }
 
-    /// A tree built elsewhere (``ChunkedParse/reparse(_:previous:previousMayDefineLinks:edited:)``).
+    /// A tree built elsewhere (``ChunkedParse/reparse(_:previous:previousMayDefineLinks:edited:known:)``).
     init(source: SourceText, root: MarkdownNode) {
         self.source = source
         self.root = root

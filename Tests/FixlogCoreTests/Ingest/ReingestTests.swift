@@ -140,6 +140,37 @@ import Testing
         #expect(compared > 50)
     }
 
+    /// `ChunkedParse.linesReaching` as it was: a set of each edited line and the lines before it that end less
+    /// than 1,002 bytes before its start.
+    static func linesReachingReference(_ edited: Set<Int>, in source: SourceText) -> Set<Int> {
+        var lines = edited
+        for line in edited where line >= 1 && line <= source.lineStarts.count {
+            let start = source.lineStarts[line - 1]
+            var earlier = line - 1
+            while earlier >= 1, source.lineStarts[earlier] > start - 1002 {
+                lines.insert(earlier)
+                earlier -= 1
+            }
+        }
+        return lines
+    }
+
+    @Test func linesALabelCouldReachAreListedOnceInOrder() throws {
+        var rng = SeededRandom(seed: 0xE017_0004)
+        for (_, bytes) in try Self.logs() {
+            let text = SourceText(path: "log.md", bytes: bytes)
+            let count = text.lineStarts.count
+            guard count > 1 else { continue }
+            for _ in 0..<20 {
+                var edited = Set((0..<Int.random(in: 1...12, using: &rng)).map { _ in Int.random(in: 1...count, using: &rng) })
+                if Bool.random(using: &rng) { edited.insert(count + 3) }  // past the end: ignored by both
+                let listed = ChunkedParse.linesReaching(edited, in: text)
+                #expect(listed == listed.sorted() && Set(listed).count == listed.count)
+                #expect(Set(listed) == Self.linesReachingReference(edited, in: text).filter { $0 <= count })
+            }
+        }
+    }
+
     @Test func anEditThatCompletesALinkDefinitionBegunAboveIsParsedAfresh() throws {
         // Line 5 begins a label that only the edited line 6 closes: `[foo\n]: /url` defines a link for the whole
         // document, so no run may be parsed alone.

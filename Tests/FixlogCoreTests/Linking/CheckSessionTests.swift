@@ -84,40 +84,56 @@ import Testing
         var rejudged = 0, takenOverSupersessions = 0, reused = 0
         for project in try CheckSessionTests.projects() {
             defer { if project.cleanup { try? FileManager.default.removeItem(atPath: project.dir) } }
-            let override = project.dir + "/Dockerfile"
-            func fresh(_ log: FixLog) -> CheckReport {
-                CrossLinker.check(log: log, logPath: project.log, root: project.dir, dockerfileOverride: override)
-            }
-            var text = SourceText(path: project.log, bytes: [UInt8](FileManager.default.contents(atPath: project.log) ?? Data()))
-            let memo = IngestMemo()
-            var log = FixLogIngester.ingest(text, keeping: memo)
-            let session = CheckSession(logPath: project.log, root: project.dir, dockerfileOverride: override,
-                                       scratch: .keepUntilExit)
-            session.preload()
-            let first = session.check(log, parallelMinimum: 1)
-            #expect(first == fresh(log), "\(project.dir): first check")
-            // Stale references corrected and only the records holding them read again, as regenerate does.
-            let corrected = Regenerator.applyLineReferenceEdits(LineReferenceFixer.edits(for: first), to: text)
-            if !corrected.applied.isEmpty {
-                text = SourceText(path: project.log, bytes: corrected.bytes)
-                log = FixLogIngester.ingest(text, editedLines: Set(corrected.applied.map(\.range.start.line)), since: memo)
-                #expect(session.check(log, parallelMinimum: 1) == fresh(log), "\(project.dir): corrected")
-                rejudged += session.rejudgedChanges
-                takenOverSupersessions += session.tookOverSupersessions ? 1 : 0
-                reused += session.reusedChanges
-            }
-            // Random edits, a few lines at a time, each version checked in the same session.
-            for round in 0..<4 {
-                (text, log) = Self.edited(text, memo: memo, count: 1 + round, &rng)
-                #expect(session.check(log, parallelMinimum: round % 2 == 0 ? 1 : 256) == fresh(log),
-                        "\(project.dir): edit round \(round)")
-                takenOverSupersessions += session.tookOverSupersessions ? 1 : 0
-                rejudged += session.rejudgedChanges
+            // With the Dockerfile given, and without (as `fixlog regenerate` runs: each change's file resolved
+            // from the log, missing files and parser warnings reported by the session's loads).
+            for override in [project.dir + "/Dockerfile", nil] {
+                func fresh(_ log: FixLog) -> CheckReport {
+                    CrossLinker.check(log: log, logPath: project.log, root: project.dir, dockerfileOverride: override)
+                }
+                var text = SourceText(path: project.log, bytes: [UInt8](FileManager.default.contents(atPath: project.log) ?? Data()))
+                let memo = IngestMemo()
+                var log = FixLogIngester.ingest(text, keeping: memo)
+                let session = CheckSession(logPath: project.log, root: project.dir, dockerfileOverride: override,
+                                           scratch: .keepUntilExit)
+                session.preload()
+                let first = session.check(log, parallelMinimum: 1)
+                #expect(first == fresh(log), "\(project.dir): first check")
+                // Stale references corrected and only the records holding them read again, as regenerate does.
+                let corrected = Regenerator.applyLineReferenceEdits(LineReferenceFixer.edits(for: first), to: text)
+                if !corrected.applied.isEmpty {
+                    text = SourceText(path: project.log, bytes: corrected.bytes)
+                    log = FixLogIngester.ingest(text, editedLines: Set(corrected.applied.map(\.range.start.line)), since: memo)
+                    #expect(session.check(log, parallelMinimum: 1) == fresh(log), "\(project.dir): corrected")
+                    rejudged += session.rejudgedChanges
+                    takenOverSupersessions += session.tookOverSupersessions ? 1 : 0
+                    reused += session.reusedChanges
+                }
+                // Random edits, a few lines at a time, each version checked in the same session.
+                for round in 0..<4 {
+                    (text, log) = Self.edited(text, memo: memo, count: 1 + round, &rng)
+                    #expect(session.check(log, parallelMinimum: round % 2 == 0 ? 1 : 256) == fresh(log),
+                            "\(project.dir) override \(override ?? "none"): edit round \(round)")
+                    takenOverSupersessions += session.tookOverSupersessions ? 1 : 0
+                    rejudged += session.rejudgedChanges
+                }
             }
         }
         #expect(rejudged > 10)  // changes differing only in their line reference were judged again from their claims
         #expect(takenOverSupersessions > 2)
         #expect(reused > 20)
+    }
+
+    /// A default Dockerfile that is not a regular file (a FIFO: opening it would wait for a writer) is not preloaded:
+    /// the preload returns at once, and only a check that needs the file meets it.
+    @Test func aFifoIsNotPreloaded() throws {
+        let dir = TestLog.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/Dockerfile", 0o600) == 0)
+        TestLog.write("# Fixes\n\nNo records.\n", to: dir + "/FIXES.md")
+        let session = CheckSession(logPath: dir + "/FIXES.md", root: dir)
+        session.preload()  // returns: were the FIFO opened, this would wait for a writer
+        let log = FixLogIngester.ingest(SourceText(path: dir + "/FIXES.md", string: "# Fixes\n\nNo records.\n"))
+        #expect(session.check(log).results.isEmpty)
     }
 
     /// The default target loaded ahead (in the background or not) gives the same checks as loading it on demand.

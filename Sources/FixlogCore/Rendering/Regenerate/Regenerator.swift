@@ -72,7 +72,7 @@ public enum Regenerator {
         }
         var current = source
         let memo = IngestMemo()
-        // Validated above (and corrections put only Swift strings, which hold no invalid byte or NUL, in its place).
+        // Validated above.
         var log = FixLogIngester.ingest(current, validated: true, memo: memo, scratch: options.scratch)
         var report = check(log)
         if options.fixLineReferences {
@@ -82,13 +82,16 @@ public enum Regenerator {
                 current = SourceText(path: source.path, bytes: bytes, editing: source, with: applied.map { (source.byteRange(of: $0.range), $0.replacement) })
                 // The first reading is let go on another core.
                 options.scratch.dispose((consume log, consume report))
-                // Corrections stay within their lines: only the records holding them are read again.
+                // Corrections stay within their lines: only the records holding them are read again. (They are
+                // Swift strings, so the corrected text stays valid UTF-8; one holding a NUL — never one of
+                // LineReferenceFormatter's — would have the text validated again.)
                 let inLine = applied.allSatisfy { edit in
                     edit.range.start.line == edit.range.end.line
                         && !(edit.original + edit.replacement).utf8.contains { $0 == 0x0A || $0 == 0x0D }
                 }
+                let valid = applied.allSatisfy { !$0.replacement.utf8.contains(0) }
                 log = inLine
-                    ? FixLogIngester.ingest(current, validated: true, previous: (memo, Set(applied.map(\.range.start.line))),
+                    ? FixLogIngester.ingest(current, validated: valid, previous: (memo, Set(applied.map(\.range.start.line))),
                                             lastUse: true, scratch: options.scratch)
                     : FixLogIngester.ingest(current)
                 report = check(log)
@@ -318,8 +321,9 @@ public enum Regenerator {
         if first == 1, source.hasBOM { k += 3 }
         // Everything that decides an ATX heading lies in the first 12 bytes (≤ 3 spaces, ≤ 7 `#`, the byte
         // after them and the next): when those are ASCII, bytes and characters agree.
+        guard k <= line.upperBound else { return nil }
         let window = k..<min(line.upperBound, k + 16)
-        guard k <= line.upperBound, !bytes[window].contains(where: { $0 >= 0x80 }) else { return nil }
+        guard !bytes[window].contains(where: { $0 >= 0x80 }) else { return nil }
         var i = k
         while i < line.upperBound, bytes[i] == 0x20 { i += 1 }
         if i - k <= 3, i < line.upperBound, bytes[i] == 0x23 {

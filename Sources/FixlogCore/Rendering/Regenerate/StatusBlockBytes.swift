@@ -4,7 +4,7 @@ import Foundation
 /// ``StatusBlock/lines(incident:position:changes:steps:)`` and ``Regenerator/block(_:_:)`` written straight into
 /// bytes: one block per record, its content hashed in place, without a `String` per line. Plain ASCII texts take
 /// byte paths; anything else (non-ASCII labels, texts to shorten or escape, results-file steps) goes through the
-/// `String` functions the plain path uses, so the bytes are the same (RegenerateFastPathTests compare both).
+/// `String` functions the plain path uses, so the bytes are the same (RegenerateBlocksFastPathTests compare both).
 struct StatusBlockWriter {
     /// The content lines joined with LF (what the checksum covers).
     var content: [UInt8] = []
