@@ -46,9 +46,20 @@ public enum CrossLinker {
         records.reserveCapacity(log.incidents.count)
         var pending: [PendingChange] = []
         var loadDiagnostics: [[Diagnostic]] = []
-        var firstChange: [Int] = []
-        firstChange.reserveCapacity(log.incidents.count + 1)
-        let changeCount = log.incidents.withUnsafeBufferPointer { all in all.reduce(0) { $0 + $1.changes.count } }
+        // Where each record's changes start among all changes (and their count, last): pass 1 appends one pending
+        // change per change, so change c of record r is pending change firstChange[r] + c.
+        let firstChange: [Int] = log.incidents.withUnsafeBufferPointer { all in
+            var starts: [Int] = []
+            starts.reserveCapacity(all.count + 1)
+            var total = 0
+            for r in all.indices {
+                starts.append(total)
+                total += all[r].changes.count
+            }
+            starts.append(total)
+            return starts
+        }
+        let changeCount = firstChange[firstChange.count - 1]
         pending.reserveCapacity(changeCount)
         loadDiagnostics.reserveCapacity(changeCount)
         func load(_ target: TargetResolver.Target, into found: inout [Diagnostic]) -> Result<LoadedTarget, TargetError> {
@@ -126,23 +137,14 @@ public enum CrossLinker {
         // this check is prepared as it was then (what preparing it again would give, with no diagnostics).
         let previous = session?.previous
         let relations: [ChangeRelation] = previous.map { p in
-            var starts: [Int] = []
-            starts.reserveCapacity(incidents.count + 1)
-            var total = 0
-            for r in incidents.indices {
-                starts.append(total)
-                total += incidents[r].changes.count
-            }
-            starts.append(total)
-            let firstOf = starts
-            return Parallel.map(Array(0..<total), minimumCount: 256) { i in
+            Parallel.map(Array(0..<changeCount), minimumCount: 256) { i in
                 // The record holding change i: the last record starting at or before it.
-                var lo = 0, hi = firstOf.count - 1
+                var lo = 0, hi = firstChange.count - 1
                 while hi - lo > 1 {
                     let mid = (lo + hi) / 2
-                    if firstOf[mid] <= i { lo = mid } else { hi = mid }
+                    if firstChange[mid] <= i { lo = mid } else { hi = mid }
                 }
-                return Self.relation(record: lo, index: i - firstOf[lo], incidents: incidents, previous: p)
+                return Self.relation(record: lo, index: i - firstChange[lo], incidents: incidents, previous: p)
             }
         } ?? []
         for position in incidents.indices {
@@ -151,7 +153,6 @@ public enum CrossLinker {
                                    position: position),
                 reference: RecordReference(incident: incidents[position].number, title: incidents[position].title,
                                            date: incidents[position].date, position: position)))
-            firstChange.append(pending.count)
             for index in incidents[position].changes.indices {
                 if let p = previous, relations[pending.count] == .equal,
                     let j = p.index(record: position, change: index), p.pending[j].isDockerfileCode,
@@ -168,7 +169,6 @@ public enum CrossLinker {
                 loadDiagnostics.append(found)
             }
         }
-        firstChange.append(pending.count)
 
         // Pass 1b: claims and their verdicts, without supersession. Changes are independent here, so a large
         // log is split over the cores; results go back to their positions, so the output does not depend on
