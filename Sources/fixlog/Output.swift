@@ -24,12 +24,7 @@ enum Output {
     /// a large model object by object (a 10,000-record log is millions of them) costs more than the system
     /// reclaiming the memory at exit, so the big values are never freed.
     static func keepUntilExit<T>(_ value: T) {
-        _ = Unmanaged.passRetained(KeptValue(value))
-    }
-
-    private final class KeptValue<T> {
-        let value: T
-        init(_ value: T) { self.value = value }
+        FixLogIngester.Scratch.keepUntilExit.dispose(value)
     }
 
     /// Prints diagnostics to standard error, sorted, one per line (`path:line:col: severity: [id] message`).

@@ -12,7 +12,7 @@ public enum FixLogIngester {
         case keepUntilExit
 
         /// Lets `value` go as this choice says.
-        func dispose<Value>(_ value: consuming Value) {
+        public func dispose<Value>(_ value: consuming Value) {
             switch self {
             case .freeInBackground: Discarded.release(value)
             case .keepUntilExit: _ = Unmanaged.passRetained(Discarded(value))
@@ -238,7 +238,7 @@ final class HeadingInfo: Sendable {
     let blockIndex: Int
     let level: Int
     let text: String
-    /// What the text says (read once per distinct text).
+    /// What the text says (read once per distinct text by each worker).
     let read: HeadingRead
     let range: SourceRange
     /// Index (into the headings array) of the nearest enclosing heading of a lower level.
@@ -261,7 +261,7 @@ final class HeadingInfo: Sendable {
     var dockerfile: String? { read.dockerfile }
 }
 
-/// What a heading's text says (read once per distinct text).
+/// What a heading's text says (read once per distinct text by each worker).
 struct HeadingRead: Sendable {
     var parsed: TitleReader.Parsed
     /// What the title names as a section, and as a list of records.
