@@ -19,9 +19,8 @@ if let path = CommandLine.arguments.dropFirst().first, path.hasSuffix(".md") {
     let check = clock.measure { report = CrossLinker.check(log: log, logPath: path, root: root) }
     guard let report else { exit(2) }
     var fixed: (bytes: [UInt8], applied: [LineReferenceFixer.Edit]) = ([], [])
-    let fix = clock.measure { fixed = Regenerator.applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: source) }
+    let fix = clock.measure { fixed = LineReferenceFixer.apply(LineReferenceFixer.edits(for: report), to: source) }
     let scanTime = clock.measure { _ = ManagedRegions.scan(source) }
-    let plainFix = clock.measure { _ = LineReferenceFixer.apply(LineReferenceFixer.edits(for: report), to: source) }
     let fixedSource = SourceText(path: path, bytes: fixed.bytes)
     var log2: FixLog?, report2: CheckReport?
     let ingest2 = clock.measure { log2 = FixLogIngester.ingest(fixedSource) }
@@ -37,7 +36,7 @@ if let path = CommandLine.arguments.dropFirst().first, path.hasSuffix(".md") {
         outcome = Regenerator.regenerate(source: source, results: nil) { CrossLinker.check(log: $0, logPath: path, root: root) }
     }
     print("""
-        \(path): marker scan \(s(scanTime)), ingest \(s(ingest)), check \(s(check)), \(fixed.applied.count) reference edits \(s(fix)) (LineReferenceFixer.apply: \(s(plainFix))), \
+        \(path): marker scan \(s(scanTime)), ingest \(s(ingest)), check \(s(check)), \(fixed.applied.count) reference edits \(s(fix)), \
         ingest again \(s(ingest2)), check again \(s(check2)), status blocks \(s(blocks)) (\(bytes.count) bytes)
         Regenerator.regenerate as a whole: \(s(whole)) (same bytes: \(outcome?.bytes == bytes))
         """)

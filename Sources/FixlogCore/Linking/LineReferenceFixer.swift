@@ -47,19 +47,25 @@ public enum LineReferenceFixer {
         return edits
     }
 
-    /// Apply edits to the log's bytes. Edits whose range no longer reads `original` are skipped.
+    /// Apply edits to the log's bytes. Edits are chosen walking from the end of the log: one whose range
+    /// overlaps an edit already chosen, or no longer reads `original`, is skipped. The new bytes are written front
+    /// to back in one pass (the rest of the log is not shifted once per edit); `applied` is in log order.
     public static func apply(_ edits: [Edit], to source: SourceText) -> (bytes: [UInt8], applied: [Edit]) {
-        var bytes = source.bytes
-        var applied: [Edit] = []
+        var chosen: [(range: Range<Int>, edit: Edit)] = []
         var lastStart = Int.max
         for edit in edits.sorted(by: { $0.range.start > $1.range.start }) {
             let r = source.byteRange(of: edit.range)
-            guard r.upperBound <= lastStart, source.text(edit.range) == edit.original else { continue }
-            bytes.replaceSubrange(r, with: Array(edit.replacement.utf8))
+            guard r.upperBound <= lastStart, source.holds(edit.original, at: r) else { continue }
             lastStart = r.lowerBound
-            applied.append(edit)
+            chosen.append((r, edit))
         }
-        return (bytes, applied.reversed())
+        guard !chosen.isEmpty else { return (source.bytes, []) }
+        chosen.reverse()
+        let replacements = chosen.map { Array($0.edit.replacement.utf8) }
+        let bytes = SplicedCopy.apply(source.bytes, ranges: chosen.map(\.range), sizes: replacements.map(\.count)) { k, at in
+            replacements[k].withUnsafeBufferPointer { if let base = $0.baseAddress { at.initialize(from: base, count: $0.count) } }
+        }
+        return (bytes, chosen.map(\.edit))
     }
 
     /// Rewrite the log file at `path` in place. Returns the edits applied, or a diagnostic when the file

@@ -39,7 +39,7 @@ import Testing
             // The same log again: everything is taken over, nothing changes.
             #expect(session.check(log, parallelMinimum: 1) == fresh)
             // Stale references corrected, as regenerate does, then random edits of a few lines.
-            let corrected = Regenerator.applyLineReferenceEdits(LineReferenceFixer.edits(for: first), to: text).bytes
+            let corrected = LineReferenceFixer.apply(LineReferenceFixer.edits(for: first), to: text).bytes
             let correctedText = SourceText(path: project.log, bytes: corrected)
             var lines = correctedText.lineStarts.indices.map { Array(correctedText.slice(for: $0 + 1)) }
             for _ in 0..<2 where !lines.isEmpty {
@@ -99,7 +99,7 @@ import Testing
                 let first = session.check(log, parallelMinimum: 1)
                 #expect(first == fresh(log), "\(project.dir): first check")
                 // Stale references corrected and only the records holding them read again, as regenerate does.
-                let corrected = Regenerator.applyLineReferenceEdits(LineReferenceFixer.edits(for: first), to: text)
+                let corrected = LineReferenceFixer.apply(LineReferenceFixer.edits(for: first), to: text)
                 if !corrected.applied.isEmpty {
                     text = SourceText(path: project.log, bytes: corrected.bytes)
                     log = FixLogIngester.ingest(text, editedLines: Set(corrected.applied.map(\.range.start.line)), since: memo)

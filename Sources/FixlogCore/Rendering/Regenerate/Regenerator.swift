@@ -76,7 +76,7 @@ public enum Regenerator {
         var log = FixLogIngester.ingest(current, validated: true, memo: memo, scratch: options.scratch)
         var report = check(log)
         if options.fixLineReferences {
-            let (bytes, applied) = applyLineReferenceEdits(LineReferenceFixer.edits(for: report), to: current)
+            let (bytes, applied) = LineReferenceFixer.apply(LineReferenceFixer.edits(for: report), to: current)
             if !applied.isEmpty, bytes != current.bytes {
                 outcome.fixedReferences = applied
                 current = SourceText(path: source.path, bytes: bytes, editing: source, with: applied.map { (source.byteRange(of: $0.range), $0.replacement) })
@@ -104,28 +104,6 @@ public enum Regenerator {
         if outcome.succeeded { outcome.bytes = blocks.bytes }
         options.scratch.dispose((consume memo, consume log))
         return outcome
-    }
-
-    /// ``LineReferenceFixer/apply(_:to:)`` in one front-to-back pass: the same edits are chosen (walking from the
-    /// end, skipping overlaps and texts that no longer match) and the same bytes come out, without shifting the
-    /// rest of the log once per edit.
-    public static func applyLineReferenceEdits(_ edits: [LineReferenceFixer.Edit], to source: SourceText)
-        -> (bytes: [UInt8], applied: [LineReferenceFixer.Edit]) {
-        var chosen: [(range: Range<Int>, edit: LineReferenceFixer.Edit)] = []
-        var lastStart = Int.max
-        for edit in edits.sorted(by: { $0.range.start > $1.range.start }) {
-            let r = source.byteRange(of: edit.range)
-            guard r.upperBound <= lastStart, source.holds(edit.original, at: r) else { continue }
-            lastStart = r.lowerBound
-            chosen.append((r, edit))
-        }
-        guard !chosen.isEmpty else { return (source.bytes, []) }
-        chosen.reverse()
-        let replacements = chosen.map { Array($0.edit.replacement.utf8) }
-        let bytes = SplicedCopy.apply(source.bytes, ranges: chosen.map(\.range), sizes: replacements.map(\.count)) { k, at in
-            replacements[k].withUnsafeBufferPointer { if let base = $0.baseAddress { at.initialize(from: base, count: $0.count) } }
-        }
-        return (bytes, chosen.map(\.edit))
     }
 
     /// One replacement of whole lines (or an insertion when `range` is empty), in byte offsets.
